@@ -1,0 +1,7 @@
+"""The guideline checker (第6条・第7条・第9条). Pure Python: no Qt, no database."""
+
+from .engine import Checker
+from .finding import CheckContext, Finding, Severity
+from .length import Length, measure
+
+__all__ = ["CheckContext", "Checker", "Finding", "Length", "Severity", "measure"]

@@ -1,0 +1,89 @@
+"""Dates whose weekday is wrong (第6条第6号: accurate, not misleading)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from ..analysis import Analysis
+from .base import Detector, Raw
+
+WEEKDAYS = "月火水木金土日"
+_ERAS = {"令和": 2018, "r": 2018, "平成": 1988, "h": 1988}
+_DATE = re.compile(
+    r"(?:(?P<era>令和|平成|R|H)\s*(?P<eyear>元|\d{1,2})\s*年\s*|(?P<year>\d{4})\s*(?:年|[/.\-])\s*)?"
+    r"(?<!\d)(?P<month>\d{1,2})\s*(?:月|/|\.)\s*(?P<day>\d{1,2})\s*日?\s*"
+    r"(?:[(\[【]\s*(?P<wd>[月火水木金土日])(?:曜日?)?(?:\s*[・･,、]?\s*(?:祝日?|休日?|振休))?\s*[)\]】]"
+    r"|(?P<wd2>[月火水木金土日])曜日?)",
+    re.IGNORECASE,
+)
+# A year-less date further back than this from the post date is read as next year's.
+_PAST_WINDOW = dt.timedelta(days=92)
+
+
+def _resolve(m: re.Match[str], post_date: dt.date) -> tuple[dt.date | None, bool]:
+    """(the date, whether its year was written)."""
+    month, day = int(m.group("month")), int(m.group("day"))
+    if m.group("year"):
+        year = int(m.group("year"))
+    elif m.group("era"):
+        raw = m.group("eyear")
+        year = _ERAS[m.group("era").lower() if m.group("era").isascii() else m.group("era")] + (
+            1 if raw == "元" else int(raw)
+        )
+    else:
+        year = post_date.year
+        try:
+            guess = dt.date(year, month, day)
+        except ValueError:
+            return None, False
+        if guess < post_date - _PAST_WINDOW:
+            year += 1
+        try:
+            return dt.date(year, month, day), False
+        except ValueError:
+            return None, False
+    try:
+        return dt.date(year, month, day), True
+    except ValueError:
+        return None, True
+
+
+class WeekdayDetector(Detector):
+    """A written weekday that does not fall on the written date; the fix is offered.
+
+    With the year written the mismatch is certain (the rule's severity); with the year
+    inferred from the post date it is reported at ``params.inferred_year_severity``.
+    """
+
+    kind = "weekday"
+
+    def find(self, a: Analysis) -> Iterable[Raw]:
+        inferred_severity = str(self.param("inferred_year_severity", "warning"))
+        text = a.nt.text
+        for m in _DATE.finditer(text):
+            if not (1 <= int(m.group("month")) <= 12):
+                continue
+            date, year_written = _resolve(m, a.context.post_date)
+            group = "wd" if m.group("wd") else "wd2"
+            written = m.group(group)
+            if date is None:
+                yield Raw(m.start(), m.end(), detail="(この日付は暦にありません)",
+                          severity=None if year_written else inferred_severity)
+                continue
+            actual = WEEKDAYS[date.weekday()]
+            if actual == written:
+                continue
+            # Replace just the weekday character in what the user typed.
+            o_start, o_end = a.nt.span(m.start(), m.end())
+            w_start, _ = a.nt.span(m.start(group), m.end(group))
+            original = a.nt.original
+            fixed = original[o_start:w_start] + actual + original[w_start + 1 : o_end]
+            yield Raw(
+                m.start(),
+                m.end(),
+                detail=f"({date.year}年{date.month}月{date.day}日は{actual}曜日です)",
+                suggestion=fixed,
+                severity=None if year_written else inferred_severity,
+            )

@@ -1,0 +1,92 @@
+"""Morphological analysis with fugashi + unidic-lite, reduced to what the detectors need."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, NamedTuple
+
+import fugashi
+
+_local = threading.local()
+
+
+def _tagger() -> Any:
+    """One MeCab tagger per thread: fugashi taggers are not safe to share across threads."""
+    tagger = getattr(_local, "tagger", None)
+    if tagger is None:
+        tagger = fugashi.Tagger()
+        _local.tagger = tagger
+    return tagger
+
+
+class Token(NamedTuple):
+    start: int
+    """Offset in the normalised text."""
+    end: int
+    surface: str
+    lemma: str
+    """UniDic lemma (語彙素), e.g. 馬鹿 for バカ; the surface when UniDic has none."""
+    pos1: str
+    pos2: str
+    pos3: str
+    cform: str
+    reading: str
+    """Katakana reading of the lemma form (語彙素読み), used to match kana spellings."""
+
+    @property
+    def is_person_name(self) -> bool:
+        return self.pos2 == "固有名詞" and self.pos3 == "人名"
+
+    @property
+    def is_noun(self) -> bool:
+        return self.pos1 in ("名詞", "代名詞") or (self.pos1 == "接尾辞" and self.pos2 == "名詞的")
+
+    @property
+    def is_predicate(self) -> bool:
+        return self.pos1 in ("動詞", "形容詞", "助動詞")
+
+
+_BLANKS = str.maketrans({"\t": " ", "\r": " ", "\n": " "})
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokenise ``text``; offsets are into ``text`` itself.
+
+    Reads MeCab's tab-separated output rather than fugashi's node objects: building a
+    feature tuple per node costs four times the analysis itself. Columns of unidic-lite's
+    output: surface, pron, kana, lemma, pos (joined by '-'), conj. type, conj. form, accent.
+    """
+    tokens: list[Token] = []
+    pos = 0
+    find = text.find
+    for line in _tagger().parse(text.translate(_BLANKS)).split("\n"):
+        cols = line.split("\t")
+        if len(cols) < 5:
+            continue  # "EOS" and blank lines
+        surface = cols[0]
+        start = find(surface, pos)
+        if start < 0:  # never expected; keep offsets monotonic rather than fail
+            start = pos
+        end = start + len(surface)
+        pos_tags = cols[4].split("-")
+        pos_tags += ["", "", ""]
+        tokens.append(
+            Token(
+                start,
+                end,
+                surface,
+                cols[3] or surface,
+                pos_tags[0],
+                pos_tags[1],
+                pos_tags[2],
+                cols[6] if len(cols) > 6 else "",
+                cols[2],
+            )
+        )
+        pos = end
+    return tokens
+
+
+def lemmas_of(word: str) -> tuple[str, ...]:
+    """The lemma sequence of a dictionary word, as the lexicon compiles it."""
+    return tuple(t.lemma for t in tokenize(word))

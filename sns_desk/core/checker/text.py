@@ -1,0 +1,80 @@
+"""Normalisation for matching, with a map back to offsets in the original text.
+
+Matching runs on an NFKC-normalised copy (full-width ASCII and digits, half-width kana and
+compatibility characters folded), so ``２０２６年`` and ``ﾊﾟｽﾜｰﾄﾞ`` match like their plain forms.
+Every finding must point into the text the user typed, so each normalised character remembers
+the original character it came from.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Hiragana -> katakana, used to fold kana spelling variants (ばか / バカ) when matching.
+_HIRA_TO_KATA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
+# Characters that join the preceding character under NFKC (voiced sound marks, combining marks).
+_JOINERS = {"\u3099", "\u309a", "\u309b", "\u309c", "\uff9e", "\uff9f"}
+
+
+@lru_cache(maxsize=8192)
+def _nfkc(chunk: str) -> str:
+    return unicodedata.normalize("NFKC", chunk)
+
+
+def _is_joiner(ch: str) -> bool:
+    return ch in _JOINERS or unicodedata.combining(ch) != 0
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    original: str
+    text: str
+    """NFKC-normalised text."""
+    folded: str
+    """``text`` with hiragana folded to katakana: same length as ``text``."""
+    origin: tuple[int, ...]
+    """For each index of ``text`` (and one past the end), the index in ``original``."""
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of ``text`` to the original text."""
+        o_start = self.origin[start]
+        o_end = self.origin[end] if end > start else o_start
+        # The end must cover the whole original cluster of the last character.
+        if end > start:
+            last = self.origin[end - 1]
+            o_end = max(o_end, last + 1)
+        return o_start, o_end
+
+    def to_normalized(self, original_offset: int) -> int:
+        """The first index of ``text`` that comes from ``original_offset`` or later."""
+        return bisect.bisect_left(self.origin, original_offset, 0, len(self.text))
+
+
+def normalize(original: str) -> NormalizedText:
+    """Normalise ``original`` for matching and keep the offset map."""
+    if original.isascii():
+        origin = tuple(range(len(original) + 1))
+        return NormalizedText(original, original, original, origin)
+    out: list[str] = []
+    origin: list[int] = []
+    i, n = 0, len(original)
+    while i < n:
+        j = i + 1
+        while j < n and _is_joiner(original[j]):
+            j += 1
+        chunk = original[i:j]
+        norm = _nfkc(chunk)
+        out.append(norm)
+        origin.extend([i] * len(norm))
+        i = j
+    origin.append(n)
+    text = "".join(out)
+    return NormalizedText(original, text, text.translate(_HIRA_TO_KATA), tuple(origin))
+
+
+def fold_kana(text: str) -> str:
+    """NFKC and hiragana folded to katakana, as matching sees a word."""
+    return _nfkc(text).translate(_HIRA_TO_KATA)

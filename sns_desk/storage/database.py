@@ -1,0 +1,333 @@
+"""Opening a database: create it, bring its schema up to date, register the first user."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import URL, Connection, Engine, func, insert, inspect, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from sns_desk import config as app_config
+from sns_desk.storage.engine import DEFAULT_BUSY_TIMEOUT_MS, make_engine, make_session_factory
+from sns_desk.storage.errors import (
+    DatabaseDamagedError,
+    DatabaseUnavailableError,
+    SchemaVersionError,
+    StorageError,
+    driver_detail,
+    translate_db_error,
+)
+from sns_desk.storage.models import Base, User, UserRole
+
+#: Folder holding env.py, script.py.mako and versions/ (shipped inside the package).
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+# Key of the PostgreSQL advisory lock serialising schema set-up between processes.
+_PG_SCHEMA_LOCK_KEY = 0x534E_5344  # "SNSD"
+_SQLITE_MEMORY_NAMES = frozenset({"", ":memory:"})
+
+
+class Database:
+    """An open, migrated sns_desk database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._session_factory = make_session_factory(engine)
+        self._where = describe_url(engine.url)
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (SQLite connections carry the app's PRAGMAs)."""
+        return self._engine
+
+    @property
+    def session_factory(self) -> sessionmaker[Session]:
+        """Factory for sessions that the caller manages itself."""
+        return self._session_factory
+
+    @property
+    def display_name(self) -> str:
+        """The database for messages: the SQLite file path or the URL without password."""
+        return self._where
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits when the block succeeds and rolls back when it raises.
+
+        Locking, connection and damage problems are re-raised as :class:`StorageError`;
+        other database errors (e.g. ``IntegrityError``) propagate unchanged.
+        """
+        session = self._session_factory()
+        try:
+            yield session
+            session.commit()
+        except SQLAlchemyError as exc:
+            session.rollback()
+            translated = translate_db_error(exc, self._where, secret=self._engine.url.password)
+            if translated is None:
+                raise
+            raise translated from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        """Close all pooled connections."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Database({self._where!r})"
+
+
+def open_database(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Database:
+    """Open the database at ``url``, creating and migrating it as needed.
+
+    On a database without users, the OS user running this becomes the operations
+    manager.  Raises :class:`StorageError` (Japanese message) when the database cannot
+    be used.
+    """
+    parsed = _parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        parsed = _prepare_sqlite_file(parsed)
+    where = describe_url(parsed)
+    try:
+        engine = make_engine(parsed.render_as_string(hide_password=False), busy_timeout_ms=busy_timeout_ms)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise StorageError(_missing_driver_message(parsed)) from exc
+    except ArgumentError as exc:
+        raise StorageError(f"データベースのURL「{where}」の形式が正しくありません。") from exc
+    try:
+        setup_database(engine)
+    except StorageError:
+        engine.dispose()
+        raise
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        translated = translate_db_error(exc, where, secret=parsed.password)
+        if translated is None:
+            translated = StorageError(
+                f"データベース「{where}」の準備中にエラーが発生しました。"
+                f"（詳細: {driver_detail(exc, parsed.password)}）"
+            )
+        raise translated from exc
+    return Database(engine)
+
+
+def setup_database(engine: Engine) -> None:
+    """Migrate ``engine``'s database to the head revision and register the first user.
+
+    Cheap when there is nothing to do: only then is no write lock taken.
+    """
+    with engine.connect() as connection:
+        if not _needs_setup(connection):
+            return
+    with _schema_lock(engine) as connection:
+        where = describe_url(engine.url)
+        if _current_revision(connection) != head_revision():
+            upgrade_database(connection, where=where)
+        _register_first_user(connection)
+
+
+def upgrade_database(connection: Connection, *, where: str | None = None) -> None:
+    """Run ``alembic upgrade head`` through ``connection`` inside its current transaction.
+
+    Raises :class:`SchemaVersionError` when the database belongs to a newer version of
+    the app, or holds sns_desk tables without any Alembic version record.
+    """
+    where = where or describe_url(connection.engine.url)
+    current = _current_revision(connection)
+    if current is None:
+        existing = set(inspect(connection).get_table_names()) & set(Base.metadata.tables)
+        if existing:
+            raise SchemaVersionError(
+                f"データベース「{where}」には sns-desk のテーブル（{', '.join(sorted(existing))}）が"
+                "ありますが、スキーマの版数の記録がありません。自動では更新できないため、"
+                "別のデータベースを指定するか、システム担当者に相談してください。"
+            )
+    else:
+        try:
+            _script_directory().get_revision(current)
+        except CommandError as exc:
+            raise SchemaVersionError(
+                f"データベース「{where}」は、このバージョンより新しい sns-desk で作成・更新されています"
+                f"（スキーマ版数 {current}）。sns-desk を最新版に更新してください。"
+            ) from exc
+    cfg = alembic_config()
+    cfg.attributes["connection"] = connection
+    command.upgrade(cfg, "head")
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """An Alembic configuration pointing at the packaged migrations (no alembic.ini needed).
+
+    ``url`` is only used when no connection is passed in ``attributes["connection"]``.
+    """
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("file_template", "%%(rev)s_%%(slug)s")
+    if url is not None:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest migration revision shipped with this version of the app."""
+    head = _script_directory().get_current_head()
+    if head is None:  # pragma: no cover - the package always ships migrations
+        raise RuntimeError("no Alembic migrations found")
+    return head
+
+
+def describe_url(url: str | URL) -> str:
+    """Name a database for people: the SQLite file path, else the URL without password."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        return "メモリ上のデータベース" if database in _SQLITE_MEMORY_NAMES else database
+    return parsed.render_as_string(hide_password=True)
+
+
+def _parse_url(url: str) -> URL:
+    try:
+        return make_url(url)
+    except ArgumentError as exc:
+        raise StorageError(
+            f"データベースのURL「{_mask_password(url)}」を解釈できません。"
+            "「sqlite:///ファイルのパス」や「postgresql+psycopg://ユーザー@ホスト/データベース名」の形式で"
+            "指定してください。"
+        ) from exc
+
+
+def _mask_password(url: str) -> str:
+    """Hide a ``user:password@`` part of a URL that SQLAlchemy could not parse."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+def _missing_driver_message(url: URL) -> str:
+    message = (
+        f"データベースの種類「{url.drivername}」には対応していないか、"
+        "必要なドライバーがインストールされていません。"
+    )
+    if url.get_backend_name() == "postgresql":
+        message += (
+            "PostgreSQL を使うには psycopg をインストールしてください（pip install 'sns-desk[postgres]'）。"
+        )
+    return message
+
+
+def _prepare_sqlite_file(url: URL) -> URL:
+    """Expand ``~`` and create the parent folder of a file-based SQLite database."""
+    database = url.database or ""
+    if database in _SQLITE_MEMORY_NAMES or database.startswith("file:") or url.query.get("uri"):
+        return url
+    path = Path(database).expanduser()
+    if str(path) != database:
+        url = url.set(database=str(path))
+    if path.is_dir():
+        raise DatabaseUnavailableError(
+            f"「{path}」はフォルダーです。データベースファイルのパスを指定してください。"
+        )
+    if path.exists() and not path.is_file():
+        raise DatabaseDamagedError(f"「{path}」は通常のファイルではないため、データベースとして開けません。")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseUnavailableError(
+            f"データベースファイルを置くフォルダー「{path.parent}」を作成できません。"
+            "パスとアクセス権を確認してください。"
+        ) from exc
+    return url
+
+
+def _script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def _current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _needs_setup(connection: Connection) -> bool:
+    if _current_revision(connection) != head_revision():
+        return True
+    return _user_count(connection) == 0
+
+
+def _user_count(connection: Connection) -> int:
+    return connection.execute(select(func.count()).select_from(User)).scalar_one()
+
+
+def _register_first_user(connection: Connection) -> None:
+    """On a database without users, make the OS user the operations manager (運用管理者)."""
+    if _user_count(connection) > 0:
+        return
+    login = app_config.current_os_user()
+    connection.execute(
+        insert(User).values(login_name=login, display_name=login, role=UserRole.OPERATIONS_MANAGER)
+    )
+
+
+@contextmanager
+def _schema_lock(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction that holds the database's schema lock.
+
+    SQLite: the write lock (``BEGIN IMMEDIATE``) with foreign keys off, as SQLite's
+    table-rebuild procedure (used by Alembic batch mode) requires; integrity is checked
+    before commit.  PostgreSQL: a transaction-scoped advisory lock.  Either way a second
+    process opening the same new database waits and then finds it ready.
+    """
+    with engine.connect() as connection:
+        is_sqlite = connection.dialect.name == "sqlite"
+        try:
+            if is_sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            elif connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_SCHEMA_LOCK_KEY})
+            yield connection
+            if is_sqlite:
+                _check_foreign_keys(connection, describe_url(engine.url))
+            connection.commit()
+        except BaseException:
+            # Discard the DBAPI connection: that rolls back, and an SQLite connection
+            # with foreign keys off never goes back to the pool.
+            connection.invalidate()
+            raise
+        if is_sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+
+
+def _check_foreign_keys(connection: Connection, where: str) -> None:
+    violations = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if violations:
+        tables = sorted({str(row[0]) for row in violations})
+        raise StorageError(
+            f"データベース「{where}」の更新で参照整合性の違反が見つかったため、更新を取り消しました"
+            f"（対象テーブル: {', '.join(tables)}）。システム担当者に相談してください。"
+        )

@@ -1,0 +1,56 @@
+"""Engine and session factories with the connection settings the app relies on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+#: How long SQLite waits for another writer before giving up (milliseconds).
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+#: How long PostgreSQL drivers try to reach the server before giving up (seconds).
+DEFAULT_CONNECT_TIMEOUT_S = 10
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Engine:
+    """Create an engine for ``url``.
+
+    SQLite connections get WAL journaling, enforced foreign keys, a busy timeout
+    and ``synchronous=NORMAL``; other backends get ``pool_pre_ping``.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed)
+        _install_sqlite_pragmas(engine, busy_timeout_ms)
+        return engine
+    kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+        kwargs["connect_args"] = {"connect_timeout": DEFAULT_CONNECT_TIMEOUT_S}
+    return create_engine(parsed, **kwargs)
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Return a session factory bound to ``engine`` that keeps objects usable after commit."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
+    """Run the per-connection PRAGMAs on every new DBAPI connection of ``engine``."""
+    pragmas = (
+        f"PRAGMA busy_timeout={int(busy_timeout_ms)}",  # first, so the others wait for locks
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA foreign_keys=ON",
+        "PRAGMA synchronous=NORMAL",
+    )
+
+    def on_connect(dbapi_connection: Any, _connection_record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            for pragma in pragmas:
+                cursor.execute(pragma)
+        finally:
+            cursor.close()
+
+    event.listen(engine, "connect", on_connect)

@@ -1,0 +1,68 @@
+"""Alembic environment for sns_desk.
+
+The application runs migrations through :func:`sns_desk.storage.database.upgrade_database`,
+which passes its own connection in ``config.attributes["connection"]``.  Without one
+(e.g. the ``alembic`` command line with ``sns_desk/storage/alembic.ini``) the URL comes
+from ``sqlalchemy.url`` or, when that is unset, from ``--db``'s usual fallbacks.
+"""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Connection
+
+from sns_desk.config import resolve_db_url
+from sns_desk.storage.engine import make_engine
+from sns_desk.storage.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _configured_url() -> str:
+    return config.get_main_option("sqlalchemy.url") or resolve_db_url(None)
+
+
+def run_migrations_offline() -> None:
+    """Emit the migration SQL to stdout (``alembic upgrade --sql``)."""
+    context.configure(
+        url=_configured_url(),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+        dialect_opts={"paramstyle": "named"},
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def _run_with_connection(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    """Migrate through the caller's connection, or open one from the configured URL."""
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run_with_connection(connection)
+        return
+    engine = make_engine(_configured_url())
+    try:
+        with engine.connect() as new_connection:
+            _run_with_connection(new_connection)
+            new_connection.commit()
+    finally:
+        engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
