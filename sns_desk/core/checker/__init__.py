@@ -3,5 +3,15 @@
 from .engine import Checker
 from .finding import CheckContext, Finding, Severity
 from .length import Length, measure
+from .provider import CheckerProvider, default_checker
 
-__all__ = ["CheckContext", "Checker", "Finding", "Length", "Severity", "measure"]
+__all__ = [
+    "CheckContext",
+    "Checker",
+    "CheckerProvider",
+    "Finding",
+    "Length",
+    "Severity",
+    "default_checker",
+    "measure",
+]

@@ -14,6 +14,8 @@ from .model import ARTICLES, COUNTING_RULES, SEVERITIES, CitySettings, Platform,
 
 MAX_RULEBOOK_BYTES = 5 * 1024 * 1024
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+# YAML's folded scalars (>-) join lines with a space; Japanese text has none between words.
+_FOLD_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 
 
 class LineDict(dict[Any, Any]):
@@ -251,7 +253,7 @@ class _Validator:
             article=article,
             severity=severity,
             detector=self.text(entry, "detector", f"ルール {rid} の検出方式"),
-            message=self.text(entry, "message", f"ルール {rid} のメッセージ"),
+            message=_FOLD_SPACE.sub("", self.text(entry, "message", f"ルール {rid} のメッセージ").strip()),
             line=entry.line,
             words=tuple(words),
             suggestions=suggestions,
