@@ -1,0 +1,1 @@
+"""The PySide6 desktop GUI. Only this package may import Qt."""

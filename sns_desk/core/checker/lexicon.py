@@ -34,6 +34,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 from .morph import Token, tokenize
 from .text import NormalizedText, fold_kana
@@ -133,7 +134,7 @@ class Lexicon:
 
     def __init__(self) -> None:
         self._entries: dict[str, _Entry] = {}
-        # (first character, text to search) -> entries; the text is "folded" or "plain".
+        # (first two characters, text to search) -> entries; the text is "folded" or "plain".
         self._by_char: dict[tuple[str, bool], list[tuple[str, _Entry, bool]]] = defaultdict(list)
         self._by_lemma: dict[str, list[_Entry]] = defaultdict(list)
 
@@ -148,9 +149,9 @@ class Lexicon:
                 entry = _compile(spec)
                 self._entries[spec.ident] = entry
                 if not spec.negated:
-                    self._by_char[(entry.surface[0], entry.folded)].append((entry.surface, entry, False))
+                    self._by_char[(entry.surface[:2], entry.folded)].append((entry.surface, entry, False))
                 if entry.reading:
-                    self._by_char[(entry.reading[0], True)].append((entry.reading, entry, True))
+                    self._by_char[(entry.reading[:2], True)].append((entry.reading, entry, True))
                 if entry.lemmas:
                     self._by_lemma[entry.lemmas[0]].append(entry)
             entry.keys.add(key)
@@ -162,14 +163,14 @@ class Lexicon:
             return hits
         texts = {True: nt.folded, False: nt.text}
         end_index = {t.end: i for i, t in enumerate(tokens)}
-        names = [t.is_person_name for t in tokens]
+        names = {i for i, t in enumerate(tokens) if t.pos3 == "人名"}
         function = [t.pos1 in _FUNCTION_POS for t in tokens]
         by_char, by_lemma = self._by_char, self._by_lemma
         seen: set[tuple[int, int, int]] = set()
 
         def emit(entry: _Entry, i: int, j: int) -> None:
             """Tokens i..j inclusive."""
-            if any(names[i : j + 1]):
+            if names and any(k in names for k in range(i, j + 1)):
                 return
             if entry.standalone and _glued(tokens, i, j):
                 return
@@ -185,10 +186,8 @@ class Lexicon:
         for i, tok in enumerate(tokens):
             for folded in (True, False):
                 text = texts[folded]
-                candidates = by_char.get((text[tok.start], folded))
-                if not candidates:
-                    continue
-                for surface, entry, by_reading in candidates:
+                head = text[tok.start : tok.start + 2]
+                for surface, entry, by_reading in chain(by_char.get((head, folded), ()), by_char.get((head[:1], folded), ())):
                     if not text.startswith(surface, tok.start):
                         continue
                     j = end_index.get(tok.start + len(surface))

@@ -47,6 +47,15 @@ class Token(NamedTuple):
 
 
 _BLANKS = str.maketrans({"\t": " ", "\r": " ", "\n": " "})
+_POS_CACHE: dict[str, tuple[str, str, str]] = {}
+
+
+def _pos(tags: str) -> tuple[str, str, str]:
+    parsed = _POS_CACHE.get(tags)
+    if parsed is None:
+        parts = [*tags.split("-"), "", "", ""]
+        parsed = _POS_CACHE[tags] = (parts[0], parts[1], parts[2])
+    return parsed
 
 
 def tokenize(text: str) -> list[Token]:
@@ -68,20 +77,9 @@ def tokenize(text: str) -> list[Token]:
         if start < 0:  # never expected; keep offsets monotonic rather than fail
             start = pos
         end = start + len(surface)
-        pos_tags = cols[4].split("-")
-        pos_tags += ["", "", ""]
+        p1, p2, p3 = _pos(cols[4])
         tokens.append(
-            Token(
-                start,
-                end,
-                surface,
-                cols[3] or surface,
-                pos_tags[0],
-                pos_tags[1],
-                pos_tags[2],
-                cols[6] if len(cols) > 6 else "",
-                cols[2],
-            )
+            Token(start, end, surface, cols[3] or surface, p1, p2, p3, cols[6] if len(cols) > 6 else "", cols[2])
         )
         pos = end
     return tokens

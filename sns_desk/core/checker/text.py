@@ -9,6 +9,7 @@ the original character it came from.
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,6 +54,12 @@ class NormalizedText:
         return bisect.bisect_left(self.origin, original_offset, 0, len(self.text))
 
 
+# Runs of characters NFKC leaves alone (printable ASCII, kana, common CJK ideographs and
+# punctuation) are copied as they are; only what lies between them is normalised one
+# character cluster at a time.
+_STABLE_RUN = re.compile(r"[\u0020-\u007e\u3001-\u3002\u300c-\u300f\u3041-\u3096\u30a1-\u30fa\u30fc\u4e00-\u9fff\n]+")
+
+
 def normalize(original: str) -> NormalizedText:
     """Normalise ``original`` for matching and keep the offset map."""
     if original.isascii():
@@ -60,19 +67,35 @@ def normalize(original: str) -> NormalizedText:
         return NormalizedText(original, original, original, origin)
     out: list[str] = []
     origin: list[int] = []
-    i, n = 0, len(original)
-    while i < n:
-        j = i + 1
-        while j < n and _is_joiner(original[j]):
-            j += 1
-        chunk = original[i:j]
-        norm = _nfkc(chunk)
-        out.append(norm)
-        origin.extend([i] * len(norm))
-        i = j
+    n = len(original)
+    pos = 0
+    for m in _STABLE_RUN.finditer(original):
+        start, end = m.start(), m.end()
+        if end < n and _is_joiner(original[end]):
+            end -= 1  # a voiced sound mark after the run joins the run's last character
+        if end <= start:
+            continue
+        if start > pos:
+            _normalize_slice(original, pos, start, out, origin)
+        out.append(original[start:end])
+        origin.extend(range(start, end))
+        pos = end
+    if pos < n:
+        _normalize_slice(original, pos, n, out, origin)
     origin.append(n)
     text = "".join(out)
     return NormalizedText(original, text, text.translate(_HIRA_TO_KATA), tuple(origin))
+
+
+def _normalize_slice(original: str, i: int, stop: int, out: list[str], origin: list[int]) -> None:
+    while i < stop:
+        j = i + 1
+        while j < len(original) and _is_joiner(original[j]):
+            j += 1
+        norm = _nfkc(original[i:j])
+        out.append(norm)
+        origin.extend([i] * len(norm))
+        i = j
 
 
 def fold_kana(text: str) -> str:

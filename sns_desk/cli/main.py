@@ -1,0 +1,33 @@
+"""Dispatch of the CLI subcommands (the GUI is started by ``sns_desk.__main__``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .check import run_check
+from .parser import EXIT_USAGE, build_parser
+
+
+def _utf8_streams() -> None:
+    """Machine formats are UTF-8 whatever the console's code page (cp932 on Windows)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+
+
+def run(args: argparse.Namespace) -> int:
+    _utf8_streams()
+    if args.command == "check":
+        return run_check(args, sys.stdout, sys.stderr)
+    sys.stderr.write(f"sns-desk: コマンド「{args.command}」はまだありません\n")
+    return EXIT_USAGE
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        sys.stderr.write("sns-desk: コマンドを指定してください(画面は sns-desk をコマンドなしで起動)\n")
+        return EXIT_USAGE
+    return run(args)

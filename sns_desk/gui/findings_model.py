@@ -1,0 +1,204 @@
+"""A Qt item model over the checker's plain :class:`Finding` objects."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Final
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+
+from ..core.checker import Finding, Severity
+
+_Index = QModelIndex | QPersistentModelIndex
+
+FINDING_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 1
+"""Item data role returning the row's :class:`Finding` (any column)."""
+
+SEVERITY_LABELS: Final[dict[Severity, str]] = {
+    Severity.ERROR: "エラー",
+    Severity.WARNING: "警告",
+    Severity.INFO: "参考",
+}
+
+SEVERITY_COLORS: Final[dict[Severity, str]] = {
+    Severity.ERROR: "#d32f2f",
+    Severity.WARNING: "#ef6c00",
+    Severity.INFO: "#1e6fd9",
+}
+
+_SUB_ITEM_NAMES: Final[dict[str, str]] = {
+    "9-2-1": "URL短縮",
+    "9-2-2": "引用・リンク",
+}
+
+HEADERS: Final = ("重大度", "条項", "内容")
+COLUMN_SEVERITY: Final = 0
+COLUMN_ARTICLE: Final = 1
+COLUMN_MESSAGE: Final = 2
+
+_EXCERPT_MAX: Final = 24
+
+
+def severity_color(severity: Severity) -> QColor:
+    return QColor(SEVERITY_COLORS[severity])
+
+
+def format_article(code: str) -> str:
+    """The guideline reference of a rulebook article code, as staff read it.
+
+    ``"7-5"`` → 第7条第5号, ``"9-2-1"`` → 第9条第2項(URL短縮). Codes that are not of that
+    shape are returned unchanged.
+    """
+    parts = code.split("-")
+    if not all(p.isdigit() for p in parts):
+        return code
+    if len(parts) == 2:
+        return f"第{parts[0]}条第{parts[1]}号"
+    if len(parts) == 3:
+        name = _SUB_ITEM_NAMES.get(code)
+        if name is not None:
+            return f"第{parts[0]}条第{parts[1]}項({name})"
+        return f"第{parts[0]}条第{parts[1]}項第{parts[2]}号"
+    if len(parts) == 1:
+        return f"第{parts[0]}条"
+    return code
+
+
+def excerpt(text: str, finding: Finding) -> str:
+    """The flagged part of ``text``, shortened for a one-line display."""
+    part = text[finding.start : finding.end].replace("\n", " ")
+    if len(part) > _EXCERPT_MAX:
+        part = part[: _EXCERPT_MAX - 1] + "…"
+    return part
+
+
+def tooltip_html(finding: Finding) -> str:
+    """A rich-text tooltip (Qt wraps rich text) naming the severity, article and message."""
+    color = SEVERITY_COLORS[finding.severity]
+    head = f"{SEVERITY_LABELS[finding.severity]}・{format_article(finding.article)}"
+    parts = [
+        f'<p style="margin:0"><b style="color:{color}">{html.escape(head)}</b></p>',
+        f'<p style="margin:0">{html.escape(finding.message)}</p>',
+    ]
+    if finding.suggestion is not None:
+        parts.append(f'<p style="margin:0">修正案: 「{html.escape(finding.suggestion)}」</p>')
+    return "".join(parts)
+
+
+def _dot_icon(color: QColor, size: int = 12) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    painter.drawEllipse(1, 1, size - 2, size - 2)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class FindingsModel(QAbstractItemModel):
+    """A flat table of findings: 重大度 / 条項 / 内容.
+
+    The model only adapts :class:`Finding` objects; it never changes them. ``set_findings``
+    takes the checked text too, so that 内容 can quote the flagged words.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._findings: list[Finding] = []
+        self._text = ""
+        self._icons: dict[Severity, QIcon] = {}
+
+    # -- content --------------------------------------------------------------------------
+
+    def set_findings(self, findings: Sequence[Finding], text: str = "") -> None:
+        self.beginResetModel()
+        self._findings = list(findings)
+        self._text = text
+        self.endResetModel()
+
+    def findings(self) -> list[Finding]:
+        return list(self._findings)
+
+    def finding(self, row: int) -> Finding:
+        return self._findings[row]
+
+    def counts(self) -> dict[Severity, int]:
+        result = dict.fromkeys(Severity, 0)
+        for f in self._findings:
+            result[f.severity] += 1
+        return result
+
+    # -- QAbstractItemModel ---------------------------------------------------------------
+
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if parent.isValid() or not (0 <= row < len(self._findings)) or not (0 <= column < len(HEADERS)):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    def parent(self, child: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        return QModelIndex()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._findings)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(HEADERS)
+        ):
+            return HEADERS[section]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not (0 <= index.row() < len(self._findings)):
+            return None
+        f = self._findings[index.row()]
+        column = index.column()
+        if role == FINDING_ROLE:
+            return f
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == COLUMN_SEVERITY:
+                return SEVERITY_LABELS[f.severity]
+            if column == COLUMN_ARTICLE:
+                return format_article(f.article)
+            if column == COLUMN_MESSAGE:
+                return self._message(f)
+        elif role == Qt.ItemDataRole.DecorationRole and column == COLUMN_SEVERITY:
+            return self._icon(f.severity)
+        elif role == Qt.ItemDataRole.ForegroundRole and column == COLUMN_SEVERITY:
+            return severity_color(f.severity)
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(f)
+        elif role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{SEVERITY_LABELS[f.severity]}、{format_article(f.article)}、{self._message(f)}"
+        return None
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _message(self, f: Finding) -> str:
+        quoted = excerpt(self._text, f) if self._text else ""
+        return f"「{quoted}」{f.message}" if quoted else f.message
+
+    def tooltip(self, f: Finding) -> str:
+        return tooltip_html(f)
+
+    def _icon(self, severity: Severity) -> QIcon:
+        icon = self._icons.get(severity)
+        if icon is None:
+            icon = self._icons[severity] = _dot_icon(severity_color(severity))
+        return icon

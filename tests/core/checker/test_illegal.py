@@ -1,0 +1,74 @@
+"""第7条第3号: encouraging or downplaying illegal acts, as opposed to warning against them."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "span"),
+    [
+        ("少しくらいなら飲酒運転も平気だよ", "illegal.encouraged", "飲酒運転"),
+        ("漫画の海賊版サイトならタダで読めてお得", "illegal.encouraged", "海賊版"),
+        ("バレなければ河川敷にゴミを捨ててもいい", "illegal.evasion", "バレなけれ"),
+        ("ゴミの不法投棄、夜中なら誰も見ていないから大丈夫", "illegal.evasion", "誰も見ていない"),
+        ("中学生でもタバコを吸うくらい大目に見よう", "illegal.underage", "タバコを吸う"),
+    ],
+)
+def test_encouraging_or_downplaying(ck, text: str, rule: str, span: str) -> None:
+    assert span in ck.spans(text, rule)
+    assert ck.articles(text) == {"7-3"}
+    assert all(f.severity == "warning" for f in ck.find(text, "illegal."))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "飲酒運転は絶対にやめましょう",
+        "不法投棄は犯罪です。見かけたら通報してください",
+        "二十歳未満の飲酒・喫煙は法律で禁止されています",
+        "違法アップロードされた漫画を読むのはやめよう",
+        "自転車の二人乗りは危ないのでやめましょう",
+        "ながらスマホは罰則の対象です",
+        "忘年会シーズンです。飲酒運転を根絶しましょう",
+    ],
+)
+def test_warnings_against_illegal_acts_are_normal(ck, text: str) -> None:
+    assert ck.find(text, "illegal.") == []
+    assert ck.articles(text) == set()
+
+
+def test_a_warning_elsewhere_in_the_post_covers_the_whole_post(ck) -> None:
+    # unless_scope: post: a post that warns anywhere is a warning post.
+    text = "「少しなら飲酒運転も大丈夫」は大きな間違い。飲酒運転は犯罪です"
+    assert ck.find(text, "illegal.") == []
+
+
+def test_an_act_alone_is_not_encouragement(ck) -> None:
+    assert ck.find("市内で不法投棄が増えています", "illegal.") == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the $prevention entry 'いけない' matches 行かない (lemmas 行く+ない), and with "
+    "unless_scope: post one 行かない anywhere silences every illegal.* rule",
+)
+def test_going_nowhere_does_not_silence_encouragement(ck) -> None:
+    text = "少しくらいなら飲酒運転も平気。どうせ検問なんて見に行かないし"
+    assert "7-3" in ck.articles(text)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="illegal.evasion's requires_any accepts any conditional (ば, なら …), so '見つからなければ' "
+    "about a lost item or a library book is read as 'if nobody finds out'",
+)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "お探しの本が見つからなければ、図書館のカウンターでお尋ねください",
+        "落とし物が見つからないなら、駅の窓口にお問い合わせください",
+    ],
+)
+def test_not_found_is_not_evasion(ck, text: str) -> None:
+    assert ck.find(text, "illegal.") == []

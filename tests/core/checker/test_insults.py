@@ -1,0 +1,102 @@
+"""第7条第1号: insults and offensive words aimed at people."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("窓口のあいつ、ほんとに役立たずだ", "役立たず"),
+        ("担当者が無能すぎて話にならない", "無能"),
+        ("こんなクソ対応は初めてだ", "クソ対応"),
+        ("お前みたいなバカは帰れ", "バカ"),
+        ("あのおっさん、マジでキモい", "キモい"),
+        ("会議で頭が悪い発言ばかりする人", "頭が悪い"),
+        ("あいつはクズだな", "クズ"),
+        ("そんなこと言う奴はアホだ", "アホ"),
+        ("半角でも同じ、ｸｿｶﾞｷは帰れ", "ｸｿｶﾞｷ"),
+    ],
+)
+def test_insult_is_reported(ck, text: str, span: str) -> None:
+    findings = ck.find(text, "insult.abusive")
+    assert [text[f.start : f.end] for f in findings] == [span]
+    assert findings[0].article == "7-1"
+    assert findings[0].severity == "warning"
+    assert findings[0].message  # Japanese guidance for the author
+
+
+def test_inflected_insult(ck) -> None:
+    assert ck.spans("隣の席の人がずっとうざかった", "insult.") == ["うざかっ"]
+
+
+def test_hiragana_spelling_of_a_katakana_entry(ck) -> None:
+    assert ck.spans("あいつ、ほんとにばかだよね", "insult.") == ["ばか"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今年のバカンスは東広島で過ごしませんか",
+        "親バカ全開の写真コンテスト、作品を募集中です",
+        "アホウドリの保護活動についての講演会",
+        "吉野くずを使った和菓子づくり教室",
+        "カスタードプリンを先着50名に配ります",
+        "今日は暑いばかりで、水分補給が欠かせません",
+        "ゴミ拾いボランティアに参加しませんか",
+        "西条の酒蔵通りで秋祭りのお囃子が聞こえてきます",
+    ],
+)
+def test_harmless_words_are_not_insults(ck, text: str) -> None:
+    assert ck.find(text, "insult.") == []
+
+
+def test_warning_against_insults_is_normal(ck) -> None:
+    assert ck.find("いじめで「死ね」と言うのは絶対にやめよう", "insult.") == []
+
+
+class TestDisgust:
+    def test_disgust_at_a_shop(self, ck) -> None:
+        assert ck.spans("あの店の料理は気持ち悪い", "insult.disgust") == ["気持ち悪い"]
+
+    def test_symptom_is_not_disgust(self, ck) -> None:
+        assert ck.find("乗り物酔いで気持ち悪いと感じたら、無理せず休みましょう", "insult.") == []
+
+    def test_disgust_needs_a_target(self, ck) -> None:
+        assert ck.find("最悪の天気になりそうですね", "insult.") == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the $prevention entry 'いけない' is compiled to the lemmas 行く+ない, so any 行かない "
+    "('will not go') counts as a prohibition and silences the rule",
+)
+def test_going_nowhere_is_not_a_prohibition(ck) -> None:
+    assert ck.spans("バカな店員がいる店にはもう行かない", "insult.") == ["バカ"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="'^ブス' matches the adverb ブスッ (lemma ぶす, 'with a stab') by lemma",
+)
+def test_onomatopoeia_is_not_an_insult(ck) -> None:
+    assert ck.find("注射の針がブスッと刺さるのが苦手な方へ、痛みの少ない方法を紹介します", "insult.") == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="imperative insults (死ね, 消えろ, 黙れ, 失せろ) are matched by lemma, so every form of "
+    "the plain verb (死んだ, 消えて, 黙って, 失せる) is reported as an insult",
+)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ペットが死んだときの届け出について",
+        "雪が消えて、春の花が咲き始めました",
+        "街灯が消えている場所を教えてください",
+        "子どもたちは黙って話に聞き入っていました",
+    ],
+)
+def test_plain_verbs_are_not_imperative_insults(ck, text: str) -> None:
+    assert ck.find(text, "insult.") == []
