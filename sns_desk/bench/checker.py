@@ -64,15 +64,25 @@ def run(rounds: int) -> None:
     print(f"construction (new process, import+load+compile): median {statistics.median(cold) * 1000:.0f} ms")
     print(f"construction (warm process, load+compile):       {warm_build * 1000:.0f} ms")
     context = CheckContext(platforms=("x", "instagram"), post_date=dt.date(2026, 11, 25))
-    print(f"{'chars':>7} {'findings':>8} {'median ms':>10} {'p95 ms':>8}")
+    print("same text each time (warm) | a character typed at a random place each time (keystroke)")
+    print(f"{'chars':>7} {'findings':>8} {'median ms':>10} {'p95 ms':>8} | {'median ms':>10} {'p95 ms':>8}")
+    rng = random.Random(1)
     for size in (280, 2000, 10000):
         text = sample_text(size)
         n = rounds if size < 10000 else max(20, rounds // 4)
         for _ in range(5):
             checker.check(text, context)
-        times = []
+        same, typed = [], []
         for _ in range(n):
             t = time.perf_counter()
             findings = checker.check(text, context)
-            times.append((time.perf_counter() - t) * 1000)
-        print(f"{size:>7} {len(findings):>8} {statistics.median(times):>10.2f} {_percentile(times, 95):>8.2f}")
+            same.append((time.perf_counter() - t) * 1000)
+            at = rng.randrange(len(text))
+            edited = text[:at] + rng.choice("あ市、1a") + text[at:]
+            t = time.perf_counter()
+            checker.check(edited, context)
+            typed.append((time.perf_counter() - t) * 1000)
+        print(
+            f"{size:>7} {len(findings):>8} {statistics.median(same):>10.2f} {_percentile(same, 95):>8.2f} | "
+            f"{statistics.median(typed):>10.2f} {_percentile(typed, 95):>8.2f}"
+        )

@@ -139,8 +139,8 @@ def _print_text(name: str, text: str, findings: list[Finding], out: TextIO) -> N
         line_text = text[start_of_line:end_of_line].rstrip("\r")
         span_end = min(f.end, end_of_line)
         out.write(f"    {line_text}\n")
-        marker = "^" + "~" * max(0, _width(text[f.start:span_end]) - 1)
-        out.write(f"    {' ' * _width(text[start_of_line:f.start])}{marker}\n")
+        marker = "^" + "~" * max(0, _width(text[f.start : span_end]) - 1)
+        out.write(f"    {' ' * _width(text[start_of_line : f.start])}{marker}\n")
         if f.suggestion is not None:
             out.write(f"    修正案: {f.suggestion}\n")
     counts = {s: sum(1 for f in findings if f.severity.value == s) for s in ("error", "warning", "info")}

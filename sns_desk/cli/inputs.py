@@ -34,8 +34,7 @@ def read_bytes(source: str, limit: int) -> bytes:
         raise InputError(f"{name} を読み込めません({exc.strerror or exc})") from None
     if len(data) > limit:
         raise InputError(
-            f"{name} が大きすぎます({limit // (1024 * 1024)} MB を超えています)。"
-            "投稿文だけを切り出して指定してください"
+            f"{name} が大きすぎます({limit // (1024 * 1024)} MB を超えています)。投稿文だけを切り出して指定してください"
         )
     return data
 
@@ -56,8 +55,7 @@ def decode_text(data: bytes, name: str) -> str:
             hint = f"{label} のようです。"
             break
         raise InputError(
-            f"{name} の文字コードが UTF-8 ではありません({exc.start + 1} バイト目)。"
-            f"{hint}UTF-8 で保存し直してください"
+            f"{name} の文字コードが UTF-8 ではありません({exc.start + 1} バイト目)。{hint}UTF-8 で保存し直してください"
         ) from None
 
 

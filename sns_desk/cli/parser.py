@@ -32,21 +32,29 @@ def build_parser() -> JapaneseArgumentParser:
         prog="sns-desk",
         description="東広島市 SNS 運用ガイドラインの実務支援ツール。サブコマンドなしで起動するとアプリ画面が開きます。",
     )
-    parser.add_argument("--version", action="version", version=f"sns-desk {__version__}",
-                        help="版を表示して終了します")
-    parser.add_argument("--db", metavar="URL",
-                        help="データベースの SQLAlchemy URL(環境変数 SNS_DESK_DB でも指定可)")
+    parser.add_argument("--version", action="version", version=f"sns-desk {__version__}", help="版を表示して終了します")
+    parser.add_argument("--db", metavar="URL", help="データベースの SQLAlchemy URL(環境変数 SNS_DESK_DB でも指定可)")
     sub = parser.add_subparsers(dest="command", metavar="コマンド", parser_class=JapaneseArgumentParser)
 
-    check = sub.add_parser("check", help="投稿文をガイドラインに照らしてチェックします",
-                           description="投稿文をガイドラインに照らしてチェックします。"
-                           "終了コード: 0 エラーなし、1 エラーあり、2 使い方・入力の誤り(jsonl は処理できれば 0)。")
-    check.add_argument("--platform", action="append", metavar="P", default=[],
-                       help="投稿先(x, bluesky, line, instagram, threads, facebook)。複数指定・カンマ区切り可")
+    check = sub.add_parser(
+        "check",
+        help="投稿文をガイドラインに照らしてチェックします",
+        description="投稿文をガイドラインに照らしてチェックします。"
+        "終了コード: 0 エラーなし、1 エラーあり、2 使い方・入力の誤り(jsonl は処理できれば 0)。",
+    )
+    check.add_argument(
+        "--platform",
+        action="append",
+        metavar="P",
+        default=[],
+        help="投稿先(x, bluesky, line, instagram, threads, facebook)。複数指定・カンマ区切り可",
+    )
     check.add_argument("--date", metavar="YYYY-MM-DD", help="投稿日(年のない日付の解決に使う。既定: 今日)")
-    check.add_argument("--format", choices=("text", "json", "jsonl"), default="text",
-                       help="出力形式(jsonl は 1 行 1 件の一括処理)")
-    check.add_argument("--rulebook", metavar="FILE",
-                       help="使うルールブック(既定: 同梱版。環境変数 SNS_DESK_RULEBOOK でも指定可)")
+    check.add_argument(
+        "--format", choices=("text", "json", "jsonl"), default="text", help="出力形式(jsonl は 1 行 1 件の一括処理)"
+    )
+    check.add_argument(
+        "--rulebook", metavar="FILE", help="使うルールブック(既定: 同梱版。環境変数 SNS_DESK_RULEBOOK でも指定可)"
+    )
     check.add_argument("source", nargs="?", default="-", metavar="FILE|-", help="チェックするファイル(- は標準入力)")
     return parser

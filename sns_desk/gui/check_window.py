@@ -7,7 +7,7 @@ import html
 from collections.abc import Mapping
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QLocale, QModelIndex, QPersistentModelIndex, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QTextCursor
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontMetrics, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -59,11 +59,11 @@ def summary_text(counts: Mapping[Severity, int]) -> str:
 
 
 def counter_text(length: Length) -> str:
-    """「12 / 280(残り 268)」 or, over the limit, 「282 / 280(2 超過)」."""
+    """「12 / 280 (残り 268)」 or, over the limit, 「282 / 280 (2 超過)」."""
     head = f"{length.count:,} / {length.limit:,}"
     if length.remaining < 0:
-        return f"{head}({-length.remaining:,} 超過)"
-    return f"{head}(残り {length.remaining:,})"
+        return f"{head} ({-length.remaining:,} 超過)"
+    return f"{head} (残り {length.remaining:,})"
 
 
 class AboutDialog:
@@ -94,7 +94,16 @@ class _PlatformRow:
         self.counter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.counter.setAccessibleName(f"{platform.name} の文字数")
         self.counter.setToolTip(tip)
+        self.counter.setMinimumWidth(self._widest_counter_width())
         self.length: Length | None = None
+
+    def _widest_counter_width(self) -> int:
+        """Room for long counts, so the panel need not grow (a splitter would clip it instead)."""
+        limit = self.platform.limit
+        bold = QFont(self.counter.font())
+        bold.setBold(True)
+        samples = (Length(limit, limit, None), Length(limit * 10, limit, 0))
+        return max(QFontMetrics(bold).horizontalAdvance(counter_text(sample)) for sample in samples) + 4
 
     def show_length(self, length: Length) -> None:
         self.length = length

@@ -14,6 +14,10 @@ from .findings_model import severity_color, tooltip_html
 from .offsets import span_to_utf16
 
 _PARAGRAPH_SEPARATOR = "\u2029"
+_TINT_ALPHA = 22
+"""A faint background in the severity colour, so that thin wavy lines are easy to spot."""
+_CURRENT_ALPHA = 70
+"""The finding chosen in the list stands out more."""
 
 
 def selected_plain_text(cursor: QTextCursor) -> str:
@@ -73,7 +77,9 @@ class PostEditor(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("投稿本文")
-        self.setPlaceholderText("ここに投稿の本文を入力してください。ガイドラインに合わない箇所に波線が付きます。")
+        self.setPlaceholderText(
+            "ここに投稿の本文を入力してください。ガイドラインに合わない箇所に波線が付きます。"
+        )
         self._placed: list[PlacedFinding] = []
         self._current: int | None = None
 
@@ -88,24 +94,23 @@ class PostEditor(QPlainTextEdit):
         self._repaint_findings()
 
     def set_current(self, row: int | None) -> None:
-        """Give the finding at ``row`` a light background (None: no highlighted finding)."""
+        """Give the finding at ``row`` a stronger background (None: no highlighted finding)."""
         self._current = row if row is not None and 0 <= row < len(self._placed) else None
         self._repaint_findings()
 
     def _repaint_findings(self) -> None:
         selections: list[QTextEdit.ExtraSelection] = []
-        if self._current is not None:
-            current = self._placed[self._current]
-            background = QColor(severity_color(current.finding.severity))
-            background.setAlpha(45)
-            fmt = QTextCharFormat()
-            fmt.setBackground(background)
-            selections.append(self._selection(current.cursor, fmt))
         # Paint the weightiest last so that it wins where spans overlap.
-        for p in sorted(self._placed, key=lambda p: -p.finding.severity.rank):
+        ordered = sorted(range(len(self._placed)), key=lambda i: -self._placed[i].finding.severity.rank)
+        for i in ordered:
+            p = self._placed[i]
+            color = severity_color(p.finding.severity)
+            background = QColor(color)
+            background.setAlpha(_CURRENT_ALPHA if i == self._current else _TINT_ALPHA)
             fmt = QTextCharFormat()
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-            fmt.setUnderlineColor(severity_color(p.finding.severity))
+            fmt.setUnderlineColor(color)
+            fmt.setBackground(background)
             selections.append(self._selection(p.cursor, fmt))
         self.setExtraSelections(selections)
 

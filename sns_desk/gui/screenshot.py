@@ -29,7 +29,14 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args[0])
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop, QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
+
+    def quiet(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        # The offscreen platform notes on every show() that it ignores size hints.
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(quiet)
 
     from .app import create_application
     from .check_window import CheckWindow
@@ -58,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
         if model.finding(row).suggestion is not None:
             window.findings_view.setCurrentIndex(model.index(row, 0))
             break
+    # Leave the caret after the text: the chosen finding then shows its stronger highlight.
+    cursor = window.editor.textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    window.editor.setTextCursor(cursor)
     window.findings_view.setFocus()
     app.processEvents()
     out.parent.mkdir(parents=True, exist_ok=True)

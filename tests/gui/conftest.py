@@ -6,16 +6,16 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import datetime as dt  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
+import datetime as dt
+from collections.abc import Iterator
 
-import pytest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-from pytestqt.qtbot import QtBot  # noqa: E402
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
-from sns_desk.core.checker import Checker, default_checker  # noqa: E402
-from sns_desk.gui.check_window import CheckWindow  # noqa: E402
-from sns_desk.gui.live_check import CheckResult, TextChecker  # noqa: E402
+from sns_desk.core.checker import Checker, default_checker
+from sns_desk.gui.check_window import CheckWindow
+from sns_desk.gui.live_check import CheckResult, TextChecker
 
 POST_DATE = dt.date(2026, 11, 20)
 """A fixed posting day, so that dates without a year resolve the same every run."""

@@ -60,6 +60,6 @@ def test_run_shows_the_window_and_returns_the_exit_code(
             w.close()
         return 3
 
-    monkeypatch.setattr(gui_app.QApplication, "exec", staticmethod(fake_exec))
+    monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
     assert gui_app.run([]) == 3
     assert "sns_desk — 投稿チェック" in shown

@@ -43,7 +43,9 @@ def underlines(window: CheckWindow) -> list[tuple[int, int, QColor, str]]:
     for sel in window.editor.extraSelections():
         if sel.format.underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline:
             c = sel.cursor
-            found.append((c.selectionStart(), c.selectionEnd(), sel.format.underlineColor(), c.selectedText()))
+            found.append(
+                (c.selectionStart(), c.selectionEnd(), sel.format.underlineColor(), c.selectedText())
+            )
     return found
 
 
@@ -60,7 +62,7 @@ def test_window_basics(window: CheckWindow) -> None:
     assert window.selected_platforms() == ("x",)
     assert set(window.platform_rows) == {"x", "bluesky", "line", "instagram", "threads", "facebook"}
     assert window.summary_label.text() == "エラー 0件・警告 0件・参考 0件"
-    assert window.platform_rows["x"].counter.text() == "0 / 280(残り 280)"
+    assert window.platform_rows["x"].counter.text() == "0 / 280 (残り 280)"
     assert not window.apply_button.isEnabled()
     assert window.apply_button.text() == "修正案を適用"
 
@@ -77,9 +79,12 @@ def test_typing_a_credential_shows_an_error_and_underlines_exactly_its_span(
     assert CREDENTIAL_POST[finding.start : finding.end] == CREDENTIAL_SPAN
 
     start = CREDENTIAL_POST.index(CREDENTIAL_SPAN)
-    assert (start, start + len(CREDENTIAL_SPAN), QColor(SEVERITY_COLORS[Severity.ERROR]), CREDENTIAL_SPAN) in (
-        underlines(window)
-    )
+    assert (
+        start,
+        start + len(CREDENTIAL_SPAN),
+        QColor(SEVERITY_COLORS[Severity.ERROR]),
+        CREDENTIAL_SPAN,
+    ) in (underlines(window))
     assert window.summary_label.text() == "エラー 1件・警告 0件・参考 0件"
 
 
@@ -140,14 +145,14 @@ def test_counters_show_x_over_the_limit(qtbot: QtBot, window: CheckWindow) -> No
     set_text_and_wait(qtbot, window, "あ" * 140)
     x = window.platform_rows["x"]
     assert x.length is not None
-    assert x.counter.text() == counter_text(x.length) == "280 / 280(残り 0)"
+    assert x.counter.text() == counter_text(x.length) == "280 / 280 (残り 0)"
     assert "platform.length" not in rules(window)
 
     set_text_and_wait(qtbot, window, "あ" * 141)
     assert x.length is not None and x.length.remaining == -2
-    assert x.counter.text() == "282 / 280(2 超過)"
+    assert x.counter.text() == "282 / 280 (2 超過)"
     assert "bold" in x.counter.styleSheet()
-    assert window.platform_rows["threads"].counter.text() == "141 / 500(残り 359)"
+    assert window.platform_rows["threads"].counter.text() == "141 / 500 (残り 359)"
     assert "platform.length" in rules(window)
 
 

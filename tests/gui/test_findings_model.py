@@ -44,7 +44,7 @@ def test_format_article(code: str, expected: str) -> None:
 def test_model_passes_qt_model_tester(qtmodeltester: ModelTester) -> None:
     model = FindingsModel()
     model.set_findings([WEEKDAY, CREDENTIAL, HINT], TEXT)
-    qtmodeltester.check(model, force_py=True)
+    qtmodeltester.check(model, force_py=True)  # type: ignore[no-untyped-call]
 
 
 def test_columns_and_headers() -> None:

@@ -16,7 +16,7 @@ from .text import NormalizedText
 _SENTENCE_END = re.compile(r"[。!?\n]+")
 # A link with a scheme, or a bare host followed by a path (bit.ly/abc), or www.host.
 _URL = re.compile(
-    r"https?://[^\s<>\"'、。「」『』()\[\]{}]+"
+    r"https?://[A-Za-z0-9\-._~:/?#@!$&*+,;=%]+"
     r"|(?<![\w.@/-])(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?:/[^\s<>\"'、。「」『』()]*|(?=[\s、。)]|$))",
     re.IGNORECASE,
 )

@@ -95,7 +95,9 @@ class Checker:
         for name, value in (("scope", scope), ("unless_scope", unless_scope)):
             if value not in ("sentence", "post"):
                 raise RulebookError(
-                    self.rulebook.path, rule.line, f"ルール {rule.id} の params.{name} は sentence か post にしてください"
+                    self.rulebook.path,
+                    rule.line,
+                    f"ルール {rule.id} の params.{name} は sentence か post にしてください",
                 )
         return _Gate(keys["requires"], keys["requires_any"], keys["unless"], scope == "post", unless_scope == "post")
 
@@ -110,13 +112,13 @@ class Checker:
         cache: dict[str, set[int]] = {}
         findings: list[Finding] = []
         for c in self._compiled:
-            taken: list[tuple[int, int]] = []
+            taken: list[tuple[int, int, str]] = []
             for raw in c.detector.find(a):
                 if c.gate is not None and not c.gate.allows(a, raw, cache):
                     continue
-                if any(s < raw.end and raw.start < e for s, e in taken):
-                    continue  # one finding per rule for overlapping hits
-                taken.append((raw.start, raw.end))
+                if any(s < raw.end and raw.start < e and d == raw.detail for s, e, d in taken):
+                    continue  # one finding per rule for overlapping hits of the same kind
+                taken.append((raw.start, raw.end, raw.detail))
                 start, end = nt.span(raw.start, raw.end)
                 findings.append(
                     Finding(

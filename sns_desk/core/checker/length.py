@@ -36,11 +36,12 @@ class Length:
 
 
 def _utf16_to_codepoint(text: str, units: int) -> int:
+    """Index of the character holding UTF-16 unit ``units`` (one that straddles it included)."""
     seen = 0
     for i, ch in enumerate(text):
-        if seen >= units:
-            return i
         seen += 2 if ord(ch) > 0xFFFF else 1
+        if seen > units:
+            return i
     return len(text)
 
 
@@ -93,10 +94,15 @@ def _x_overflow(text: str, chunks: list[tuple[int, int, int]], limit: int) -> in
                 total += _x_char_weight(ch)
                 if total > budget:
                     return start + offset
-        # The library decides where a URL or emoji ends: ask it about the text up to here.
-        parsed = parse_tweet(text[:end], {**_X_OPTIONS, "max_weighted_tweet_length": limit})
-        return _utf16_to_codepoint(text, parsed.validRangeEnd + 1)
+        return _x_overflow_by_library(text[:end], limit)
     return len(text)
+
+
+@lru_cache(maxsize=64)
+def _x_overflow_by_library(prefix: str, limit: int) -> int:
+    """Where the library says the valid part ends; cached, as typing past it keeps the prefix."""
+    parsed = parse_tweet(prefix, {**_X_OPTIONS, "max_weighted_tweet_length": limit})
+    return _utf16_to_codepoint(prefix, parsed.validRangeEnd + 1)
 
 
 def x_weighted_length(text: str) -> int:

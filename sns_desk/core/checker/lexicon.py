@@ -187,7 +187,9 @@ class Lexicon:
             for folded in (True, False):
                 text = texts[folded]
                 head = text[tok.start : tok.start + 2]
-                for surface, entry, by_reading in chain(by_char.get((head, folded), ()), by_char.get((head[:1], folded), ())):
+                for surface, entry, by_reading in chain(
+                    by_char.get((head, folded), ()), by_char.get((head[:1], folded), ())
+                ):
                     if not text.startswith(surface, tok.start):
                         continue
                     j = end_index.get(tok.start + len(surface))
@@ -230,9 +232,11 @@ def _negation_after(tokens: Sequence[Token], j: int) -> int | None:
 
 
 def _is_compound_part(tok: Token) -> bool:
-    return (tok.pos1 == "名詞" and tok.pos2 == "固有名詞") or (
-        tok.pos1 == "名詞" and tok.pos2 == "普通名詞" and tok.pos3 == "一般"
-    ) or tok.pos1 == "接尾辞"
+    return (
+        (tok.pos1 == "名詞" and tok.pos2 == "固有名詞")
+        or (tok.pos1 == "名詞" and tok.pos2 == "普通名詞" and tok.pos3 == "一般")
+        or tok.pos1 == "接尾辞"
+    )
 
 
 def _glued(tokens: Sequence[Token], i: int, j: int) -> bool:

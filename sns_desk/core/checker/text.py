@@ -63,8 +63,7 @@ _STABLE_RUN = re.compile(r"[\u0020-\u007e\u3001-\u3002\u300c-\u300f\u3041-\u3096
 def normalize(original: str) -> NormalizedText:
     """Normalise ``original`` for matching and keep the offset map."""
     if original.isascii():
-        origin = tuple(range(len(original) + 1))
-        return NormalizedText(original, original, original, origin)
+        return NormalizedText(original, original, original, tuple(range(len(original) + 1)))
     out: list[str] = []
     origin: list[int] = []
     n = len(original)

@@ -54,8 +54,8 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     return out
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)  # type: ignore[arg-type]
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)  # type: ignore[arg-type]
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
 def load_rulebook(path: Path) -> Rulebook:
@@ -78,7 +78,7 @@ def load_rulebook(path: Path) -> Rulebook:
 
 def parse_rulebook(text: str, path: Path | None = None) -> Rulebook:
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_Loader)
     except RulebookError as exc:
         raise RulebookError(path, exc.line, exc.problem) from None
     except yaml.MarkedYAMLError as exc:
@@ -165,7 +165,9 @@ class _Validator:
         out: dict[str, tuple[str, ...]] = {}
         for name in lists:
             if not isinstance(name, str) or not _ID.match(name):
-                raise self.fail(lists.lines.get(name), f"語リストの名前「{name}」には英小文字・数字・_ を使ってください")
+                raise self.fail(
+                    lists.lines.get(name), f"語リストの名前「{name}」には英小文字・数字・_ を使ってください"
+                )
             out[name] = self.strings(lists, name, f"語リスト {name}")
         return out
 

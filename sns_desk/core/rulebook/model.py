@@ -6,9 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ARTICLES = frozenset(
-    {"6-5", "6-6", "7-1", "7-2", "7-3", "7-4", "7-5", "7-6", "7-7", "7-8", "7-9", "9-2-1", "9-2-2"}
-)
+ARTICLES = frozenset({"6-5", "6-6", "7-1", "7-2", "7-3", "7-4", "7-5", "7-6", "7-7", "7-8", "7-9", "9-2-1", "9-2-2"})
 SEVERITIES = ("error", "warning", "info")
 COUNTING_RULES = ("twitter", "graphemes", "utf16", "codepoints")
 

@@ -50,6 +50,7 @@ def test_an_act_alone_is_not_encouragement(ck) -> None:
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="the $prevention entry 'いけない' matches 行かない (lemmas 行く+ない), and with "
     "unless_scope: post one 行かない anywhere silences every illegal.* rule",
 )
@@ -60,6 +61,7 @@ def test_going_nowhere_does_not_silence_encouragement(ck) -> None:
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="illegal.evasion's requires_any accepts any conditional (ば, なら …), so '見つからなければ' "
     "about a lost item or a library book is read as 'if nobody finds out'",
 )

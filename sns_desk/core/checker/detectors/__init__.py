@@ -6,7 +6,13 @@ from .base import Detector, Raw
 from .dates import WeekdayDetector
 from .lexical import HearsayGrammarDetector, WordListDetector
 from .links import ExternalLinkDetector, PatternDetector, ShortenerDetector
-from .personal import EmailDetector, MyNumberDetector, PersonDetailsDetector, PhoneDetector, StreetAddressDetector
+from .personal import (
+    EmailDetector,
+    MyNumberDetector,
+    PersonDetailsDetector,
+    PhoneDetector,
+    StreetAddressDetector,
+)
 from .platform import HashtagDetector, LengthDetector
 from .security import CredentialDetector, InternalHostDetector
 

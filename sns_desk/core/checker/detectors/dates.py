@@ -18,6 +18,7 @@ _DATE = re.compile(
     r"|(?P<wd2>[月火水木金土日])曜日?)",
     re.IGNORECASE,
 )
+_WEEKDAY_MARK = re.compile(r"[(\[【]\s*[月火水木金土日]|[月火水木金土日]曜")
 # A year-less date further back than this from the post date is read as next year's.
 _PAST_WINDOW = dt.timedelta(days=92)
 
@@ -62,6 +63,8 @@ class WeekdayDetector(Detector):
     def find(self, a: Analysis) -> Iterable[Raw]:
         inferred_severity = str(self.param("inferred_year_severity", "warning"))
         text = a.nt.text
+        if _WEEKDAY_MARK.search(text) is None:
+            return
         for m in _DATE.finditer(text):
             if not (1 <= int(m.group("month")) <= 12):
                 continue
@@ -69,8 +72,12 @@ class WeekdayDetector(Detector):
             group = "wd" if m.group("wd") else "wd2"
             written = m.group(group)
             if date is None:
-                yield Raw(m.start(), m.end(), detail="(この日付は暦にありません)",
-                          severity=None if year_written else inferred_severity)
+                yield Raw(
+                    m.start(),
+                    m.end(),
+                    detail="(この日付は暦にありません)",
+                    severity=None if year_written else inferred_severity,
+                )
                 continue
             actual = WEEKDAYS[date.weekday()]
             if actual == written:

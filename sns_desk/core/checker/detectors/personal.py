@@ -14,8 +14,9 @@ from ..lexicon import Lexicon
 from .base import Detector, Raw
 
 _DASH = "\\-‐−ー"
+# Starts with a literal 0 or +, so the regex engine can skip ahead to candidates quickly.
 _PHONE = re.compile(
-    rf"(?<![\d{_DASH}.])(?:\+81[\s{_DASH}]?)?(0?\d{{1,4}})\s?[{_DASH}(]?\s?(\d{{1,4}})\s?[{_DASH})]?\s?(\d{{3,4}})(?![\d{_DASH}])"
+    rf"(?:\+(?<![\d{_DASH}.]\+)81[\s{_DASH}]?|0(?<![\d{_DASH}.]0))(\d{{0,4}})\s?[{_DASH}(]?\s?(\d{{1,4}})\s?[{_DASH})]?\s?(\d{{3,4}})(?![\d{_DASH}])"
 )
 _PHONE_TYPES = {
     "mobile": phonenumbers.PhoneNumberType.MOBILE,
@@ -55,7 +56,7 @@ class PhoneDetector(Detector):
     def find(self, a: Analysis) -> Iterable[Raw]:
         for m in _PHONE.finditer(a.nt.text):
             digits = _digits(m.group(0))
-            if digits.startswith("81") and m.group(0).startswith("+"):
+            if m.group(0).startswith("+"):
                 digits = "0" + digits[2:]
             if not digits.startswith("0") or not 10 <= len(digits) <= 11 or digits in self.city:
                 continue
@@ -69,8 +70,12 @@ class PhoneDetector(Detector):
             if kind in self.personal:
                 yield Raw(m.start(), m.end(), suggestion="(番号を削除)")
             elif kind in self.hint:
-                yield Raw(m.start(), m.end(), detail="(IP電話などの番号です。個人の番号でないか確認してください)",
-                          severity="info")
+                yield Raw(
+                    m.start(),
+                    m.end(),
+                    detail="(IP電話などの番号です。個人の番号でないか確認してください)",
+                    severity="info",
+                )
 
 
 _EMAIL = re.compile(r"(?<![\w.+-])([A-Za-z0-9][\w.+-]*)@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})(?![\w-])")
@@ -103,7 +108,7 @@ class EmailDetector(Detector):
             yield Raw(m.start(), m.end())
 
 
-_MY_NUMBER = re.compile(r"(?<![\d-])(\d{4})[\s-]?(\d{4})[\s-]?(\d{4})(?![\d-])")
+_MY_NUMBER = re.compile(r"\d(?<![\d-]\d)\d{3}[\s-]?\d{4}[\s-]?\d{4}(?![\d-])")
 
 
 def my_number_is_valid(digits: str) -> bool:
@@ -138,12 +143,20 @@ class MyNumberDetector(Detector):
             labelled = any(label in before for label in self.labels)
             if not labelled and any(label in before for label in self.other_labels):
                 continue
-            digits = m.group(1) + m.group(2) + m.group(3)
+            digits = _digits(m.group(0))
             if my_number_is_valid(digits):
                 yield Raw(m.start(), m.end(), suggestion="●●●●●●●●●●●●")
             elif labelled:
-                yield Raw(m.start(), m.end(), detail="(検査用数字は一致しませんが、個人番号として書かれています)",
-                          severity="warning", suggestion="●●●●●●●●●●●●")
+                yield Raw(
+                    m.start(),
+                    m.end(),
+                    detail="(検査用数字は一致しませんが、個人番号として書かれています)",
+                    severity="warning",
+                    suggestion="●●●●●●●●●●●●",
+                )
+
+
+_HOUSE_NUMBER = re.compile(r"\d\s*(?:丁目|番|[-‐−ー])\s*\d")
 
 
 class StreetAddressDetector(Detector):
@@ -166,6 +179,8 @@ class StreetAddressDetector(Detector):
         self.city = tuple(re.sub(r"\s", "", c) for c in rulebook.city.addresses)
 
     def find(self, a: Analysis) -> Iterable[Raw]:
+        if _HOUSE_NUMBER.search(a.nt.text) is None:
+            return
         person_sentences = a.sentences_with(self.person_key)
         for tok in a.tokens:
             if tok.is_person_name or (tok.pos1 == "接尾辞" and tok.surface in self.honorifics):
@@ -176,8 +191,12 @@ class StreetAddressDetector(Detector):
             if a.sentence_of(m.start()) in person_sentences:
                 yield Raw(m.start(), m.end())
             else:
-                yield Raw(m.start(), m.end(), severity=self.plain_severity,
-                          detail="(施設の住所なら問題ありません。個人の住所でないか確認してください)")
+                yield Raw(
+                    m.start(),
+                    m.end(),
+                    severity=self.plain_severity,
+                    detail="(施設の住所なら問題ありません。個人の住所でないか確認してください)",
+                )
 
 
 _AGE_AFTER_NAME = re.compile(r"\s*\(\s*\d{1,3}\s*(?:歳|才)?\s*\)")

@@ -51,4 +51,3 @@ class HashtagDetector(Detector):
                 extra[-1].end(),
                 detail=f"({platform.name}: {len(tags)} 個 / 上限 {platform.max_hashtags} 個)",
             )
-

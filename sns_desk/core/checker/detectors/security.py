@@ -23,31 +23,40 @@ class CredentialDetector(Detector):
 
     def __init__(self, rule: Rule, rulebook: Rulebook, lexicon: Lexicon) -> None:
         super().__init__(rule, rulebook, lexicon)
-        labels = sorted(self.param_words("labels"), key=len, reverse=True)
+        labels = self.param_words("labels")
+        if not labels:
+            raise self.fail("params.labels(パスワード等の見出し語)がありません")
+        # Labels are found as morphemes by the lexicon (ID, パスワード …), in any letter case.
+        variants: set[str] = set()
+        for label in labels:
+            marker = "^" if label.startswith("^") else ""
+            word = label.lstrip("^")
+            forms = (word, word.lower(), word.upper(), word.title()) if word.isascii() else (word,)
+            variants.update(marker + form for form in forms)
+        self.labels_key = f"param:{rule.id}:labels"
+        lexicon.add(self.labels_key, sorted(variants))
         # A value has a digit or a symbol: "LINE" after パスコードは is a channel, not a code.
         value = self.param(
             "value_pattern", r"(?=[\w!#$%&*+\-./@^~]*[0-9!#$%&*+\-./@_^~])[A-Za-z0-9!#$%&*+\-./@_^~]{4,64}"
         )
-        if not labels:
-            raise self.fail("params.labels(パスワード等の見出し語)がありません")
-        label_re = "|".join(
-            rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])" if w.isascii() else re.escape(w) for w in labels
-        )
         try:
-            self.pattern = re.compile(
-                rf"(?:{label_re})\s*(?:は|:|=|→|を)?[^\x00-\x7f\n。]{{0,12}}?\s*[「『\"']?"
-                rf"(?<![A-Za-z0-9/.])(?P<value>{value})(?!\s*(?:文字|字|桁|以上|以下|回))",
-                re.IGNORECASE,
+            self.value = re.compile(
+                rf"\s*(?:は|:|=|→|を)?[^\x00-\x7f\n。]{{0,12}}?\s*[「『\"']?"
+                rf"(?<![A-Za-z0-9/.])(?P<value>{value})(?!\s*(?:文字|字|桁|以上|以下|回))"
             )
         except re.error as exc:
             raise self.fail(f"params.value_pattern の正規表現が正しくありません({exc})") from None
 
     def find(self, a: Analysis) -> Iterable[Raw]:
         urls = [(u.start, u.end) for u in a.urls]
-        for m in self.pattern.finditer(a.nt.text):
+        text = a.nt.text
+        for hit in a.hits.get(self.labels_key, ()):
+            m = self.value.match(text, hit.end)
+            if m is None:
+                continue
             if any(s <= m.start("value") < e for s, e in urls):
                 continue  # a link to a password-change page is not a password
-            yield Raw(m.start(), m.end("value"))
+            yield Raw(hit.start, m.end("value"))
 
 
 _BARE_IPV4 = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])")
@@ -80,7 +89,9 @@ class InternalHostDetector(Detector):
                 yield Raw(url.start, url.end, detail="(庁内・内部向けのアドレスです)")
             elif any(seg.lower() in self.admin_segments for seg in url.path.split("/") if seg):
                 covered.append((url.start, url.end))
-                yield Raw(url.start, url.end, detail="(管理画面・ログイン画面のアドレスです)", severity=self.admin_severity)
+                yield Raw(
+                    url.start, url.end, detail="(管理画面・ログイン画面のアドレスです)", severity=self.admin_severity
+                )
         for m in _BARE_IPV4.finditer(a.nt.text):
             if any(s <= m.start() < e for s, e in covered):
                 continue

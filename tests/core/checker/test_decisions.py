@@ -1,0 +1,35 @@
+"""第6条第5号: information about decisions still being made."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("駅前の再開発は、まだ検討中です", "検討中"),
+        ("新しい公園の名称は現在調整中です", "調整中"),
+        ("ルートはまだ決まっていません", "決まっていません"),
+        ("計画の素案を一足先にお見せします", "素案"),
+        ("候補地を3か所に絞り込む段階です", "絞り込む"),
+    ],
+)
+def test_decision_in_progress(ck, text: str, span: str) -> None:
+    findings = ck.find(text, "decision.")
+    assert [(text[f.start : f.end], f.article, f.severity) for f in findings] == [(span, "6-5", "warning")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ご検討中の方はお気軽にご相談ください",
+        "住宅の購入をご検討の皆さまへ、補助制度のご案内です",
+        "詳細は決まり次第お知らせします",
+        "開催日は未定です。決定次第お知らせします",
+        "新しい公園の名称が決まりました",
+        "髪の毛を絞る前にタオルで拭きましょう",
+    ],
+)
+def test_not_a_decision_in_progress(ck, text: str) -> None:
+    assert ck.find(text, "decision.") == []
