@@ -21,9 +21,7 @@ class CheckHelper:
     def __init__(self, checker: Checker) -> None:
         self.checker = checker
 
-    def check(
-        self, text: str, platforms: Iterable[str] = (), post_date: dt.date = POST_DATE
-    ) -> list[Finding]:
+    def check(self, text: str, platforms: Iterable[str] = (), post_date: dt.date = POST_DATE) -> list[Finding]:
         return self.checker.check(text, CheckContext(platforms=tuple(platforms), post_date=post_date))
 
     def find(
@@ -38,9 +36,7 @@ class CheckHelper:
         """The substrings of the ORIGINAL text that the findings of ``rule`` point at."""
         return [text[f.start : f.end] for f in self.find(text, rule, platforms, post_date)]
 
-    def blocking(
-        self, text: str, platforms: Iterable[str] = (), post_date: dt.date = POST_DATE
-    ) -> list[Finding]:
+    def blocking(self, text: str, platforms: Iterable[str] = (), post_date: dt.date = POST_DATE) -> list[Finding]:
         """The error and warning findings (the ones the evaluation counts)."""
         return [f for f in self.check(text, platforms, post_date) if f.severity in BLOCKING]
 

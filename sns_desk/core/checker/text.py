@@ -20,9 +20,13 @@ _HIRA_TO_KATA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
 _JOINERS = {"\u3099", "\u309a", "\u309b", "\u309c", "\uff9e", "\uff9f"}
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 @lru_cache(maxsize=8192)
 def _nfkc(chunk: str) -> str:
-    return unicodedata.normalize("NFKC", chunk)
+    # A lone surrogate (from a broken JSON escape) cannot reach MeCab: it becomes U+FFFD.
+    return _SURROGATE.sub("\ufffd", unicodedata.normalize("NFKC", chunk))
 
 
 def _is_joiner(ch: str) -> bool:

@@ -37,27 +37,14 @@ class TestTerms:
         assert ck.blocking(text) == []
 
     def test_anti_discrimination_context(self, ck) -> None:
-        assert (
-            ck.find("「外人」という呼び方は差別につながるので使わないようにしましょう", "discrimination.")
-            == []
-        )
+        assert ck.find("「外人」という呼び方は差別につながるので使わないようにしましょう", "discrimination.") == []
 
     def test_person_name_is_not_the_term(self, ck) -> None:
         assert ck.find("土方歳三の生涯をたどる企画展", "discrimination.") == []
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=AssertionError,
-        reason="'ハーフ' (no ^ marker) hits the first half of the compound ハーフ|マラソン",
-    )
     def test_half_marathon(self, ck) -> None:
         assert ck.find("ハーフマラソンの参加者を募集します", "discrimination.") == []
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=AssertionError,
-        reason="'おし' (the slur for the speech-impaired) hits おし of 押す written in kana",
-    )
     def test_press_the_button(self, ck) -> None:
         assert ck.find("呼び出しボタンをおしてお待ちください", "discrimination.") == []
 
@@ -97,12 +84,6 @@ class TestExclusion:
         assert ck.find(text, "discrimination.") == []
         assert ck.articles(text) == set()
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=AssertionError,
-        reason="$exclusion has 参加できる~ない but not the polite ご参加いただけません (いただける), "
-        "the form an official post would use",
-    )
     def test_polite_exclusion(self, ck) -> None:
         assert ck.spans("このイベントに外国人の方はご参加いただけません", "discrimination.") == ["外国人"]
 
@@ -125,11 +106,5 @@ class TestStereotype:
     def test_warning_against_background_checks(self, ck) -> None:
         assert ck.find("結婚や就職の際の身元調査は差別につながります", "discrimination.") == []
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=AssertionError,
-        reason="$stereotype contains 皆, which matches the everyday 皆さん: a welcome to foreign "
-        "tourists becomes a stereotype warning",
-    )
     def test_welcoming_everyone(self, ck) -> None:
         assert ck.find("外国人観光客の皆さんに東広島の魅力を発信します", "discrimination.") == []

@@ -18,9 +18,7 @@ class TestGrammar:
     )
     def test_hearsay_ending(self, ck, text: str, span: str) -> None:
         findings = ck.find(text, "rumour.hearsay")
-        assert [(text[f.start : f.end], f.article, f.severity) for f in findings] == [
-            (span, "7-9", "warning")
-        ]
+        assert [(text[f.start : f.end], f.article, f.severity) for f in findings] == [(span, "7-9", "warning")]
 
     @pytest.mark.parametrize(
         "text",

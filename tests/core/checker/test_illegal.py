@@ -48,12 +48,6 @@ def test_an_act_alone_is_not_encouragement(ck) -> None:
     assert ck.find("市内で不法投棄が増えています", "illegal.") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the $prevention entry 'いけない' matches 行かない (lemmas 行く+ない), and with "
-    "unless_scope: post one 行かない anywhere silences every illegal.* rule",
-)
 def test_going_nowhere_does_not_silence_encouragement(ck) -> None:
     text = "少しくらいなら飲酒運転も平気。どうせ検問なんて見に行かないし"
     assert "7-3" in ck.articles(text)

@@ -67,31 +67,14 @@ class TestDisgust:
         assert ck.find("最悪の天気になりそうですね", "insult.") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the $prevention entry 'いけない' is compiled to the lemmas 行く+ない, so any 行かない "
-    "('will not go') counts as a prohibition and silences the rule",
-)
 def test_going_nowhere_is_not_a_prohibition(ck) -> None:
     assert ck.spans("バカな店員がいる店にはもう行かない", "insult.") == ["バカ"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="'^ブス' matches the adverb ブスッ (lemma ぶす, 'with a stab') by lemma",
-)
 def test_onomatopoeia_is_not_an_insult(ck) -> None:
     assert ck.find("注射の針がブスッと刺さるのが苦手な方へ、痛みの少ない方法を紹介します", "insult.") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="imperative insults (死ね, 消えろ, 黙れ, 失せろ) are matched by lemma, so every form of "
-    "the plain verb (死んだ, 消えて, 黙って, 失せる) is reported as an insult",
-)
 @pytest.mark.parametrize(
     "text",
     [

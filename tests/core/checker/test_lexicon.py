@@ -154,9 +154,7 @@ class TestBoundaries:
         assert matches(["裸"], "裸で走り回る") == [("裸", "裸")]
         assert matches(["バカ"], "バカなことを") == [("バカ", "バカ")]
 
-    @pytest.mark.parametrize(
-        "text", ["噂に惑わされず、公式情報を確認してください", "慌てず騒がず、惑わされず"]
-    )
+    @pytest.mark.parametrize("text", ["噂に惑わされず、公式情報を確認してください", "慌てず騒がず、惑わされず"])
     def test_not_glued_from_particles_and_auxiliaries(self, text: str) -> None:
         # 惑わさ|れ|ず: the kana run レズ is an auxiliary plus a negation, not a word.
         assert matches(["レズ"], text) == []

@@ -69,12 +69,6 @@ class TestDomains:
     def test_file_name_is_not_a_link(self, ck) -> None:
         assert ck.check("配布資料は report.pdf です") == []
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=AssertionError,
-        reason="the URL pattern runs on into Japanese text written right after the link; X "
-        "(twitter-text) ends the link at the first CJK character",
-    )
     def test_link_followed_directly_by_japanese(self, ck) -> None:
         text = "詳しくはhttps://www.example-event.com/infoをご覧ください"
         assert ck.spans(text, "link.") == ["https://www.example-event.com/info"]
@@ -92,9 +86,7 @@ class TestQuotes:
     )
     def test_quoted_post(self, ck, text: str, span: str) -> None:
         findings = ck.find(text, "link.quote_post")
-        assert [(text[f.start : f.end], f.article, f.severity) for f in findings] == [
-            (span, "9-2-2", "warning")
-        ]
+        assert [(text[f.start : f.end], f.article, f.severity) for f in findings] == [(span, "9-2-2", "warning")]
 
     def test_quote_word_with_a_post(self, ck) -> None:
         assert ck.spans("市民の方の投稿を引用して紹介します", "link.quote_word") == ["引用"]

@@ -36,10 +36,5 @@ def test_not_obscene(ck, text: str) -> None:
     assert ck.find(text, "obscene.") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="'裸' hits the first half of the idiom 裸|一貫 (with nothing but oneself)",
-)
 def test_idiom_with_naked(ck) -> None:
     assert ck.find("裸一貫で起業した先輩の話を聞く会", "obscene.") == []

@@ -83,13 +83,6 @@ class TestLine:
         findings = length_findings(ck, text, "line")
         assert [text[f.start : f.end] for f in findings] == ["あ"]
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=AssertionError,
-        reason="when an astral character straddles the UTF-16 limit, _utf16_to_codepoint returns the "
-        "index after it: measure() says the overflow starts past the emoji and the finding's span is "
-        "empty (5000, 5000) instead of covering the emoji that does not fit",
-    )
     def test_emoji_straddling_the_limit_is_the_overflow(self, ck) -> None:
         text = "あ" * 4999 + "😀"
         findings = length_findings(ck, text, "line")
@@ -104,9 +97,7 @@ class TestInstagramHashtags:
     def test_six_hashtags_are_an_error(self, ck) -> None:
         text = "秋祭り開催！ #東広島 #西条 #酒まつり #秋 #イベント #広島"
         findings = ck.find(text, "platform.hashtags", platforms=("instagram",))
-        assert [(f.article, f.severity, text[f.start : f.end]) for f in findings] == [
-            ("6-6", "error", "#広島")
-        ]
+        assert [(f.article, f.severity, text[f.start : f.end]) for f in findings] == [("6-6", "error", "#広島")]
         assert "6 個" in findings[0].message
 
     def test_extra_tags_are_the_span(self, ck) -> None:
@@ -122,13 +113,6 @@ class TestInstagramHashtags:
         assert ck.find(text, "platform.hashtags", platforms=("instagram",)) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the engine keeps one finding per rule for overlapping spans, so only the first target "
-    "platform's overflow survives: with ('threads', 'x') the post is cut at 500 and X's overflow "
-    "from character 140 is never reported",
-)
 @pytest.mark.parametrize("platforms", [("x", "threads"), ("threads", "x")])
 def test_each_target_platform_over_its_limit_is_reported(ck, platforms: tuple[str, ...]) -> None:
     text = "あ" * 501
@@ -182,10 +166,5 @@ class TestMeasure:
         with pytest.raises(ValueError, match="unknown counting rule"):
             measure("abc", "bytes", 10)
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=AssertionError,
-        reason="see TestLine: the overflow of a straddling astral character starts after it",
-    )
     def test_utf16_straddling_character(self) -> None:
         assert measure("ab😀", "utf16", 3).overflow_start == 2

@@ -39,11 +39,5 @@ def test_capture_needs_a_broadcast_source(ck) -> None:
     assert ck.find("申請画面のスクリーンショットを添付してください", "rights.") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="posting a song's full lyrics is not caught: '歌詞を全部' is only a rights.broadcast_capture "
-    "word, which requires a broadcast source (テレビ, 番組 …)",
-)
 def test_full_lyrics(ck) -> None:
     assert "7-6" in ck.articles("好きな曲の歌詞を全部載せちゃいます")

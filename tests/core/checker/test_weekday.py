@@ -72,9 +72,7 @@ class TestYearWritten:
     def test_several_dates_each_judged(self, ck) -> None:
         text = "12/4（金）〜12/6（日）は点検、2026年12月7日(火)から再開"
         findings = ck.find(text, "accuracy.weekday")
-        assert [(text[f.start : f.end], f.suggestion) for f in findings] == [
-            ("2026年12月7日(火)", "2026年12月7日(月)")
-        ]
+        assert [(text[f.start : f.end], f.suggestion) for f in findings] == [("2026年12月7日(火)", "2026年12月7日(月)")]
 
 
 class TestYearInferred:

@@ -202,9 +202,7 @@ class TestRuleErrors:
         assert_reported(raises(text), line_of(text, "counting: bytes"), "bytes")
 
     def test_bad_platform_limit(self) -> None:
-        text = (
-            GOOD + "platforms:\n  x:\n    name: X\n    counting: twitter\n    limit: -5\n    source: test\n"
-        )
+        text = GOOD + "platforms:\n  x:\n    name: X\n    counting: twitter\n    limit: -5\n    source: test\n"
         assert_reported(raises(text), line_of(text, "limit: -5"), "limit")
 
 

@@ -26,9 +26,7 @@ SAMPLE = "あいつはバカだしアホだ"
 
 
 def write(path: Path, version: str, *words: str) -> Path:
-    path.write_text(
-        RULEBOOK.format(version=version, words="".join(f"      - {w}\n" for w in words)), encoding="utf-8"
-    )
+    path.write_text(RULEBOOK.format(version=version, words="".join(f"      - {w}\n" for w in words)), encoding="utf-8")
     return path
 
 
@@ -63,9 +61,7 @@ def test_broken_initial_file_raises(tmp_path: Path) -> None:
         "missing",
     ],
 )
-def test_broken_file_keeps_the_previous_checker(
-    provider: CheckerProvider, tmp_path: Path, breakage: str
-) -> None:
+def test_broken_file_keeps_the_previous_checker(provider: CheckerProvider, tmp_path: Path, breakage: str) -> None:
     before = found(provider)
     checker_before = provider.checker
     path = tmp_path / "broken.yaml"
