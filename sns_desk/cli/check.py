@@ -13,23 +13,13 @@ from pathlib import Path
 from typing import TextIO
 
 from ..core.checker import CheckContext, Checker, Finding, Severity
+from ..core.checker.articles import article_label
 from ..core.rulebook import RulebookError, load_rulebook
 from ..resources import default_rulebook_path
 from .inputs import MAX_BATCH_BYTES, MAX_TEXT_BYTES, InputError, control_characters, decode_text, read_bytes
 from .parser import EXIT_FOUND, EXIT_OK, EXIT_USAGE
 
 _SEVERITY_JA = {"error": "エラー", "warning": "警告", "info": "参考"}
-
-
-def article_label(code: str) -> str:
-    """``7-5`` → 第7条第5号, ``9-2-1`` → 第9条第2項第1文 (as the guideline numbers them)."""
-    parts = code.split("-")
-    if len(parts) == 2:
-        return f"第{parts[0]}条第{parts[1]}号"
-    if len(parts) == 3:
-        sentence = "前段" if parts[2] == "1" else "後段"
-        return f"第{parts[0]}条第{parts[1]}項{sentence}"
-    return code
 
 
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -103,7 +93,11 @@ def _batch(checker: Checker, context: CheckContext, source: str, out: TextIO, er
             bad += 1
             err.write(f"sns-desk check: {number} 行目を読めません({_reason(exc)})\n")
             continue
-        findings = checker.check(row["text"], item_context) if len(row["text"]) <= MAX_TEXT_BYTES else []
+        if len(row["text"]) > MAX_TEXT_BYTES:
+            bad += 1
+            err.write(f"sns-desk check: {number} 行目の text が大きすぎます(1 MB まで)。チェックしていません\n")
+            continue
+        findings = checker.check(row["text"], item_context)
         out.write(json.dumps({"id": row["id"], "findings": [f.to_dict() for f in findings]}, ensure_ascii=False))
         out.write("\n")
     return EXIT_USAGE if bad else EXIT_OK
@@ -142,6 +136,6 @@ def _print_text(name: str, text: str, findings: list[Finding], out: TextIO) -> N
         marker = "^" + "~" * max(0, _width(text[f.start : span_end]) - 1)
         out.write(f"    {' ' * _width(text[start_of_line : f.start])}{marker}\n")
         if f.suggestion is not None:
-            out.write(f"    修正案: {f.suggestion}\n")
+            out.write(f"    修正案: {f.suggestion_label}\n")
     counts = {s: sum(1 for f in findings if f.severity.value == s) for s in ("error", "warning", "info")}
     out.write(f"{name}: エラー {counts['error']} 件、警告 {counts['warning']} 件、参考 {counts['info']} 件\n")

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..core.checker import CheckContext, Length, Severity, default_checker, measure
+from ..core.checker.articles import article_label
 from ..core.rulebook.model import Platform
 from .editor import PlacedFinding, PostEditor, place_findings
 from .findings_model import (
@@ -37,7 +38,6 @@ from .findings_model import (
     SEVERITY_COLORS,
     SEVERITY_LABELS,
     FindingsModel,
-    format_article,
 )
 from .live_check import CheckRequest, CheckResult, LiveChecker, TextChecker
 
@@ -258,9 +258,7 @@ class CheckWindow(QMainWindow):
         self.cut_action = self._edit_action("切り取り(&T)", QKeySequence.StandardKey.Cut, e.cut)
         self.copy_action = self._edit_action("コピー(&C)", QKeySequence.StandardKey.Copy, e.copy)
         self.paste_action = self._edit_action("貼り付け(&P)", QKeySequence.StandardKey.Paste, e.paste)
-        self.select_all_action = self._edit_action(
-            "すべて選択(&A)", QKeySequence.StandardKey.SelectAll, e.selectAll
-        )
+        self.select_all_action = self._edit_action("すべて選択(&A)", QKeySequence.StandardKey.SelectAll, e.selectAll)
         for action in (self.undo_action, self.redo_action, self.cut_action, self.copy_action):
             action.setEnabled(False)
         e.undoAvailable.connect(self.undo_action.setEnabled)
@@ -390,13 +388,12 @@ class CheckWindow(QMainWindow):
         f = placed.finding
         color = SEVERITY_COLORS[f.severity]
         parts = [
-            f'<b style="color:{color}">{SEVERITY_LABELS[f.severity]}</b>'
-            f"・{html.escape(format_article(f.article))}",
+            f'<b style="color:{color}">{SEVERITY_LABELS[f.severity]}</b>・{html.escape(article_label(f.article))}',
             f"「{html.escape(placed.original)}」",
             html.escape(f.message),
         ]
         if f.suggestion is not None:
-            parts.append(f"修正案: <b>「{html.escape(f.suggestion)}」</b>")
+            parts.append(f"修正案: <b>{html.escape(f.suggestion_label)}</b>")
         self.detail_label.setText("<br/>".join(parts))
         self.apply_button.setEnabled(f.suggestion is not None and placed.is_intact())
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistent
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from ..core.checker import Finding, Severity
+from ..core.checker.articles import article_label
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -28,11 +29,6 @@ SEVERITY_COLORS: Final[dict[Severity, str]] = {
     Severity.INFO: "#1e6fd9",
 }
 
-_SUB_ITEM_NAMES: Final[dict[str, str]] = {
-    "9-2-1": "URL短縮",
-    "9-2-2": "引用・リンク",
-}
-
 HEADERS: Final = ("重大度", "条項", "内容")
 COLUMN_SEVERITY: Final = 0
 COLUMN_ARTICLE: Final = 1
@@ -43,27 +39,6 @@ _EXCERPT_MAX: Final = 24
 
 def severity_color(severity: Severity) -> QColor:
     return QColor(SEVERITY_COLORS[severity])
-
-
-def format_article(code: str) -> str:
-    """The guideline reference of a rulebook article code, as staff read it.
-
-    ``"7-5"`` → 第7条第5号, ``"9-2-1"`` → 第9条第2項(URL短縮). Codes that are not of that
-    shape are returned unchanged.
-    """
-    parts = code.split("-")
-    if not all(p.isdigit() for p in parts):
-        return code
-    if len(parts) == 2:
-        return f"第{parts[0]}条第{parts[1]}号"
-    if len(parts) == 3:
-        name = _SUB_ITEM_NAMES.get(code)
-        if name is not None:
-            return f"第{parts[0]}条第{parts[1]}項({name})"
-        return f"第{parts[0]}条第{parts[1]}項第{parts[2]}号"
-    if len(parts) == 1:
-        return f"第{parts[0]}条"
-    return code
 
 
 def excerpt(text: str, finding: Finding) -> str:
@@ -77,13 +52,13 @@ def excerpt(text: str, finding: Finding) -> str:
 def tooltip_html(finding: Finding) -> str:
     """A rich-text tooltip (Qt wraps rich text) naming the severity, article and message."""
     color = SEVERITY_COLORS[finding.severity]
-    head = f"{SEVERITY_LABELS[finding.severity]}・{format_article(finding.article)}"
+    head = f"{SEVERITY_LABELS[finding.severity]}・{article_label(finding.article)}"
     parts = [
         f'<p style="margin:0"><b style="color:{color}">{html.escape(head)}</b></p>',
         f'<p style="margin:0">{html.escape(finding.message)}</p>',
     ]
     if finding.suggestion is not None:
-        parts.append(f'<p style="margin:0">修正案: 「{html.escape(finding.suggestion)}」</p>')
+        parts.append(f'<p style="margin:0">修正案: {html.escape(finding.suggestion_label)}</p>')
     return "".join(parts)
 
 
@@ -148,9 +123,7 @@ class FindingsModel(QAbstractItemModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if (
             orientation == Qt.Orientation.Horizontal
             and role == Qt.ItemDataRole.DisplayRole
@@ -175,7 +148,7 @@ class FindingsModel(QAbstractItemModel):
             if column == COLUMN_SEVERITY:
                 return SEVERITY_LABELS[f.severity]
             if column == COLUMN_ARTICLE:
-                return format_article(f.article)
+                return article_label(f.article)
             if column == COLUMN_MESSAGE:
                 return self._message(f)
         elif role == Qt.ItemDataRole.DecorationRole and column == COLUMN_SEVERITY:
@@ -185,7 +158,7 @@ class FindingsModel(QAbstractItemModel):
         elif role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltip(f)
         elif role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{SEVERITY_LABELS[f.severity]}、{format_article(f.article)}、{self._message(f)}"
+            return f"{SEVERITY_LABELS[f.severity]}、{article_label(f.article)}、{self._message(f)}"
         return None
 
     # -- helpers --------------------------------------------------------------------------

@@ -38,7 +38,7 @@ def test_error_exits_one_with_compiler_style_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     first = result.stdout.splitlines()[0]
     assert first.startswith(f"{post}:2:8: エラー: ")
-    assert "[link.shortener, 第9条第2項前段]" in first
+    assert "[link.shortener, 第9条第2項(URL短縮)]" in first
     assert "^~~~" in result.stdout
 
 
@@ -155,3 +155,17 @@ def test_check_never_imports_pyside6() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "rc 0" in result.stdout
+
+
+def test_jsonl_line_with_a_huge_text_is_reported_not_silently_passed() -> None:
+    rows = [{"id": "big", "text": "あ" * (1024 * 1024 + 1)}, {"id": "small", "text": "テスト"}]
+    feed = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()
+    result = run("check", "--format", "jsonl", stdin=feed)
+    assert result.returncode == 2
+    assert "1 行目の text が大きすぎます" in result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["small"]
+
+
+def test_a_deletion_fix_is_shown_as_such() -> None:
+    result = run("check", "-", stdin="担当者の携帯090-1234-5678までどうぞ".encode())
+    assert "修正案: (この部分を削除)" in result.stdout

@@ -6,19 +6,17 @@ from PySide6.QtGui import QColor, QIcon
 from pytestqt.modeltest import ModelTester
 
 from sns_desk.core.checker import Finding, Severity
+from sns_desk.core.checker.articles import article_label
 from sns_desk.gui.findings_model import (
     FINDING_ROLE,
     HEADERS,
     SEVERITY_COLORS,
     FindingsModel,
-    format_article,
     tooltip_html,
 )
 
 TEXT = "12月5日(月)に開催。パスワードは abc12345 です。"
-WEEKDAY = Finding(
-    "accuracy.weekday", "6-6", Severity.WARNING, 0, 8, "日付と曜日が合っていません。", "12月5日(土)"
-)
+WEEKDAY = Finding("accuracy.weekday", "6-6", Severity.WARNING, 0, 8, "日付と曜日が合っていません。", "12月5日(土)")
 CREDENTIAL = Finding("security.credential", "7-5", Severity.ERROR, 12, 27, "ログイン情報が書かれています。")
 SHORTENER = Finding("link.shortener", "9-2-1", Severity.ERROR, 0, 1, "URL短縮<サービス>です。")
 HINT = Finding("discrimination.dated_term", "7-2", Severity.INFO, 0, 2, "古い言い方です。")
@@ -37,8 +35,8 @@ HINT = Finding("discrimination.dated_term", "7-2", Severity.INFO, 0, 2, "古い�
         ("附則", "附則"),
     ],
 )
-def test_format_article(code: str, expected: str) -> None:
-    assert format_article(code) == expected
+def test_article_label(code: str, expected: str) -> None:
+    assert article_label(code) == expected
 
 
 def test_model_passes_qt_model_tester(qtmodeltester: ModelTester) -> None:

@@ -50,11 +50,6 @@ class Analysis:
     def sentence_of(self, offset: int) -> int:
         return bisect.bisect_right(self._sentence_starts, offset) - 1
 
-    def sentence_span(self, index: int) -> tuple[int, int]:
-        starts = self._sentence_starts
-        end = starts[index + 1] if index + 1 < len(starts) else len(self.nt.text)
-        return starts[index], end
-
     @cached_property
     def urls(self) -> list[Url]:
         out = []
@@ -74,11 +69,6 @@ class Analysis:
             if host:
                 out.append(Url(m.start(), m.start() + len(raw), raw, host, parts.path, port))
         return out
-
-    @cached_property
-    def token_index(self) -> dict[int, int]:
-        """Token index by start offset."""
-        return {t.start: i for i, t in enumerate(self.tokens)}
 
     def sentences_with(self, key: str) -> set[int]:
         return {self.sentence_of(h.start) for h in self.hits.get(key, ())}

@@ -35,6 +35,14 @@ class Finding:
     end: int
     message: str
     suggestion: str | None = None
+    """Replacement text for the span ("" deletes it); None when there is no mechanical fix."""
+
+    @property
+    def suggestion_label(self) -> str:
+        """The fix as shown to people: 「text」, or that the span is to be deleted."""
+        if self.suggestion is None:
+            return ""
+        return f"「{self.suggestion}」" if self.suggestion else "(この部分を削除)"
 
     def to_dict(self) -> dict[str, object]:
         row: dict[str, object] = {

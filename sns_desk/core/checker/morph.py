@@ -83,8 +83,3 @@ def tokenize(text: str) -> list[Token]:
         )
         pos = end
     return tokens
-
-
-def lemmas_of(word: str) -> tuple[str, ...]:
-    """The lemma sequence of a dictionary word, as the lexicon compiles it."""
-    return tuple(t.lemma for t in tokenize(word))

@@ -14,7 +14,7 @@ class TestTerms:
             ("昔は土方をしていたそうだ", "土方", "建設作業員"),
             ("片親の家庭に向けた説明会", "片親", "ひとり親"),
             ("痴呆の予防について", "痴呆", "認知症"),
-            ("うちの父はキチガイみたいに働く", "キチガイ", "(表現を改める)"),
+            ("うちの父はキチガイみたいに働く", "キチガイ", None),
         ],
     )
     def test_term_with_suggestion(self, ck, text: str, span: str, suggestion: str) -> None:
@@ -26,7 +26,7 @@ class TestTerms:
     def test_half_width_spelling(self, ck) -> None:
         text = "ｶﾞｲｼﾞという言葉"
         findings = ck.find(text, "discrimination.term")
-        assert [(text[f.start : f.end], f.suggestion) for f in findings] == [("ｶﾞｲｼﾞ", "(表現を改める)")]
+        assert [(text[f.start : f.end], f.suggestion) for f in findings] == [("ｶﾞｲｼﾞ", None)]
 
     def test_dated_term_is_only_a_hint(self, ck) -> None:
         text = "父兄の皆さまへのお知らせ"

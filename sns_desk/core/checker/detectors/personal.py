@@ -68,7 +68,7 @@ class PhoneDetector(Detector):
                 continue
             kind = phonenumbers.number_type(number)
             if kind in self.personal:
-                yield Raw(m.start(), m.end(), suggestion="(番号を削除)")
+                yield Raw(m.start(), m.end(), suggestion="")
             elif kind in self.hint:
                 yield Raw(
                     m.start(),
