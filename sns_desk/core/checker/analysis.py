@@ -33,6 +33,15 @@ class Url:
     port: int | None
 
 
+def sentence_starts(text: str) -> list[int]:
+    """Where each sentence of ``text`` starts: after 。 ! ? and line breaks."""
+    starts = [0]
+    for m in _SENTENCE_END.finditer(text):
+        if m.end() < len(text):
+            starts.append(m.end())
+    return starts
+
+
 @dataclass
 class Analysis:
     nt: NormalizedText
@@ -42,10 +51,8 @@ class Analysis:
     _sentence_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        starts = [0]
-        for m in _SENTENCE_END.finditer(self.nt.text):
-            starts.append(m.end())
-        self._sentence_starts = starts
+        if not self._sentence_starts:
+            self._sentence_starts = sentence_starts(self.nt.text)
 
     def sentence_of(self, offset: int) -> int:
         return bisect.bisect_right(self._sentence_starts, offset) - 1

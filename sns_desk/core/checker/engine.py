@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..rulebook.errors import RulebookError
 from ..rulebook.model import Rule, Rulebook
-from .analysis import Analysis
+from .analysis import Analysis, sentence_starts
 from .detectors import DETECTORS, Detector, Raw
 from .finding import CheckContext, Finding, Severity
-from .lexicon import Lexicon
-from .morph import tokenize
-from .text import normalize
+from .lexicon import Hit, Lexicon
+from .morph import Token, tokenize
+from .text import fold_kana_same_length, normalize
 
 
 def list_key(ref: str) -> str:
@@ -79,6 +81,17 @@ class Checker:
             detector = cls(rule, rulebook, self.lexicon)
             compiled.append(_Compiled(rule, detector, self._gate(rule)))
         self._compiled = tuple(compiled)
+        self._sentence = lru_cache(maxsize=4096)(self._analyse_sentence)
+
+    def _analyse_sentence(self, sentence: str) -> tuple[tuple[Token, ...], dict[str, tuple[Hit, ...]]]:
+        """Morphemes and word-list hits of one sentence, offsets relative to it.
+
+        Cached by the sentence's text: while a post is typed only the edited sentence is
+        analysed again.
+        """
+        tokens = tokenize(sentence)
+        hits = self.lexicon.match_text(sentence, fold_kana_same_length(sentence), tokens)
+        return tuple(tokens), {key: tuple(found) for key, found in hits.items()}
 
     def _gate(self, rule: Rule) -> _Gate | None:
         if not (rule.requires or rule.requires_any or rule.unless):
@@ -107,8 +120,20 @@ class Checker:
         if not text.strip():
             return []
         nt = normalize(text)
-        tokens = tokenize(nt.text)
-        a = Analysis(nt, tokens, self.lexicon.match(nt, tokens), context)
+        starts = sentence_starts(nt.text)
+        tokens: list[Token] = []
+        hits: dict[str, list[Hit]] = defaultdict(list)
+        for start, end in zip(starts, [*starts[1:], len(nt.text)], strict=True):
+            sentence_tokens, sentence_hits = self._sentence(nt.text[start:end])
+            if start == 0:
+                tokens.extend(sentence_tokens)
+                for key, found in sentence_hits.items():
+                    hits[key].extend(found)
+                continue
+            tokens.extend(Token(t[0] + start, t[1] + start, *t[2:]) for t in sentence_tokens)
+            for key, found in sentence_hits.items():
+                hits[key].extend(Hit(h.start + start, h.end + start, h.word) for h in found)
+        a = Analysis(nt, tokens, hits, context, starts)
         cache: dict[str, set[int]] = {}
         findings: list[Finding] = []
         for c in self._compiled:

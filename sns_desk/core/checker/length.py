@@ -15,7 +15,10 @@ from twitter_text.get_character_weight import get_character_weight
 _GRAPHEME = regex.compile(r"\X")
 _X_OPTIONS = _twitter_config["defaults"]
 _X_SCALE: int = _X_OPTIONS["scale"]
-_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
+# Where the library's URL and emoji extraction cannot reach across: ASCII white space. (Japanese
+# punctuation is no such boundary: 。 counts as a domain dot, and a candidate URL that starts
+# before （ or 」 swallows what follows; the equivalence test found both.)
+_X_SEPARATOR = re.compile("[ \t\n\r\f\v]+")
 # Characters that may start a URL's domain dot, an emoji, or be invalid in a post: a chunk
 # without any of them is weighed per character, with the library's own weight table.
 _MAYBE_SPECIAL = re.compile(
@@ -51,40 +54,40 @@ def _x_char_weight(ch: str) -> int:
 
 
 @lru_cache(maxsize=4096)
-def _x_chunk_weight(chunk: str, after_space: bool) -> int:
-    """Weight (in X's scaled units) of a run of text with no whitespace in it.
+def _x_chunk_weight(chunk: str, before: str) -> int:
+    """Weight (in X's scaled units) of a chunk; ``before`` is the separator in front of it.
 
-    URL extraction looks at the character before a URL, so a chunk that follows whitespace
-    is weighed with a space in front (and the space taken off again).
+    URL extraction looks at the character before a URL, so a chunk that may hold one is
+    weighed by the library with its separator in front, and the separator taken off again.
     """
     chunk = unicodedata.normalize("NFC", chunk)
     if _MAYBE_SPECIAL.search(chunk) is None:
         return sum(_x_char_weight(ch) for ch in chunk)
-    if after_space:
-        return (int(parse_tweet(" " + chunk).weightedLength) - 1) * _X_SCALE
-    return int(parse_tweet(chunk).weightedLength) * _X_SCALE
+    return int(parse_tweet(before + chunk).weightedLength) * _X_SCALE - (_x_char_weight(before) if before else 0)
 
 
-def _x_chunks(text: str) -> list[tuple[int, int, int]]:
-    """(start, end, scaled weight) of each chunk and whitespace run, in order."""
-    out: list[tuple[int, int, int]] = []
+def _x_chunks(text: str) -> list[tuple[int, int, int, str]]:
+    """(start, end, scaled weight, separator before it) of each chunk and separator, in order."""
+    out: list[tuple[int, int, int, str]] = []
     pos = 0
-    for m in _WHITESPACE.finditer(text):
+    before = ""
+    for m in _X_SEPARATOR.finditer(text):
         if m.start() > pos:
-            out.append((pos, m.start(), _x_chunk_weight(text[pos : m.start()], pos > 0)))
-        blank = m.group(0).replace("\r\n", "\n").replace("\r", "\n")
-        out.append((m.start(), m.end(), sum(_x_char_weight(ch) for ch in blank)))
+            out.append((pos, m.start(), _x_chunk_weight(text[pos : m.start()], before), before))
+        sep = m.group(0).replace("\r\n", "\n").replace("\r", "\n")
+        before = " "
+        out.append((m.start(), m.end(), sum(_x_char_weight(ch) for ch in sep), ""))
         pos = m.end()
     if pos < len(text):
-        out.append((pos, len(text), _x_chunk_weight(text[pos:], pos > 0)))
+        out.append((pos, len(text), _x_chunk_weight(text[pos:], before), before))
     return out
 
 
-def _x_overflow(text: str, chunks: list[tuple[int, int, int]], limit: int) -> int:
+def _x_overflow(text: str, chunks: list[tuple[int, int, int, str]], limit: int) -> int:
     """Code-point offset of the first character past X's limit (the text is over it)."""
     budget = limit * _X_SCALE
     total = 0
-    for start, end, weight in chunks:
+    for start, end, weight, before in chunks:
         if total + weight <= budget:
             total += weight
             continue
@@ -94,25 +97,30 @@ def _x_overflow(text: str, chunks: list[tuple[int, int, int]], limit: int) -> in
                 total += _x_char_weight(ch)
                 if total > budget:
                     return start + offset
-        return _x_overflow_by_library(text[:end], limit)
+        # The library decides where a URL or emoji ends: ask it about this chunk alone.
+        room = (budget - total + (_x_char_weight(before) if before else 0)) // _X_SCALE
+        return start + max(0, _x_fitting(before + chunk, room) - len(before))
     return len(text)
 
 
-@lru_cache(maxsize=64)
-def _x_overflow_by_library(prefix: str, limit: int) -> int:
-    """Where the library says the valid part ends; cached, as typing past it keeps the prefix."""
-    parsed = parse_tweet(prefix, {**_X_OPTIONS, "max_weighted_tweet_length": limit})
-    return _utf16_to_codepoint(prefix, parsed.validRangeEnd + 1)
+@lru_cache(maxsize=256)
+def _x_fitting(text: str, room: int) -> int:
+    """How many code points of ``text`` fit in ``room`` by the library's count."""
+    if room <= 0:
+        return 0
+    parsed = parse_tweet(text, {**_X_OPTIONS, "max_weighted_tweet_length": room})
+    return _utf16_to_codepoint(text, parsed.validRangeEnd + 1)
 
 
 def x_weighted_length(text: str) -> int:
     """X's weighted length, as ``twitter_text.parse_tweet`` computes it, but incremental.
 
-    URLs and emoji never contain whitespace, so the text is weighed in whitespace-separated
-    chunks, each cached: while a post is being typed only the chunk under the cursor is
-    weighed again. Chunks that may hold a URL or emoji go through ``parse_tweet`` itself.
+    URLs and emoji never contain white space, so the text is weighed in chunks between white
+    space, each cached: while a post is being typed only the chunk
+    under the cursor is weighed again. Chunks that may hold a URL or emoji go through
+    ``parse_tweet`` itself; the others use the library's per-character weights.
     """
-    return sum(weight for _, _, weight in _x_chunks(text)) // _X_SCALE
+    return sum(chunk[2] for chunk in _x_chunks(text)) // _X_SCALE
 
 
 def measure(text: str, counting: str, limit: int) -> Length:
@@ -120,7 +128,7 @@ def measure(text: str, counting: str, limit: int) -> Length:
     if counting == "twitter":
         # X's weighted count (CJK counts 2, URLs 23) from X's own configuration.
         chunks = _x_chunks(text)
-        count = sum(weight for _, _, weight in chunks) // _X_SCALE
+        count = sum(chunk[2] for chunk in chunks) // _X_SCALE
         return Length(count, limit, _x_overflow(text, chunks, limit) if count > limit else None)
     if counting == "graphemes":
         clusters = _GRAPHEME.findall(text)

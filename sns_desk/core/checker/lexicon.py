@@ -158,10 +158,14 @@ class Lexicon:
 
     def match(self, nt: NormalizedText, tokens: Sequence[Token]) -> dict[str, list[Hit]]:
         """Every hit in the text, grouped by list key."""
+        return self.match_text(nt.text, nt.folded, tokens)
+
+    def match_text(self, text: str, folded: str, tokens: Sequence[Token]) -> dict[str, list[Hit]]:
+        """Every hit in ``text`` (normalised; ``folded`` is its kana-folded copy), by list key."""
         hits: dict[str, list[Hit]] = defaultdict(list)
         if not tokens:
             return hits
-        texts = {True: nt.folded, False: nt.text}
+        texts = {True: folded, False: text}
         end_index = {t.end: i for i, t in enumerate(tokens)}
         names = {i for i, t in enumerate(tokens) if t.pos3 == "人名"}
         function = [t.pos1 in _FUNCTION_POS for t in tokens]
@@ -184,18 +188,18 @@ class Lexicon:
 
         n = len(tokens)
         for i, tok in enumerate(tokens):
-            for folded in (True, False):
-                text = texts[folded]
-                head = text[tok.start : tok.start + 2]
+            for kana_folded in (True, False):
+                searched = texts[kana_folded]
+                head = searched[tok.start : tok.start + 2]
                 for surface, entry, by_reading in chain(
-                    by_char.get((head, folded), ()), by_char.get((head[:1], folded), ())
+                    by_char.get((head, kana_folded), ()), by_char.get((head[:1], kana_folded), ())
                 ):
-                    if not text.startswith(surface, tok.start):
+                    if not searched.startswith(surface, tok.start):
                         continue
                     j = end_index.get(tok.start + len(surface))
                     if j is None:
                         continue
-                    if by_reading and not _KANA_ONLY.match(nt.text[tok.start : tokens[j].end]):
+                    if by_reading and not _KANA_ONLY.match(text[tok.start : tokens[j].end]):
                         continue
                     # Across several morphemes, a kana run must not be glued from particles
                     # and auxiliaries.

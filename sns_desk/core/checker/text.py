@@ -101,6 +101,11 @@ def _normalize_slice(original: str, i: int, stop: int, out: list[str], origin: l
         i = j
 
 
+def fold_kana_same_length(normalized: str) -> str:
+    """Hiragana folded to katakana in already normalised text (same length)."""
+    return normalized.translate(_HIRA_TO_KATA)
+
+
 def fold_kana(text: str) -> str:
     """NFKC and hiragana folded to katakana, as matching sees a word."""
     return _nfkc(text).translate(_HIRA_TO_KATA)

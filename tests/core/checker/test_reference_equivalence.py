@@ -23,6 +23,11 @@ _X_POOL = [
     "\u00a0",
     "\u200b",
     "\ufe0f",
+    *"、。「」『』【】（）！？・",
+    "。https://example.com/x。",
+    "「bit.ly/y」",
+    "（www.example.jp/z）",
+    ".）x.gd/1",
 ]
 
 
