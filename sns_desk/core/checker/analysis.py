@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -45,14 +46,23 @@ def sentence_starts(text: str) -> list[int]:
 @dataclass
 class Analysis:
     nt: NormalizedText
-    tokens: list[Token]
+    sentences: list[tuple[int, Sequence[Token]]]
+    """(offset, tokens) of each sentence; token offsets are relative to their sentence, which
+    lets the checker reuse a sentence's analysis unchanged wherever the sentence moves."""
     hits: dict[str, list[Hit]]
     context: CheckContext
     _sentence_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if not self._sentence_starts:
-            self._sentence_starts = sentence_starts(self.nt.text)
+        self._sentence_starts = [offset for offset, _ in self.sentences] or [0]
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        """All tokens with offsets in the whole text (built on demand)."""
+        out: list[Token] = []
+        for offset, tokens in self.sentences:
+            out.extend(t if not offset else t._replace(start=t.start + offset, end=t.end + offset) for t in tokens)
+        return out
 
     def sentence_of(self, offset: int) -> int:
         return bisect.bisect_right(self._sentence_starts, offset) - 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -121,19 +122,17 @@ class Checker:
             return []
         nt = normalize(text)
         starts = sentence_starts(nt.text)
-        tokens: list[Token] = []
+        sentences: list[tuple[int, Sequence[Token]]] = []
         hits: dict[str, list[Hit]] = defaultdict(list)
         for start, end in zip(starts, [*starts[1:], len(nt.text)], strict=True):
             sentence_tokens, sentence_hits = self._sentence(nt.text[start:end])
-            if start == 0:
-                tokens.extend(sentence_tokens)
-                for key, found in sentence_hits.items():
-                    hits[key].extend(found)
-                continue
-            tokens.extend(Token(t[0] + start, t[1] + start, *t[2:]) for t in sentence_tokens)
+            sentences.append((start, sentence_tokens))
             for key, found in sentence_hits.items():
-                hits[key].extend(Hit(h.start + start, h.end + start, h.word) for h in found)
-        a = Analysis(nt, tokens, hits, context, starts)
+                if start:
+                    hits[key].extend(Hit(h.start + start, h.end + start, h.word) for h in found)
+                else:
+                    hits[key].extend(found)
+        a = Analysis(nt, sentences, hits, context)
         cache: dict[str, set[int]] = {}
         findings: list[Finding] = []
         for c in self._compiled:

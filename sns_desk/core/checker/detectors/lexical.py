@@ -49,16 +49,17 @@ class HearsayGrammarDetector(Detector):
     kind = "hearsay_grammar"
 
     def find(self, a: Analysis) -> Iterable[Raw]:
-        tokens = a.tokens
-        for i, tok in enumerate(tokens):
-            if tok.lemma == "そう-伝聞":
-                yield Raw(tok.start, tok.end)
-            elif tok.lemma == "ぽい" and i and tokens[i - 1].is_predicate:
-                yield Raw(tok.start, tok.end)  # 値上げになるっぽい
-            elif tok.pos1 == "助動詞" and tok.lemma in ("らしい", "みたい"):
-                prev = tokens[i - 1] if i else None
-                nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-                after_predicate = prev is not None and prev.is_predicate
-                attributive = nxt is not None and (nxt.is_noun or tok.cform.startswith("連用形"))
-                if after_predicate or (prev is not None and prev.is_noun and not attributive and tok.lemma == "らしい"):
-                    yield Raw(tok.start, tok.end)
+        for offset, tokens in a.sentences:
+            for i, tok in enumerate(tokens):
+                if tok.lemma == "そう-伝聞":
+                    yield Raw(offset + tok.start, offset + tok.end)
+                elif tok.lemma == "ぽい" and i and tokens[i - 1].is_predicate:
+                    yield Raw(offset + tok.start, offset + tok.end)  # 値上げになるっぽい
+                elif tok.pos1 == "助動詞" and tok.lemma in ("らしい", "みたい"):
+                    prev = tokens[i - 1] if i else None
+                    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+                    after_predicate = prev is not None and prev.is_predicate
+                    attributive = nxt is not None and (nxt.is_noun or tok.cform.startswith("連用形"))
+                    noun_clause_end = prev is not None and prev.is_noun and not attributive and tok.lemma == "らしい"
+                    if after_predicate or noun_clause_end:
+                        yield Raw(offset + tok.start, offset + tok.end)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import phonenumbers
 
@@ -11,6 +11,7 @@ from ...rulebook.model import Rule, Rulebook
 from ..analysis import Analysis
 from ..domains import DomainSet
 from ..lexicon import Lexicon
+from ..morph import Token
 from .base import Detector, Raw
 
 _DASH = "\\-‐−ー"
@@ -182,9 +183,9 @@ class StreetAddressDetector(Detector):
         if _HOUSE_NUMBER.search(a.nt.text) is None:
             return
         person_sentences = a.sentences_with(self.person_key)
-        for tok in a.tokens:
-            if tok.is_person_name or (tok.pos1 == "接尾辞" and tok.surface in self.honorifics):
-                person_sentences.add(a.sentence_of(tok.start))
+        for index, (_, tokens) in enumerate(a.sentences):
+            if any(t.is_person_name or (t.pos1 == "接尾辞" and t.surface in self.honorifics) for t in tokens):
+                person_sentences.add(index)
         for m in self.pattern.finditer(a.nt.text):
             if any(c and c in m.group(0) for c in self.city):
                 continue
@@ -217,7 +218,11 @@ class PersonDetailsDetector(Detector):
         self.details_key = self.register_words(lexicon, "details")
 
     def find(self, a: Analysis) -> Iterable[Raw]:
-        tokens = a.tokens
+        for offset, tokens in a.sentences:
+            if any(t.is_person_name for t in tokens):
+                yield from self._in_sentence(a, offset, tokens)
+
+    def _in_sentence(self, a: Analysis, offset: int, tokens: Sequence[Token]) -> Iterable[Raw]:
         detail_hits = a.hits.get(self.details_key, [])
         i, n = 0, len(tokens)
         while i < n:
@@ -228,13 +233,13 @@ class PersonDetailsDetector(Detector):
             while j + 1 < n and tokens[j + 1].is_person_name:
                 j += 1
             nxt = tokens[j + 1] if j + 1 < n else None
-            start, end = tokens[i].start, tokens[j].end
+            start, end = offset + tokens[i].start, offset + tokens[j].end
             i = j + 1
             if nxt is not None and nxt.surface in self.titles:
                 continue
             honorific = nxt is not None and nxt.surface in self.honorifics
             if honorific and nxt is not None:
-                end = nxt.end
+                end = offset + nxt.end
             age = _AGE_AFTER_NAME.match(a.nt.text, end)
             if not honorific and age is None:
                 continue
