@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import regex
-from twitter_text import parse_tweet
-from twitter_text.config import config as _twitter_config
-from twitter_text.get_character_weight import get_character_weight
 
 _GRAPHEME = regex.compile(r"\X")
-_X_OPTIONS = _twitter_config["defaults"]
-_X_SCALE: int = _X_OPTIONS["scale"]
+_X_SCALE = 100
+"""twitter-text's weight scale (``config["defaults"]["scale"]``), checked in the tests."""
 # Where the library's URL and emoji extraction cannot reach across: ASCII white space. (Japanese
 # punctuation is no such boundary: 。 counts as a domain dot, and a candidate URL that starts
 # before （ or 」 swallows what follows; the equivalence test found both.)
@@ -48,9 +47,26 @@ def _utf16_to_codepoint(text: str, units: int) -> int:
     return len(text)
 
 
+@lru_cache(maxsize=1)
+def _twitter() -> tuple[Callable[..., Any], dict[str, Any], Callable[[str, dict[str, Any]], int]]:
+    """twitter-text, imported on first use: its import compiles large regexes (≈ 0.4 s), which
+    start-up should not pay before anyone measures a post for X."""
+    from twitter_text import parse_tweet
+    from twitter_text.config import config
+    from twitter_text.get_character_weight import get_character_weight
+
+    return parse_tweet, config["defaults"], get_character_weight
+
+
+def _parse_tweet(text: str, **overrides: int) -> Any:
+    parse_tweet, options, _ = _twitter()
+    return parse_tweet(text, {**options, **overrides}) if overrides else parse_tweet(text)
+
+
 @lru_cache(maxsize=65536)
 def _x_char_weight(ch: str) -> int:
-    return int(get_character_weight(ch, _X_OPTIONS))
+    _, options, weight = _twitter()
+    return int(weight(ch, options))
 
 
 @lru_cache(maxsize=4096)
@@ -63,22 +79,22 @@ def _x_chunk_weight(chunk: str, before: str) -> int:
     chunk = unicodedata.normalize("NFC", chunk)
     if _MAYBE_SPECIAL.search(chunk) is None:
         return sum(_x_char_weight(ch) for ch in chunk)
-    return int(parse_tweet(before + chunk).weightedLength) * _X_SCALE - (_x_char_weight(before) if before else 0)
+    return int(_parse_tweet(before + chunk).weightedLength) * _X_SCALE - (_x_char_weight(before) if before else 0)
 
 
 def _x_chunks(text: str) -> list[tuple[int, int, int, str]]:
     """(start, end, scaled weight, separator before it) of each chunk and separator, in order."""
     out: list[tuple[int, int, int, str]] = []
     pos = 0
-    before = ""
     for m in _X_SEPARATOR.finditer(text):
         if m.start() > pos:
+            before = " " if pos else ""
             out.append((pos, m.start(), _x_chunk_weight(text[pos : m.start()], before), before))
         sep = m.group(0).replace("\r\n", "\n").replace("\r", "\n")
-        before = " "
         out.append((m.start(), m.end(), sum(_x_char_weight(ch) for ch in sep), ""))
         pos = m.end()
     if pos < len(text):
+        before = " " if pos else ""
         out.append((pos, len(text), _x_chunk_weight(text[pos:], before), before))
     return out
 
@@ -108,7 +124,7 @@ def _x_fitting(text: str, room: int) -> int:
     """How many code points of ``text`` fit in ``room`` by the library's count."""
     if room <= 0:
         return 0
-    parsed = parse_tweet(text, {**_X_OPTIONS, "max_weighted_tweet_length": room})
+    parsed = _parse_tweet(text, max_weighted_tweet_length=room)
     return _utf16_to_codepoint(text, parsed.validRangeEnd + 1)
 
 

@@ -30,7 +30,11 @@ class LineList(list[Any]):
     lines: list[int]
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's loader when PyYAML has it (≈ 10× faster on the bundled rulebook), with the same marks.
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     pass
 
 

@@ -87,3 +87,11 @@ def test_normalize_fast_path_equals_per_cluster_reference() -> None:
         text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 30)))
         nt = normalize(text)
         assert (nt.text, nt.origin) == _slow_normalize(text), repr(text)
+
+
+def test_x_scale_matches_the_library_configuration() -> None:
+    from twitter_text.config import config
+
+    from sns_desk.core.checker import length
+
+    assert config["defaults"]["scale"] == length._X_SCALE
