@@ -38,12 +38,6 @@ class TestGrammar:
     def test_forecast_is_a_source(self, ck) -> None:
         assert ck.find("気象台の予報によると、明日は晴れるそうです", "rumour.") == []
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=AssertionError,
-        reason="UniDic tags みたい after a verb as 形状詞/助動詞語幹, but HearsayGrammarDetector only "
-        "accepts pos1 == 助動詞, so 〜するみたい is never reported",
-    )
     @pytest.mark.parametrize("text", ["あの店、来月で閉店するみたい", "来週から工事が始まるみたいだよ"])
     def test_mitai_after_a_verb(self, ck, text: str) -> None:
         assert "7-9" in ck.articles(text)

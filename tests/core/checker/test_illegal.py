@@ -53,12 +53,6 @@ def test_going_nowhere_does_not_silence_encouragement(ck) -> None:
     assert "7-3" in ck.articles(text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="illegal.evasion's requires_any accepts any conditional (ば, なら …), so '見つからなければ' "
-    "about a lost item or a library book is read as 'if nobody finds out'",
-)
 @pytest.mark.parametrize(
     "text",
     [

@@ -108,12 +108,6 @@ class TestYearInferred:
         findings = ck.find(text, "accuracy.weekday")
         assert [(text[f.start : f.end], f.severity) for f in findings] == [("2月30日(月)", "warning")]
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=AssertionError,
-        reason="_resolve builds the date in the post date's year before rolling it to next year, so "
-        "2月29日 posted in a December before a leap year is reported as not in the calendar",
-    )
     def test_leap_day_of_next_year(self, ck) -> None:
         # 2028-02-29 is a Tuesday; posted on 2027-12-20 the date is next year's.
         assert ck.check("2月29日(火)に開催", post_date=dt.date(2027, 12, 20)) == []

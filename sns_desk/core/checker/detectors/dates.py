@@ -34,17 +34,16 @@ def _resolve(m: re.Match[str], post_date: dt.date) -> tuple[dt.date | None, bool
             1 if raw == "元" else int(raw)
         )
     else:
-        year = post_date.year
-        try:
-            guess = dt.date(year, month, day)
-        except ValueError:
-            return None, False
-        if guess < post_date - _PAST_WINDOW:
-            year += 1
-        try:
-            return dt.date(year, month, day), False
-        except ValueError:
-            return None, False
+        # This year's date, or next year's when this year's is long past (or, like 2月29日,
+        # does not exist this year).
+        for year in (post_date.year, post_date.year + 1):
+            try:
+                date = dt.date(year, month, day)
+            except ValueError:
+                continue
+            if date >= post_date - _PAST_WINDOW or year > post_date.year:
+                return date, False
+        return None, False
     try:
         return dt.date(year, month, day), True
     except ValueError:

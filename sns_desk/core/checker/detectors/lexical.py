@@ -55,6 +55,8 @@ class HearsayGrammarDetector(Detector):
                     yield Raw(offset + tok.start, offset + tok.end)
                 elif tok.lemma == "ぽい" and i and tokens[i - 1].is_predicate:
                     yield Raw(offset + tok.start, offset + tok.end)  # 値上げになるっぽい
+                elif tok.lemma == "みたい" and tok.pos2 == "助動詞語幹" and i and tokens[i - 1].is_predicate:
+                    yield Raw(offset + tok.start, offset + tok.end)  # 閉店するみたい
                 elif tok.pos1 == "助動詞" and tok.lemma in ("らしい", "みたい"):
                     prev = tokens[i - 1] if i else None
                     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
