@@ -75,7 +75,7 @@ class Checker:
             if cls is None:
                 raise RulebookError(
                     rulebook.path,
-                    rule.line,
+                    rule.lines.get("detector", rule.line),
                     f"ルール {rule.id} の検出方式「{rule.detector}」はありません"
                     f"(使えるもの: {', '.join(sorted(DETECTORS))})",
                 )
@@ -110,7 +110,7 @@ class Checker:
             if value not in ("sentence", "post"):
                 raise RulebookError(
                     self.rulebook.path,
-                    rule.line,
+                    rule.lines.get("params", rule.line),
                     f"ルール {rule.id} の params.{name} は sentence か post にしてください",
                 )
         return _Gate(keys["requires"], keys["requires_any"], keys["unless"], scope == "post", unless_scope == "post")

@@ -251,7 +251,9 @@ class _Validator:
         refs = {}
         for key in ("requires", "requires_any", "unless"):
             refs[key] = self.strings(entry, key, f"ルール {rid} の文脈条件")
-            self.check_refs(refs[key], lists, entry.lines.get(key), rid)
+            raw = entry.get(key)
+            item_lines = raw.lines if isinstance(raw, LineList) else []
+            self.check_refs(refs[key], lists, item_lines, entry.lines.get(key), rid)
         params = entry.get("params", LineDict())
         params = self.mapping(params, entry.lines.get("params"), f"ルール {rid} の設定(params)")
         return Rule(
@@ -267,9 +269,18 @@ class _Validator:
             requires_any=refs["requires_any"],
             unless=refs["unless"],
             params=params,
+            lines={str(k): v for k, v in entry.lines.items()},
         )
 
-    def check_refs(self, refs: Iterable[str], lists: dict[str, tuple[str, ...]], line: int | None, rid: str) -> None:
-        for ref in refs:
+    def check_refs(
+        self,
+        refs: Iterable[str],
+        lists: dict[str, tuple[str, ...]],
+        item_lines: list[int],
+        line: int | None,
+        rid: str,
+    ) -> None:
+        for i, ref in enumerate(refs):
             if ref.startswith("$") and ref[1:] not in lists:
-                raise self.fail(line, f"ルール {rid} が参照する語リスト「{ref}」が lists にありません")
+                where = item_lines[i] if i < len(item_lines) else line
+                raise self.fail(where, f"ルール {rid} が参照する語リスト「{ref}」が lists にありません")

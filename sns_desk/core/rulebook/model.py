@@ -43,6 +43,8 @@ class Rule:
     """Any one occurring in the same sentence silences the rule."""
     params: dict[str, Any] = field(default_factory=dict)
     """Detector-specific settings (patterns, domains, thresholds)."""
+    lines: dict[str, int] = field(default_factory=dict)
+    """Line of each of the rule's fields, for error messages that point at the field."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -175,12 +175,6 @@ class TestRuleErrors:
         text = GOOD.replace("    unless:\n      - $warn\n", "    unless: [$warn, $nosuch]\n")
         assert_reported(raises(text), line_of(text, "$nosuch"), "$nosuch")
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=AssertionError,
-        reason="check_refs reports the line of the requires/unless key, not of the bad reference, "
-        "although the loader keeps a line for every list item",
-    )
     def test_unknown_list_reference_points_at_the_item(self) -> None:
         text = GOOD.replace("      - $warn\n", "      - $warn\n      - $nosuch\n")
         assert_reported(raises(text), line_of(text, "- $nosuch"), "$nosuch")
@@ -250,12 +244,6 @@ class TestErrorsFromTheChecker:
         err = raises(text, build=True)
         assert "scope" in str(err)
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=AssertionError,
-        reason="errors raised while building detectors use Rule.line (the rule's first line); the "
-        "offending field's own line (detector:, the bad pattern) is not kept in Rule",
-    )
     @pytest.mark.parametrize(
         ("old", "new"),
         [("detector: pattern", "detector: magic"), (QUOTE_PATTERN, "- '(RT'")],

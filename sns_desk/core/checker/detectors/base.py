@@ -38,8 +38,10 @@ class Detector:
         raise NotImplementedError
 
     # Helpers for reading params with errors that point at the rule.
-    def fail(self, problem: str) -> RulebookError:
-        return RulebookError(self.rulebook.path, self.rule.line, f"ルール {self.rule.id}: {problem}")
+    def fail(self, problem: str, line: int | None = None) -> RulebookError:
+        """An error at ``line`` (default: the rule's ``params`` line, else the rule's first line)."""
+        where = line or self.rule.lines.get("params") or self.rule.line
+        return RulebookError(self.rulebook.path, where, f"ルール {self.rule.id}: {problem}")
 
     def param(self, name: str, default: Any = None) -> Any:
         return self.rule.params.get(name, default)

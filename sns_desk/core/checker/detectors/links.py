@@ -60,11 +60,13 @@ class PatternDetector(Detector):
         if not isinstance(patterns, list) or not patterns:
             raise self.fail("params.patterns(正規表現の一覧)がありません")
         compiled = []
-        for p in patterns:
+        item_lines = getattr(patterns, "lines", [])
+        for i, p in enumerate(patterns):
             try:
                 compiled.append(re.compile(str(p), re.IGNORECASE))
             except re.error as exc:
-                raise self.fail(f"正規表現「{p}」が正しくありません({exc})") from None
+                line = item_lines[i] if i < len(item_lines) else None
+                raise self.fail(f"正規表現「{p}」が正しくありません({exc})", line) from None
         self.patterns = compiled
 
     def find(self, a: Analysis) -> Iterable[Raw]:
