@@ -18,7 +18,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> 
     """Create an engine for ``url``.
 
     SQLite connections get WAL journaling, enforced foreign keys, a busy timeout
-    and ``synchronous=NORMAL``; other backends get ``pool_pre_ping``.
+    and ``synchronous=FULL`` (a saved draft survives a power cut); other backends get ``pool_pre_ping``.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -42,7 +42,7 @@ def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
         f"PRAGMA busy_timeout={int(busy_timeout_ms)}",  # first, so the others wait for locks
         "PRAGMA journal_mode=WAL",
         "PRAGMA foreign_keys=ON",
-        "PRAGMA synchronous=NORMAL",
+        "PRAGMA synchronous=FULL",
     )
 
     def on_connect(dbapi_connection: Any, _connection_record: Any) -> None:

@@ -10,7 +10,7 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, Enum, Integer, MetaData, String, Text, func
+from sqlalchemy import DateTime, Dialect, Enum, ForeignKey, Integer, MetaData, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -112,3 +112,86 @@ class AppSetting(Base):
 
     def __repr__(self) -> str:
         return f"AppSetting(key={self.key!r}, value={self.value!r})"
+
+
+class AccountRow(Base):
+    """An official account (第4条). Minimal for now: the account issue adds the lifecycle."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    url: Mapped[str] = mapped_column(String(500), default="")
+    department: Mapped[str] = mapped_column(String(200), default="")
+    manager: Mapped[str] = mapped_column(String(150), default="")
+    """Login name of the account manager (アカウント管理者)."""
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class DraftRow(Base):
+    """A post being written, approved and posted."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    author: Mapped[str] = mapped_column(String(150))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    platforms: Mapped[str] = mapped_column(String(200), default="")
+    """Comma-separated platform ids of the rulebook."""
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by: Mapped[str] = mapped_column(String(150), default="")
+    posted_url: Mapped[str] = mapped_column(String(1000), default="")
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class AcknowledgementRow(Base):
+    """A warning kept on purpose, with who, when and why."""
+
+    __tablename__ = "draft_acknowledgements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    fingerprint: Mapped[str] = mapped_column(Text)
+    rule: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(150))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DraftEventRow(Base):
+    """Every state change of a draft: the approval history."""
+
+    __tablename__ = "draft_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(150))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class PostedItemRow(Base):
+    """Something the city posted (第6条第9号: the backup kept in-office). The archive issue
+    extends this with imports, media and search; drafts marked as posted land here."""
+
+    __tablename__ = "posted_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"), nullable=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    url: Mapped[str] = mapped_column(String(1000))
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(150))
+    terminal: Mapped[str] = mapped_column(String(200), default="")
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)

@@ -21,7 +21,7 @@ from sns_desk.storage.errors import (
     SchemaVersionError,
     StorageError,
 )
-from sns_desk.storage.models import AppSetting, User, UserRole
+from sns_desk.storage.models import Base, AppSetting, User, UserRole
 
 from .conftest import set_os_user
 
@@ -82,7 +82,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(opener: Opener
         assert pragma("journal_mode") == "wal"
         assert pragma("foreign_keys") == 1
         assert pragma("busy_timeout") == 5000
-        assert pragma("synchronous") == 1  # NORMAL
+        assert pragma("synchronous") == 2  # FULL: a saved draft survives a power cut
 
 
 def test_foreign_keys_are_back_on_for_pooled_connections_after_migration(opener: Opener, db_url: str) -> None:
@@ -127,8 +127,8 @@ def test_migrated_database_without_users_gets_its_manager(opener: Opener, db_url
 def test_database_behind_head_is_upgraded(opener: Opener, db_url: str) -> None:
     database = opener(db_url)
     with database.engine.begin() as connection:
-        connection.execute(text("DROP TABLE app_settings"))
-        connection.execute(text("DROP TABLE users"))
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(text(f"DROP TABLE {table.name}"))
         connection.execute(text("DELETE FROM alembic_version"))
     database.close()
     reopened = opener(db_url)

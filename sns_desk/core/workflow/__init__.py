@@ -1,0 +1,36 @@
+"""Drafts and their approval (第6条・第9条 in daily practice): states, permissions, rules.
+
+Pure Python: the storage layer persists what these functions decide, and the GUI and the CLI
+only show it, so every front end obeys the same rules.
+"""
+
+from .model import Acknowledgement, Draft, DraftState, fingerprint
+from .rules import (
+    WorkflowError,
+    acknowledge,
+    approve,
+    blocking_findings,
+    can_approve,
+    can_edit,
+    mark_posted,
+    reject,
+    submit,
+    unacknowledged_warnings,
+)
+
+__all__ = [
+    "Acknowledgement",
+    "Draft",
+    "DraftState",
+    "WorkflowError",
+    "acknowledge",
+    "approve",
+    "blocking_findings",
+    "can_approve",
+    "can_edit",
+    "fingerprint",
+    "mark_posted",
+    "reject",
+    "submit",
+    "unacknowledged_warnings",
+]

@@ -1,0 +1,118 @@
+"""The approval rules. Each function checks who may do what, and returns the new values.
+
+A refused step raises :class:`WorkflowError` with a Japanese message that says why and what to
+do, which the CLI prints and the GUI shows as it is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
+
+from ..checker import Finding, Severity
+from ..people import Person, Role
+from .model import Acknowledgement, Draft, DraftState, fingerprint
+
+
+class WorkflowError(Exception):
+    """A step the rules do not allow; ``str()`` is the Japanese message."""
+
+
+def blocking_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Errors: what the guideline forbids for sure. Nobody can acknowledge these away."""
+    return [f for f in findings if f.severity is Severity.ERROR]
+
+
+def unacknowledged_warnings(draft: Draft, findings: Iterable[Finding]) -> list[Finding]:
+    done = {a.fingerprint for a in draft.acknowledgements}
+    return [f for f in findings if f.severity is Severity.WARNING and fingerprint(f, draft.text) not in done]
+
+
+def can_edit(draft: Draft, person: Person) -> bool:
+    return draft.editable and (person.login == draft.author or person.role is not Role.DRAFTER)
+
+
+def can_approve(draft: Draft, person: Person, account_manager: str) -> bool:
+    """The account's manager or the operations manager, never the author."""
+    if person.login == draft.author:
+        return False
+    return person.role is Role.OPERATIONS_MANAGER or (
+        person.role is Role.ACCOUNT_MANAGER and person.login == account_manager
+    )
+
+
+def _require_state(draft: Draft, allowed: Sequence[DraftState], action: str) -> None:
+    if draft.state not in allowed:
+        expected = "・".join(s.label for s in allowed)
+        raise WorkflowError(f"「{draft.state.label}」の投稿案は{action}できません({expected}のときだけできます)")
+
+
+def acknowledge(draft: Draft, finding: Finding, person: Person, reason: str, now: dt.datetime) -> Draft:
+    """Record that ``person`` keeps a warning on purpose, with the reason."""
+    if finding.severity is Severity.ERROR:
+        raise WorkflowError("エラーは確認済みにできません。本文を直してください")
+    if not reason.strip():
+        raise WorkflowError("確認済みにする理由を書いてください")
+    if not can_edit(draft, person):
+        raise WorkflowError("この投稿案を編集する権限がありません")
+    mark = fingerprint(finding, draft.text)
+    kept = tuple(a for a in draft.acknowledgements if a.fingerprint != mark)
+    ack = Acknowledgement(mark, finding.rule, reason.strip(), person.login, now)
+    return dataclasses.replace(draft, acknowledgements=(*kept, ack))
+
+
+def submit(draft: Draft, findings: Sequence[Finding], person: Person, now: dt.datetime) -> Draft:
+    """下書き/差戻し → 承認待ち: no errors left and every warning acknowledged."""
+    _require_state(draft, (DraftState.DRAFT, DraftState.RETURNED), "承認申請")
+    if not can_edit(draft, person):
+        raise WorkflowError("この投稿案を承認申請する権限がありません")
+    if not draft.text.strip():
+        raise WorkflowError("本文が空です")
+    errors = blocking_findings(findings)
+    if errors:
+        raise WorkflowError(f"エラーが {len(errors)} 件あるため承認申請できません。本文を直してください")
+    open_warnings = unacknowledged_warnings(draft, findings)
+    if open_warnings:
+        raise WorkflowError(
+            f"確認していない警告が {len(open_warnings)} 件あります。直すか、理由を書いて確認済みにしてください"
+        )
+    return dataclasses.replace(draft, state=DraftState.PENDING, updated_at=now, review_comment="", reviewed_by="")
+
+
+def approve(draft: Draft, person: Person, account_manager: str, now: dt.datetime) -> Draft:
+    """承認待ち → 承認済み, by the account's manager (or the operations manager), not the author."""
+    _require_state(draft, (DraftState.PENDING,), "承認")
+    if person.login == draft.author:
+        raise WorkflowError("自分が作成した投稿案は承認できません。アカウント管理者に承認を依頼してください")
+    if not can_approve(draft, person, account_manager):
+        raise WorkflowError("この投稿案を承認できるのは、アカウント管理者または運用管理者です")
+    return dataclasses.replace(draft, state=DraftState.APPROVED, updated_at=now, reviewed_by=person.login)
+
+
+def reject(draft: Draft, person: Person, account_manager: str, comment: str, now: dt.datetime) -> Draft:
+    """承認待ち → 差戻し, with the approver's comment for the drafter."""
+    _require_state(draft, (DraftState.PENDING,), "差戻し")
+    if not can_approve(draft, person, account_manager):
+        raise WorkflowError("この投稿案を差し戻せるのは、アカウント管理者または運用管理者です")
+    if not comment.strip():
+        raise WorkflowError("差戻しの理由(コメント)を書いてください")
+    return dataclasses.replace(
+        draft, state=DraftState.RETURNED, updated_at=now, review_comment=comment.strip(), reviewed_by=person.login
+    )
+
+
+def mark_posted(draft: Draft, person: Person, url: str, posted_at: dt.datetime, now: dt.datetime) -> Draft:
+    """承認済み → 投稿済み, with the post's address and time (the Article 6 record)."""
+    _require_state(draft, (DraftState.APPROVED,), "投稿済みに")
+    if person.login != draft.author and person.role is Role.DRAFTER:
+        raise WorkflowError("投稿済みにできるのは、作成者または管理者です")
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise WorkflowError("投稿の URL を https:// から入力してください")
+    if posted_at.tzinfo is None:
+        raise WorkflowError("投稿日時にはタイムゾーンが必要です")
+    return dataclasses.replace(
+        draft, state=DraftState.POSTED, updated_at=now, posted_url=url.strip(), posted_at=posted_at
+    )

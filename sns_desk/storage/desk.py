@@ -1,0 +1,333 @@
+"""The drafting desk's service: drafts, approval and accounts, over the database.
+
+Every decision is made by :mod:`sns_desk.core.workflow`; this module loads and stores what
+it decides, records each step in ``draft_events``, and hands front ends plain dataclasses
+(never live ORM objects), so the GUI can call it from a worker thread and the CLI obeys the
+same rules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..core.accounts import Account, AccountStatus
+from ..core.checker import CheckContext, Checker, Finding
+from ..core.people import Person, Role
+from ..core.workflow import Acknowledgement, Draft, DraftState, WorkflowError, rules
+from .database import Database
+from .models import (
+    AccountRow,
+    AcknowledgementRow,
+    DraftEventRow,
+    DraftRow,
+    PostedItemRow,
+    User,
+    UserRole,
+    utc_now,
+)
+
+_EXCERPT = 40
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DraftSummary:
+    id: int
+    title: str
+    excerpt: str
+    account_id: int
+    account_name: str
+    state: DraftState
+    author: str
+    updated_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DraftEvent:
+    action: str
+    by: str
+    at: dt.datetime
+    comment: str
+
+
+class DeskService:
+    """One user's view of the desk. ``login`` is the OS user; unknown users become drafters."""
+
+    def __init__(
+        self,
+        database: Database,
+        checker: Callable[[], Checker],
+        login: str,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        self._db = database
+        self._checker = checker
+        self._login = login
+        self._clock = clock
+
+    # -- people and accounts ---------------------------------------------------------------
+
+    def me(self) -> Person:
+        with self._db.session() as s:
+            return self._person(s)
+
+    def _person(self, s: Session) -> Person:
+        user = s.scalar(select(User).where(User.login_name == self._login))
+        if user is None:
+            user = User(login_name=self._login, display_name=self._login, role=UserRole.DRAFTER)
+            s.add(user)
+            s.flush()
+        return Person(user.login_name, user.display_name, Role(user.role.value))
+
+    def set_role(self, login: str, role: Role) -> None:
+        """Only the operations manager hands out roles."""
+        with self._db.session() as s:
+            if self._person(s).role is not Role.OPERATIONS_MANAGER:
+                raise WorkflowError("役割を変更できるのは運用管理者だけです")
+            user = s.scalar(select(User).where(User.login_name == login))
+            if user is None:
+                user = User(login_name=login, display_name=login)
+                s.add(user)
+            user.role = UserRole(role.value)
+
+    def accounts(self, postable_only: bool = False) -> list[Account]:
+        with self._db.session() as s:
+            rows = s.scalars(select(AccountRow).order_by(AccountRow.name)).all()
+            accounts = [_account(r) for r in rows]
+        return [a for a in accounts if a.postable] if postable_only else accounts
+
+    def add_account(self, platform: str, name: str, url: str, department: str, manager: str) -> Account:
+        """Register an account (the full application and approval flow comes with 第4条's issue)."""
+        if not name.strip():
+            raise WorkflowError("アカウント名を入力してください")
+        with self._db.session() as s:
+            if self._person(s).role is not Role.OPERATIONS_MANAGER:
+                raise WorkflowError("アカウントを登録できるのは運用管理者だけです")
+            if s.scalar(select(AccountRow).where(AccountRow.name == name.strip())) is not None:
+                raise WorkflowError(f"アカウント「{name}」は登録済みです")
+            row = AccountRow(
+                platform=platform,
+                name=name.strip(),
+                url=url.strip(),
+                department=department.strip(),
+                manager=manager.strip(),
+                status=AccountStatus.ACTIVE.value,
+                created_at=self._clock(),
+            )
+            s.add(row)
+            s.flush()
+            return _account(row)
+
+    # -- drafts ------------------------------------------------------------------------------
+
+    def drafts(self, state: DraftState | None = None, account_id: int | None = None) -> list[DraftSummary]:
+        with self._db.session() as s:
+            query = select(DraftRow, AccountRow.name).join(AccountRow, DraftRow.account_id == AccountRow.id)
+            if state is not None:
+                query = query.where(DraftRow.state == state.value)
+            if account_id is not None:
+                query = query.where(DraftRow.account_id == account_id)
+            rows = s.execute(query.order_by(DraftRow.updated_at.desc(), DraftRow.id.desc())).all()
+            return [
+                DraftSummary(
+                    d.id,
+                    d.title,
+                    " ".join(d.text.split())[:_EXCERPT],
+                    d.account_id,
+                    name,
+                    DraftState(d.state),
+                    d.author,
+                    d.updated_at,
+                )
+                for d, name in rows
+            ]
+
+    def create_draft(self, account_id: int, platforms: Sequence[str] = (), title: str = "", text: str = "") -> Draft:
+        with self._db.session() as s:
+            me = self._person(s)
+            account = s.get(AccountRow, account_id)
+            if account is None or not _account(account).postable:
+                raise WorkflowError("投稿先は、登録済みで運用中のアカウントから選んでください")
+            now = self._clock()
+            row = DraftRow(
+                account_id=account_id,
+                author=me.login,
+                title=title,
+                text=text,
+                state=DraftState.DRAFT.value,
+                platforms=",".join(platforms or (account.platform,)),
+                revision=0,
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(row)
+            s.flush()
+            _event(s, row.id, "create", me.login, now)
+            return _draft(row, [])
+
+    def draft(self, draft_id: int) -> Draft:
+        with self._db.session() as s:
+            return self._load(s, draft_id)[1]
+
+    def save(
+        self,
+        draft_id: int,
+        revision: int,
+        text: str,
+        title: str | None = None,
+        platforms: Sequence[str] | None = None,
+    ) -> Draft:
+        """Store an edit (autosave). ``revision`` is the one the editor started from: an edit
+        saved meanwhile elsewhere is a conflict, never silently overwritten."""
+        with self._db.session() as s:
+            row, draft = self._load(s, draft_id, for_update=True)
+            me = self._person(s)
+            if not rules.can_edit(draft, me):
+                raise WorkflowError(f"「{draft.state.label}」の投稿案は編集できません")
+            if row.revision != revision:
+                raise WorkflowError("この投稿案は別の画面で更新されています。開き直してください")
+            row.text = text
+            if title is not None:
+                row.title = title
+            if platforms is not None:
+                row.platforms = ",".join(platforms)
+            row.revision += 1
+            row.updated_at = self._clock()
+            s.flush()
+            return self._load(s, draft_id)[1]
+
+    def check(self, draft: Draft) -> list[Finding]:
+        """The findings the rules judge ``draft`` by (its platforms, today's date)."""
+        context = CheckContext(platforms=draft.platforms, post_date=self._clock().astimezone().date())
+        return self._checker().check(draft.text, context)
+
+    def acknowledge(self, draft_id: int, finding: Finding, reason: str) -> Draft:
+        with self._transition(draft_id) as (s, row, draft, me, now):
+            updated = rules.acknowledge(draft, finding, me, reason, now)
+            ack = updated.acknowledgements[-1]
+            s.execute(
+                delete(AcknowledgementRow).where(
+                    AcknowledgementRow.draft_id == draft_id, AcknowledgementRow.fingerprint == ack.fingerprint
+                )
+            )
+            s.add(
+                AcknowledgementRow(
+                    draft_id=draft_id, fingerprint=ack.fingerprint, rule=ack.rule, reason=ack.reason, by=ack.by, at=now
+                )
+            )
+            _event(s, draft_id, "acknowledge", me.login, now, f"{ack.rule}: {ack.reason}")
+        return self.draft(draft_id)
+
+    def submit(self, draft_id: int) -> Draft:
+        with self._transition(draft_id) as (s, row, draft, me, now):
+            updated = rules.submit(draft, self.check(draft), me, now)
+            _apply(row, updated)
+            _event(s, draft_id, "submit", me.login, now)
+        return self.draft(draft_id)
+
+    def approve(self, draft_id: int) -> Draft:
+        with self._transition(draft_id) as (s, row, draft, me, now):
+            manager = s.get(AccountRow, row.account_id)
+            updated = rules.approve(draft, me, manager.manager if manager else "", now)
+            _apply(row, updated)
+            _event(s, draft_id, "approve", me.login, now)
+        return self.draft(draft_id)
+
+    def reject(self, draft_id: int, comment: str) -> Draft:
+        with self._transition(draft_id) as (s, row, draft, me, now):
+            manager = s.get(AccountRow, row.account_id)
+            updated = rules.reject(draft, me, manager.manager if manager else "", comment, now)
+            _apply(row, updated)
+            _event(s, draft_id, "reject", me.login, now, updated.review_comment)
+        return self.draft(draft_id)
+
+    def mark_posted(self, draft_id: int, url: str, posted_at: dt.datetime, terminal: str = "") -> Draft:
+        """Record the post and put it into the Article 6 archive (``posted_items``)."""
+        with self._transition(draft_id) as (s, row, draft, me, now):
+            updated = rules.mark_posted(draft, me, url, posted_at, now)
+            _apply(row, updated)
+            account = s.get(AccountRow, row.account_id)
+            s.add(
+                PostedItemRow(
+                    account_id=row.account_id,
+                    draft_id=draft_id,
+                    platform=account.platform if account else (draft.platforms or ("",))[0],
+                    url=updated.posted_url,
+                    text=draft.text,
+                    author=draft.author,
+                    terminal=terminal,
+                    posted_at=posted_at,
+                    created_at=now,
+                )
+            )
+            _event(s, draft_id, "post", me.login, now, updated.posted_url)
+        return self.draft(draft_id)
+
+    def history(self, draft_id: int) -> list[DraftEvent]:
+        with self._db.session() as s:
+            rows = s.scalars(
+                select(DraftEventRow).where(DraftEventRow.draft_id == draft_id).order_by(DraftEventRow.id)
+            ).all()
+            return [DraftEvent(r.action, r.by, r.at, r.comment) for r in rows]
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _load(self, s: Session, draft_id: int, for_update: bool = False) -> tuple[DraftRow, Draft]:
+        query = select(DraftRow).where(DraftRow.id == draft_id)
+        if for_update:
+            query = query.with_for_update()
+        row = s.scalar(query)
+        if row is None:
+            raise WorkflowError(f"投稿案 {draft_id} は見つかりません")
+        acks = s.scalars(
+            select(AcknowledgementRow).where(AcknowledgementRow.draft_id == draft_id).order_by(AcknowledgementRow.id)
+        ).all()
+        return row, _draft(row, acks)
+
+    @contextmanager
+    def _transition(self, draft_id: int) -> Iterator[tuple[Session, DraftRow, Draft, Person, dt.datetime]]:
+        with self._db.session() as s:
+            row, draft = self._load(s, draft_id, for_update=True)
+            yield s, row, draft, self._person(s), self._clock()
+
+
+def _account(row: AccountRow) -> Account:
+    return Account(row.id, row.platform, row.name, row.url, row.department, row.manager, AccountStatus(row.status))
+
+
+def _draft(row: DraftRow, acks: Sequence[AcknowledgementRow]) -> Draft:
+    return Draft(
+        id=row.id,
+        account_id=row.account_id,
+        author=row.author,
+        text=row.text,
+        state=DraftState(row.state),
+        platforms=tuple(p for p in row.platforms.split(",") if p),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        revision=row.revision,
+        title=row.title,
+        review_comment=row.review_comment,
+        reviewed_by=row.reviewed_by,
+        acknowledgements=tuple(Acknowledgement(a.fingerprint, a.rule, a.reason, a.by, a.at) for a in acks),
+        posted_url=row.posted_url,
+        posted_at=row.posted_at,
+    )
+
+
+def _apply(row: DraftRow, draft: Draft) -> None:
+    row.state = draft.state.value
+    row.updated_at = draft.updated_at
+    row.review_comment = draft.review_comment
+    row.reviewed_by = draft.reviewed_by
+    row.posted_url = draft.posted_url
+    row.posted_at = draft.posted_at
+
+
+def _event(s: Session, draft_id: int, action: str, by: str, at: dt.datetime, comment: str = "") -> None:
+    s.add(DraftEventRow(draft_id=draft_id, action=action, by=by, at=at, comment=comment))

@@ -1,0 +1,159 @@
+"""The drafting desk's service: the approval rules enforced over a real database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import cache
+
+import pytest
+from sqlalchemy import select
+
+from sns_desk.core.checker import Checker, Severity, default_checker
+from sns_desk.core.people import Role
+from sns_desk.core.workflow import DraftState, WorkflowError
+from sns_desk.storage.database import Database
+from sns_desk.storage.desk import DeskService
+from sns_desk.storage.models import PostedItemRow
+
+NOW = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)
+
+
+@cache
+def _checker() -> Checker:
+    return default_checker()
+
+
+@pytest.fixture
+def desk(opener: Callable[..., Database], db_url: str, os_user: str) -> Callable[[str], DeskService]:
+    """``desk(login)``: the service as seen by that user; the OS user is the operations manager."""
+    database = opener(db_url)
+
+    def make(login: str) -> DeskService:
+        return DeskService(database, _checker, login, clock=lambda: NOW)
+
+    ops = make(os_user)
+    ops.set_role("kacho", Role.ACCOUNT_MANAGER)
+    ops.set_role("suzuki", Role.DRAFTER)
+    ops.add_account("x", "東広島市広報", "https://x.com/hh_koho", "広報戦略担当", "kacho")
+    return make
+
+
+def test_only_registered_active_accounts_are_targets(desk: Callable[[str], DeskService]) -> None:
+    suzuki = desk("suzuki")
+    (account,) = suzuki.accounts(postable_only=True)
+    draft = suzuki.create_draft(account.id)
+    assert draft.state is DraftState.DRAFT and draft.platforms == ("x",) and draft.author == "suzuki"
+    with pytest.raises(WorkflowError, match="運用中のアカウント"):
+        suzuki.create_draft(account.id + 100)
+
+
+def test_only_the_operations_manager_registers_accounts(desk: Callable[[str], DeskService]) -> None:
+    with pytest.raises(WorkflowError, match="運用管理者だけ"):
+        desk("suzuki").add_account("x", "別アカウント", "", "", "")
+
+
+def test_autosave_keeps_the_text_and_refuses_a_stale_revision(desk: Callable[[str], DeskService]) -> None:
+    suzuki = desk("suzuki")
+    draft = suzuki.create_draft(suzuki.accounts()[0].id)
+    saved = suzuki.save(draft.id, draft.revision, "冬のおはなし会を開催します。")
+    assert (saved.text, saved.revision) == ("冬のおはなし会を開催します。", 1)
+    with pytest.raises(WorkflowError, match="別の画面で更新"):
+        suzuki.save(draft.id, draft.revision, "古い画面からの保存")
+    assert suzuki.draft(draft.id).text == "冬のおはなし会を開催します。"
+
+
+def test_errors_block_submission_and_cannot_be_acknowledged(desk: Callable[[str], DeskService]) -> None:
+    suzuki = desk("suzuki")
+    draft = suzuki.create_draft(suzuki.accounts()[0].id, text="申込はこちら https://bit.ly/abc123")
+    (error,) = [f for f in suzuki.check(draft) if f.severity is Severity.ERROR]
+    with pytest.raises(WorkflowError, match="エラーは確認済みにできません"):
+        suzuki.acknowledge(draft.id, error, "急ぎのため")
+    with pytest.raises(WorkflowError, match="エラーが 1 件"):
+        suzuki.submit(draft.id)
+    assert suzuki.draft(draft.id).state is DraftState.DRAFT
+
+
+def test_warnings_need_an_acknowledgement_with_a_reason(desk: Callable[[str], DeskService]) -> None:
+    suzuki = desk("suzuki")
+    draft = suzuki.create_draft(suzuki.accounts()[0].id, text="来月から開館時間を短縮する方向で検討中です。")
+    (warning,) = suzuki.check(draft)
+    assert warning.severity is Severity.WARNING
+    with pytest.raises(WorkflowError, match="確認していない警告が 1 件"):
+        suzuki.submit(draft.id)
+    with pytest.raises(WorkflowError, match="理由"):
+        suzuki.acknowledge(draft.id, warning, "  ")
+    acknowledged = suzuki.acknowledge(draft.id, warning, "議会で公表済みの内容のため")
+    (ack,) = acknowledged.acknowledgements
+    assert (ack.by, ack.reason, ack.rule, ack.at) == ("suzuki", "議会で公表済みの内容のため", warning.rule, NOW)
+    assert suzuki.submit(draft.id).state is DraftState.PENDING
+
+
+def test_author_cannot_approve_and_drafters_cannot_approve(desk: Callable[[str], DeskService]) -> None:
+    kacho, suzuki = desk("kacho"), desk("suzuki")
+    own = kacho.create_draft(kacho.accounts()[0].id, text="図書館で冬のおはなし会を開催します。")
+    kacho.submit(own.id)
+    with pytest.raises(WorkflowError, match="自分が作成した投稿案は承認できません"):
+        kacho.approve(own.id)
+    with pytest.raises(WorkflowError, match="アカウント管理者または運用管理者"):
+        suzuki.approve(own.id)
+    assert desk("tanaka").approve(own.id).state is DraftState.APPROVED
+
+
+def test_reject_with_comment_then_fix_resubmit_approve_and_post(desk: Callable[[str], DeskService]) -> None:
+    kacho, suzuki = desk("kacho"), desk("suzuki")
+    draft = suzuki.create_draft(suzuki.accounts()[0].id, text="図書館で冬のおはなし会を開催します。")
+    suzuki.submit(draft.id)
+    with pytest.raises(WorkflowError, match="編集できません"):
+        suzuki.save(draft.id, draft.revision, "承認待ちの間の編集")
+    with pytest.raises(WorkflowError, match="コメント"):
+        kacho.reject(draft.id, "")
+    returned = kacho.reject(draft.id, "日付を入れてください")
+    assert (returned.state, returned.review_comment, returned.reviewed_by) == (
+        DraftState.RETURNED,
+        "日付を入れてください",
+        "kacho",
+    )
+    fixed = suzuki.save(draft.id, returned.revision, "12月5日(土)、図書館で冬のおはなし会を開催します。")
+    suzuki.submit(fixed.id)
+    kacho.approve(fixed.id)
+    with pytest.raises(WorkflowError, match="https://"):
+        suzuki.mark_posted(fixed.id, "x.com/hh_koho/status/1", NOW)
+    posted = suzuki.mark_posted(fixed.id, "https://x.com/hh_koho/status/1", NOW, terminal="KOHO-PC01")
+    assert (posted.state, posted.posted_url, posted.posted_at) == (
+        DraftState.POSTED,
+        "https://x.com/hh_koho/status/1",
+        NOW,
+    )
+    assert [e.action for e in suzuki.history(draft.id)] == [
+        "create", "submit", "reject", "submit", "approve", "post",
+    ]  # fmt: skip
+    assert [s.state for s in suzuki.drafts(state=DraftState.POSTED)] == [DraftState.POSTED]
+
+
+def test_mark_posted_enters_the_article_6_record(
+    desk: Callable[[str], DeskService], opener: Callable[..., Database], db_url: str
+) -> None:  # noqa: E501
+    kacho, suzuki = desk("kacho"), desk("suzuki")
+    text = "12月5日(土)、図書館で冬のおはなし会を開催します。"
+    draft = suzuki.create_draft(suzuki.accounts()[0].id, text=text)
+    suzuki.submit(draft.id)
+    kacho.approve(draft.id)
+    suzuki.mark_posted(draft.id, "https://x.com/hh_koho/status/2", NOW, terminal="KOHO-PC01")
+    with opener(db_url).session() as s:
+        (item,) = s.scalars(select(PostedItemRow)).all()
+        assert (item.text, item.url, item.platform, item.author, item.terminal, item.posted_at) == (
+            text, "https://x.com/hh_koho/status/2", "x", "suzuki", "KOHO-PC01", NOW,
+        )  # fmt: skip
+
+
+def test_drafts_filter_by_state_and_account(desk: Callable[[str], DeskService]) -> None:
+    suzuki = desk("suzuki")
+    account = suzuki.accounts()[0]
+    first = suzuki.create_draft(account.id, text="一つ目")
+    suzuki.create_draft(account.id, text="二つ目")
+    suzuki.submit(first.id)
+    assert [d.excerpt for d in suzuki.drafts(state=DraftState.DRAFT)] == ["二つ目"]
+    assert [d.excerpt for d in suzuki.drafts(state=DraftState.PENDING)] == ["一つ目"]
+    assert len(suzuki.drafts(account_id=account.id)) == 2
+    assert suzuki.drafts(account_id=account.id + 1) == []
