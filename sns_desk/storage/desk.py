@@ -207,7 +207,7 @@ class DeskService:
         return self._checker().check(draft.text, context)
 
     def acknowledge(self, draft_id: int, finding: Finding, reason: str) -> Draft:
-        with self._transition(draft_id) as (s, row, draft, me, now):
+        with self._transition(draft_id) as (s, _row, draft, me, now):
             updated = rules.acknowledge(draft, finding, me, reason, now)
             ack = updated.acknowledgements[-1]
             s.execute(

@@ -21,7 +21,7 @@ from sns_desk.storage.errors import (
     SchemaVersionError,
     StorageError,
 )
-from sns_desk.storage.models import Base, AppSetting, User, UserRole
+from sns_desk.storage.models import AppSetting, Base, User, UserRole
 
 from .conftest import set_os_user
 

@@ -133,7 +133,7 @@ def test_reject_with_comment_then_fix_resubmit_approve_and_post(desk: Callable[[
 
 def test_mark_posted_enters_the_article_6_record(
     desk: Callable[[str], DeskService], opener: Callable[..., Database], db_url: str
-) -> None:  # noqa: E501
+) -> None:
     kacho, suzuki = desk("kacho"), desk("suzuki")
     text = "12月5日(土)、図書館で冬のおはなし会を開催します。"
     draft = suzuki.create_draft(suzuki.accounts()[0].id, text=text)
