@@ -17,13 +17,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..core.accounts import Account, AccountStatus
+from ..core.attachments import ExifConcern, inspect_image, make_thumbnail, strip_metadata
 from ..core.checker import CheckContext, Checker, Finding
 from ..core.people import Person, Role
 from ..core.workflow import Acknowledgement, Draft, DraftState, WorkflowError, rules
 from .database import Database
+from .media import MediaStore
 from .models import (
     AccountRow,
     AcknowledgementRow,
+    AttachmentRow,
     DraftEventRow,
     DraftRow,
     PostedItemRow,
@@ -48,6 +51,20 @@ class DraftSummary:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class AttachmentInfo:
+    id: int
+    draft_id: int
+    filename: str
+    sha256: str
+    format: str
+    width: int
+    height: int
+    byte_size: int
+    privacy: tuple[ExifConcern, ...]
+    """Identifying metadata the file still carries (GPS, camera, owner …)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class DraftEvent:
     action: str
     by: str
@@ -64,8 +81,10 @@ class DeskService:
         checker: Callable[[], Checker],
         login: str,
         clock: Callable[[], dt.datetime] = utc_now,
+        media: MediaStore | None = None,
     ) -> None:
         self._db = database
+        self._media = media
         self._checker = checker
         self._login = login
         self._clock = clock
@@ -268,6 +287,90 @@ class DeskService:
             _event(s, draft_id, "post", me.login, now, updated.posted_url)
         return self.draft(draft_id)
 
+    # -- attachments (第6条第3号) ------------------------------------------------------------
+
+    @property
+    def media(self) -> MediaStore:
+        if self._media is None:
+            raise WorkflowError("画像の保存先が設定されていません")
+        return self._media
+
+    def attachments(self, draft_id: int) -> list[AttachmentInfo]:
+        with self._db.session() as s:
+            rows = s.scalars(
+                select(AttachmentRow).where(AttachmentRow.draft_id == draft_id).order_by(AttachmentRow.id)
+            ).all()
+            return [self._attachment(r) for r in rows]
+
+    def add_attachment(self, draft_id: int, filename: str, data: bytes) -> AttachmentInfo:
+        """Attach an image (validated; AttachmentError on a bad file). The checklist is asked again."""
+        info = inspect_image(data)
+        with self._transition(draft_id) as (s, row, draft, me, now):
+            if not rules.can_edit(draft, me):
+                raise WorkflowError(f"「{draft.state.label}」の投稿案には画像を添付できません")
+            self.media.put(data)
+            attachment = AttachmentRow(
+                draft_id=draft_id,
+                sha256=info.sha256,
+                filename=filename[-255:],
+                format=info.format,
+                width=info.width,
+                height=info.height,
+                byte_size=info.byte_size,
+                created_at=now,
+            )
+            s.add(attachment)
+            row.rights_checked_by, row.rights_checked_at = "", None
+            row.updated_at = now
+            s.flush()
+            _event(s, draft_id, "attach", me.login, now, filename)
+            return dataclasses.replace(self._attachment(attachment), privacy=info.privacy)
+
+    def strip_attachment_metadata(self, draft_id: int, attachment_id: int) -> AttachmentInfo:
+        """Replace an attachment with a copy without EXIF/GPS; the original stays in the media store."""
+        with self._transition(draft_id) as (s, row, draft, me, now):
+            attachment = s.get(AttachmentRow, attachment_id)
+            if attachment is None or attachment.draft_id != draft_id:
+                raise WorkflowError("添付画像が見つかりません")
+            if not rules.can_edit(draft, me):
+                raise WorkflowError(f"「{draft.state.label}」の投稿案の画像は変更できません")
+            cleaned = strip_metadata(self.media.get(attachment.sha256))
+            info = inspect_image(cleaned)
+            attachment.sha256 = self.media.put(cleaned)
+            attachment.byte_size, attachment.width, attachment.height = info.byte_size, info.width, info.height
+            row.updated_at = now
+            _event(s, draft_id, "strip_metadata", me.login, now, attachment.filename)
+            s.flush()
+            return dataclasses.replace(self._attachment(attachment), privacy=info.privacy)
+
+    def remove_attachment(self, draft_id: int, attachment_id: int) -> None:
+        with self._transition(draft_id) as (s, _row, draft, me, now):
+            attachment = s.get(AttachmentRow, attachment_id)
+            if attachment is None or attachment.draft_id != draft_id:
+                raise WorkflowError("添付画像が見つかりません")
+            if not rules.can_edit(draft, me):
+                raise WorkflowError(f"「{draft.state.label}」の投稿案の画像は変更できません")
+            s.delete(attachment)
+            _event(s, draft_id, "detach", me.login, now, attachment.filename)
+
+    def thumbnail(self, attachment: AttachmentInfo, max_side: int = 256) -> bytes:
+        return make_thumbnail(self.media.get(attachment.sha256), max_side)
+
+    def confirm_rights(self, draft_id: int, answers: dict[str, bool]) -> Draft:
+        with self._transition(draft_id) as (s, row, draft, me, now):
+            updated = rules.confirm_rights(draft, me, answers, now)
+            row.rights_checked_by, row.rights_checked_at = updated.rights_checked_by, updated.rights_checked_at
+            _event(s, draft_id, "rights_checklist", me.login, now)
+        return self.draft(draft_id)
+
+    def _attachment(self, row: AttachmentRow) -> AttachmentInfo:
+        privacy: tuple[ExifConcern, ...] = ()
+        if self._media is not None:
+            privacy = inspect_image(self._media.get(row.sha256)).privacy
+        return AttachmentInfo(
+            row.id, row.draft_id, row.filename, row.sha256, row.format, row.width, row.height, row.byte_size, privacy
+        )
+
     def history(self, draft_id: int) -> list[DraftEvent]:
         with self._db.session() as s:
             rows = s.scalars(
@@ -287,7 +390,8 @@ class DeskService:
         acks = s.scalars(
             select(AcknowledgementRow).where(AcknowledgementRow.draft_id == draft_id).order_by(AcknowledgementRow.id)
         ).all()
-        return row, _draft(row, acks)
+        count = len(s.scalars(select(AttachmentRow.id).where(AttachmentRow.draft_id == draft_id)).all())
+        return row, _draft(row, acks, count)
 
     @contextmanager
     def _transition(self, draft_id: int) -> Iterator[tuple[Session, DraftRow, Draft, Person, dt.datetime]]:
@@ -300,7 +404,7 @@ def _account(row: AccountRow) -> Account:
     return Account(row.id, row.platform, row.name, row.url, row.department, row.manager, AccountStatus(row.status))
 
 
-def _draft(row: DraftRow, acks: Sequence[AcknowledgementRow]) -> Draft:
+def _draft(row: DraftRow, acks: Sequence[AcknowledgementRow], attachment_count: int = 0) -> Draft:
     return Draft(
         id=row.id,
         account_id=row.account_id,
@@ -317,6 +421,9 @@ def _draft(row: DraftRow, acks: Sequence[AcknowledgementRow]) -> Draft:
         acknowledgements=tuple(Acknowledgement(a.fingerprint, a.rule, a.reason, a.by, a.at) for a in acks),
         posted_url=row.posted_url,
         posted_at=row.posted_at,
+        attachment_count=attachment_count,
+        rights_checked_by=row.rights_checked_by,
+        rights_checked_at=row.rights_checked_at,
     )
 
 

@@ -148,8 +148,27 @@ class DraftRow(Base):
     reviewed_by: Mapped[str] = mapped_column(String(150), default="")
     posted_url: Mapped[str] = mapped_column(String(1000), default="")
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    rights_checked_by: Mapped[str] = mapped_column(String(150), default="")
+    """Who answered the image checklist (第6条第3号) for the current attachments; '' when not."""
+    rights_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class AttachmentRow(Base):
+    """An image attached to a draft; the bytes live in the media store under ``sha256``."""
+
+    __tablename__ = "draft_attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255))
+    format: Mapped[str] = mapped_column(String(16))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    byte_size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
 
 class AcknowledgementRow(Base):

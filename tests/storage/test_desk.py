@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 
 import pytest
+from PIL import ExifTags, Image
+from PIL.TiffImagePlugin import IFDRational
 from sqlalchemy import select
 
 from sns_desk.core.checker import Checker, Severity, default_checker
@@ -14,6 +18,7 @@ from sns_desk.core.people import Role
 from sns_desk.core.workflow import DraftState, WorkflowError
 from sns_desk.storage.database import Database
 from sns_desk.storage.desk import DeskService
+from sns_desk.storage.media import MediaStore
 from sns_desk.storage.models import PostedItemRow
 
 NOW = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)
@@ -29,8 +34,10 @@ def desk(opener: Callable[..., Database], db_url: str, os_user: str) -> Callable
     """``desk(login)``: the service as seen by that user; the OS user is the operations manager."""
     database = opener(db_url)
 
+    media = MediaStore(Path(db_url.removeprefix("sqlite:///")).with_suffix(".media"))
+
     def make(login: str) -> DeskService:
-        return DeskService(database, _checker, login, clock=lambda: NOW)
+        return DeskService(database, _checker, login, clock=lambda: NOW, media=media)
 
     ops = make(os_user)
     ops.set_role("kacho", Role.ACCOUNT_MANAGER)
@@ -157,3 +164,50 @@ def test_drafts_filter_by_state_and_account(desk: Callable[[str], DeskService]) 
     assert [d.excerpt for d in suzuki.drafts(state=DraftState.PENDING)] == ["一つ目"]
     assert len(suzuki.drafts(account_id=account.id)) == 2
     assert suzuki.drafts(account_id=account.id + 1) == []
+
+
+def _photo_with_gps() -> bytes:
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "ExamplePhone"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (IFDRational(34, 1), IFDRational(25, 1), IFDRational(0, 1))
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (IFDRational(132, 1), IFDRational(44, 1), IFDRational(0, 1))
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_image_attachment_warns_about_gps_strips_it_and_asks_the_rights_checklist(
+    desk: Callable[[str], DeskService],
+) -> None:
+    kacho, suzuki = desk("kacho"), desk("suzuki")
+    draft = suzuki.create_draft(suzuki.accounts()[0].id, text="図書館で冬のおはなし会を開催します。")
+    attachment = suzuki.add_attachment(draft.id, "会場.jpg", _photo_with_gps())
+    assert "gps" in {c.kind for c in attachment.privacy}
+    assert suzuki.draft(draft.id).attachment_count == 1
+    with pytest.raises(WorkflowError, match="チェックリスト"):
+        suzuki.submit(draft.id)
+    cleaned = suzuki.strip_attachment_metadata(draft.id, attachment.id)
+    assert cleaned.privacy == () and cleaned.sha256 != attachment.sha256
+    assert [a.privacy for a in suzuki.attachments(draft.id)] == [()]
+    assert suzuki.thumbnail(cleaned)[:8] == b"\x89PNG\r\n\x1a\n"
+    all_yes = {"portrait": True, "copyright": True, "privacy": True, "metadata": True}
+    with pytest.raises(WorkflowError, match="著作権"):
+        suzuki.confirm_rights(draft.id, {**all_yes, "copyright": False})
+    confirmed = suzuki.confirm_rights(draft.id, all_yes)
+    assert (confirmed.rights_checked_by, confirmed.rights_checked_at) == ("suzuki", NOW)
+    assert suzuki.submit(draft.id).state is DraftState.PENDING
+    with pytest.raises(WorkflowError, match="添付できません"):
+        suzuki.add_attachment(draft.id, "追加.jpg", _photo_with_gps())
+    assert kacho.approve(draft.id).state is DraftState.APPROVED
+
+
+def test_a_new_image_asks_the_checklist_again(desk: Callable[[str], DeskService]) -> None:
+    suzuki = desk("suzuki")
+    draft = suzuki.create_draft(suzuki.accounts()[0].id, text="図書館で冬のおはなし会を開催します。")
+    suzuki.add_attachment(draft.id, "1.jpg", _photo_with_gps())
+    suzuki.confirm_rights(draft.id, {"portrait": True, "copyright": True, "privacy": True, "metadata": True})
+    suzuki.add_attachment(draft.id, "2.jpg", _photo_with_gps())
+    assert suzuki.draft(draft.id).rights_checked_by == ""

@@ -4,7 +4,7 @@ Pure Python: the storage layer persists what these functions decide, and the GUI
 only show it, so every front end obeys the same rules.
 """
 
-from .model import Acknowledgement, Draft, DraftState, fingerprint
+from .model import RIGHTS_CHECKLIST, Acknowledgement, Draft, DraftState, fingerprint
 from .rules import (
     WorkflowError,
     acknowledge,
@@ -12,6 +12,7 @@ from .rules import (
     blocking_findings,
     can_approve,
     can_edit,
+    confirm_rights,
     mark_posted,
     reject,
     submit,
@@ -19,6 +20,7 @@ from .rules import (
 )
 
 __all__ = [
+    "RIGHTS_CHECKLIST",
     "Acknowledgement",
     "Draft",
     "DraftState",
@@ -28,6 +30,7 @@ __all__ = [
     "blocking_findings",
     "can_approve",
     "can_edit",
+    "confirm_rights",
     "fingerprint",
     "mark_posted",
     "reject",

@@ -32,6 +32,15 @@ _STATE_LABELS = {
 }
 
 
+RIGHTS_CHECKLIST: tuple[tuple[str, str], ...] = (
+    ("portrait", "写っている人から掲載の了解を得ているか、人が特定できない写真ですか(肖像権)"),
+    ("copyright", "市が撮影・作成したもの、または権利者から使用の許諾を得たものですか(著作権)"),
+    ("privacy", "個人の住所・車のナンバー・名札など、個人が分かる情報が写っていませんか(プライバシー)"),
+    ("metadata", "撮影場所(GPS)などの埋め込み情報を確認し、不要なものは削除しましたか"),
+)
+"""The questions 第6条第3号 puts before an image is posted, in the project's own words."""
+
+
 def fingerprint(finding: Finding, text: str) -> str:
     """What identifies a finding across edits: its rule and the words it points at."""
     return f"{finding.rule}\x1f{text[finding.start : finding.end]}"
@@ -66,6 +75,10 @@ class Draft:
     acknowledgements: tuple[Acknowledgement, ...] = ()
     posted_url: str = ""
     posted_at: dt.datetime | None = None
+    attachment_count: int = 0
+    rights_checked_by: str = ""
+    """Who answered :data:`RIGHTS_CHECKLIST` for the current attachments ('' when nobody has)."""
+    rights_checked_at: dt.datetime | None = None
 
     @property
     def editable(self) -> bool:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from ..checker import Finding, Severity
 from ..people import Person, Role
-from .model import Acknowledgement, Draft, DraftState, fingerprint
+from .model import RIGHTS_CHECKLIST, Acknowledgement, Draft, DraftState, fingerprint
 
 
 class WorkflowError(Exception):
@@ -70,6 +70,10 @@ def submit(draft: Draft, findings: Sequence[Finding], person: Person, now: dt.da
         raise WorkflowError("この投稿案を承認申請する権限がありません")
     if not draft.text.strip():
         raise WorkflowError("本文が空です")
+    if draft.attachment_count and not draft.rights_checked_by:
+        raise WorkflowError(
+            "画像が添付されています。肖像権・著作権などのチェックリストに答えてから承認申請してください"
+        )
     errors = blocking_findings(findings)
     if errors:
         raise WorkflowError(f"エラーが {len(errors)} 件あるため承認申請できません。本文を直してください")
@@ -79,6 +83,16 @@ def submit(draft: Draft, findings: Sequence[Finding], person: Person, now: dt.da
             f"確認していない警告が {len(open_warnings)} 件あります。直すか、理由を書いて確認済みにしてください"
         )
     return dataclasses.replace(draft, state=DraftState.PENDING, updated_at=now, review_comment="", reviewed_by="")
+
+
+def confirm_rights(draft: Draft, person: Person, answers: Mapping[str, bool], now: dt.datetime) -> Draft:
+    """Record the image checklist; every question must be answered yes."""
+    if not can_edit(draft, person):
+        raise WorkflowError("この投稿案を編集する権限がありません")
+    missing = [question for key, question in RIGHTS_CHECKLIST if not answers.get(key)]
+    if missing:
+        raise WorkflowError(f"チェックリストに「はい」と答えられない項目があります: {missing[0]}")
+    return dataclasses.replace(draft, rights_checked_by=person.login, rights_checked_at=now)
 
 
 def approve(draft: Draft, person: Person, account_manager: str, now: dt.datetime) -> Draft:

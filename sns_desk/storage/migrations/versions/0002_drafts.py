@@ -49,6 +49,8 @@ def upgrade() -> None:
         sa.Column("reviewed_by", sa.String(length=150), nullable=False),
         sa.Column("posted_url", sa.String(length=1000), nullable=False),
         _ts("posted_at", nullable=True),
+        sa.Column("rights_checked_by", sa.String(length=150), nullable=False),
+        _ts("rights_checked_at", nullable=True),
         _ts("created_at"),
         _ts("updated_at"),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_drafts_account_id_accounts")),
@@ -56,6 +58,23 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_drafts_account_id"), "drafts", ["account_id"])
     op.create_index(op.f("ix_drafts_state"), "drafts", ["state"])
+    op.create_table(
+        "draft_attachments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("draft_id", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("format", sa.String(length=16), nullable=False),
+        sa.Column("width", sa.Integer(), nullable=False),
+        sa.Column("height", sa.Integer(), nullable=False),
+        sa.Column("byte_size", sa.Integer(), nullable=False),
+        _ts("created_at"),
+        sa.ForeignKeyConstraint(
+            ["draft_id"], ["drafts.id"], name=op.f("fk_draft_attachments_draft_id_drafts"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_draft_attachments")),
+    )
+    op.create_index(op.f("ix_draft_attachments_draft_id"), "draft_attachments", ["draft_id"])
     op.create_table(
         "draft_acknowledgements",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -111,6 +130,8 @@ def downgrade() -> None:
     op.drop_table("draft_events")
     op.drop_index(op.f("ix_draft_acknowledgements_draft_id"), table_name="draft_acknowledgements")
     op.drop_table("draft_acknowledgements")
+    op.drop_index(op.f("ix_draft_attachments_draft_id"), table_name="draft_attachments")
+    op.drop_table("draft_attachments")
     op.drop_index(op.f("ix_drafts_state"), table_name="drafts")
     op.drop_index(op.f("ix_drafts_account_id"), table_name="drafts")
     op.drop_table("drafts")
