@@ -16,8 +16,8 @@ from ..core.checker import CheckContext, Checker, Finding, Severity
 from ..core.checker.articles import article_label
 from ..core.rulebook import RulebookError, load_rulebook
 from ..resources import default_rulebook_path
+from .exits import EXIT_FOUND, EXIT_OK, EXIT_USAGE
 from .inputs import MAX_BATCH_BYTES, MAX_TEXT_BYTES, InputError, control_characters, decode_text, read_bytes
-from .parser import EXIT_FOUND, EXIT_OK, EXIT_USAGE
 
 _SEVERITY_JA = {"error": "エラー", "warning": "警告", "info": "参考"}
 

@@ -6,7 +6,8 @@ import argparse
 import sys
 
 from .check import run_check
-from .parser import EXIT_USAGE, build_parser
+from .exits import EXIT_USAGE
+from .parser import build_parser
 
 
 def _utf8_streams() -> None:
@@ -21,6 +22,10 @@ def run(args: argparse.Namespace) -> int:
     _utf8_streams()
     if args.command == "check":
         return run_check(args, sys.stdout, sys.stderr)
+    if args.command == "draft":
+        from .draft import run_draft
+
+        return run_draft(args, sys.stdout, sys.stderr)
     sys.stderr.write(f"sns-desk: コマンド「{args.command}」はまだありません\n")
     return EXIT_USAGE
 

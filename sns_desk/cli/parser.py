@@ -7,8 +7,8 @@ import sys
 from typing import NoReturn
 
 from .. import __version__
-
-EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
+from .draft import add_parser as add_draft_parser
+from .exits import EXIT_USAGE
 
 
 class JapaneseArgumentParser(argparse.ArgumentParser):
@@ -57,4 +57,5 @@ def build_parser() -> JapaneseArgumentParser:
         "--rulebook", metavar="FILE", help="使うルールブック(既定: 同梱版。環境変数 SNS_DESK_RULEBOOK でも指定可)"
     )
     check.add_argument("source", nargs="?", default="-", metavar="FILE|-", help="チェックするファイル(- は標準入力)")
+    add_draft_parser(sub)
     return parser

@@ -1,0 +1,114 @@
+"""``sns-desk draft …``: the drafting desk's approval steps from scripts, under the same rules."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from typing import TYPE_CHECKING, Any, TextIO
+
+from ..core.workflow import Draft, DraftState, WorkflowError
+
+if TYPE_CHECKING:
+    from ..storage.desk import DeskService
+
+from .exits import EXIT_FOUND, EXIT_OK, EXIT_USAGE
+
+
+def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
+    draft = sub.add_parser("draft", help="投稿案の一覧・承認申請・承認・差戻し・投稿済みの記録")
+    actions = draft.add_subparsers(dest="draft_command", metavar="操作", required=True)
+    listing = actions.add_parser("list", help="投稿案の一覧")
+    listing.add_argument("--state", choices=[s.value for s in DraftState], help="状態で絞り込む")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    show = actions.add_parser("show", help="投稿案の本文と状態")
+    show.add_argument("id", type=int)
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    for name, text in (("submit", "承認申請する"), ("approve", "承認する")):
+        step = actions.add_parser(name, help=text)
+        step.add_argument("id", type=int)
+    reject = actions.add_parser("reject", help="差し戻す(コメント必須)")
+    reject.add_argument("id", type=int)
+    reject.add_argument("--comment", required=True)
+    posted = actions.add_parser("posted", help="投稿済みとして記録する(第6条のバックアップに入る)")
+    posted.add_argument("id", type=int)
+    posted.add_argument("--url", required=True)
+    posted.add_argument("--at", help="投稿日時(ISO 8601、既定: 今)")
+
+
+def run_draft(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    # The database layer is imported here, so that `sns-desk check` never loads it.
+    from ..config import current_os_user, resolve_db_url
+    from ..core.checker import default_checker
+    from ..storage.database import open_database
+    from ..storage.desk import DeskService
+    from ..storage.errors import StorageError
+    from ..storage.media import MediaStore, default_media_root
+
+    try:
+        database = open_database(resolve_db_url(args.db))
+    except StorageError as exc:
+        err.write(f"sns-desk draft: {exc}\n")
+        return EXIT_USAGE
+    with database:
+        desk = DeskService(
+            database, default_checker, current_os_user(), media=MediaStore(default_media_root(database.display_name))
+        )
+        try:
+            return _dispatch(desk, args, out)
+        except WorkflowError as exc:
+            err.write(f"sns-desk draft: {exc}\n")
+            return EXIT_FOUND
+        except (StorageError, ValueError) as exc:
+            err.write(f"sns-desk draft: {exc}\n")
+            return EXIT_USAGE
+
+
+def _dispatch(desk: DeskService, args: argparse.Namespace, out: TextIO) -> int:
+    command = args.draft_command
+    if command == "list":
+        drafts = desk.drafts(DraftState(args.state) if args.state else None)
+        if args.format == "json":
+            rows = [
+                {"id": d.id, "state": d.state.value, "account": d.account_name, "author": d.author,
+                 "title": d.title, "excerpt": d.excerpt, "updated_at": d.updated_at.isoformat()}
+                for d in drafts
+            ]  # fmt: skip
+            json.dump(rows, out, ensure_ascii=False)
+            out.write("\n")
+        else:
+            for d in drafts:
+                out.write(f"{d.id}\t{d.state.label}\t{d.account_name}\t{d.author}\t{d.title or d.excerpt}\n")
+        return EXIT_OK
+    if command == "show":
+        _print(desk.draft(args.id), args.format, out)
+        return EXIT_OK
+    if command == "submit":
+        draft = desk.submit(args.id)
+    elif command == "approve":
+        draft = desk.approve(args.id)
+    elif command == "reject":
+        draft = desk.reject(args.id, args.comment)
+    else:
+        at = dt.datetime.fromisoformat(args.at) if args.at else dt.datetime.now().astimezone()
+        if at.tzinfo is None:
+            at = at.astimezone()
+        draft = desk.mark_posted(args.id, args.url, at)
+    out.write(f"投稿案 {draft.id}: {draft.state.label}\n")
+    return EXIT_OK
+
+
+def _print(draft: Draft, fmt: str, out: TextIO) -> None:
+    if fmt == "json":
+        json.dump(
+            {"id": draft.id, "state": draft.state.value, "author": draft.author, "title": draft.title,
+             "text": draft.text, "platforms": list(draft.platforms), "review_comment": draft.review_comment,
+             "posted_url": draft.posted_url, "revision": draft.revision},
+            out, ensure_ascii=False,
+        )  # fmt: skip
+        out.write("\n")
+        return
+    out.write(f"投稿案 {draft.id}({draft.state.label})作成者: {draft.author}\n")
+    if draft.review_comment:
+        out.write(f"差戻しコメント: {draft.review_comment}\n")
+    out.write(draft.text + "\n")

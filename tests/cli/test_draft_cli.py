@@ -1,0 +1,80 @@
+"""``sns-desk draft``: the approval steps from the command line obey the same rules as the GUI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sns_desk.core.checker import default_checker
+from sns_desk.core.people import Role
+from sns_desk.storage.database import open_database
+from sns_desk.storage.desk import DeskService
+
+
+def run(db: str, login: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LOGNAME": login, "USER": login, "USERNAME": login, "LNAME": login}
+    return subprocess.run(
+        [sys.executable, "-m", "sns_desk", "--db", db, "draft", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, int, int]:
+    """A database where tanaka is the operations manager, kacho manages the account, and
+    suzuki has one clean draft and one with a URL shortener (an error)."""
+    for var in ("LOGNAME", "USER", "USERNAME", "LNAME"):
+        monkeypatch.setenv(var, "tanaka")
+    url = f"sqlite:///{(tmp_path / 'desk.db').as_posix()}"
+    with open_database(url) as database:
+        ops = DeskService(database, default_checker, "tanaka")
+        ops.set_role("kacho", Role.ACCOUNT_MANAGER)
+        account = ops.add_account("x", "東広島市広報", "https://x.com/hh", "広報戦略担当", "kacho")
+        suzuki = DeskService(database, default_checker, "suzuki")
+        clean = suzuki.create_draft(account.id, text="図書館で冬のおはなし会を開催します。")
+        broken = suzuki.create_draft(account.id, text="申込はこちら https://bit.ly/abc")
+    return url, clean.id, broken.id
+
+
+def test_list_and_show(db: tuple[str, int, int]) -> None:
+    url, clean, _ = db
+    listed = run(url, "suzuki", "list", "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    assert sorted(row["id"] for row in json.loads(listed.stdout)) == sorted(db[1:])
+    shown = run(url, "suzuki", "show", str(clean), "--format", "json")
+    assert json.loads(shown.stdout)["text"] == "図書館で冬のおはなし会を開催します。"
+
+
+def test_the_rules_hold_on_the_command_line(db: tuple[str, int, int]) -> None:
+    url, clean, broken = db
+    refused = run(url, "suzuki", "submit", str(broken))
+    assert refused.returncode == 1 and "エラーが 1 件" in refused.stderr
+    assert run(url, "suzuki", "submit", str(clean)).returncode == 0
+    own = run(url, "suzuki", "approve", str(clean))
+    assert own.returncode == 1 and "自分が作成した" in own.stderr
+    no_comment = run(url, "kacho", "reject", str(clean), "--comment", " ")
+    assert no_comment.returncode == 1 and "コメント" in no_comment.stderr
+    approved = run(url, "kacho", "approve", str(clean))
+    assert approved.returncode == 0 and "承認済み" in approved.stdout
+    posted = run(url, "suzuki", "posted", str(clean), "--url", "https://x.com/hh/status/1")
+    assert posted.returncode == 0 and "投稿済み" in posted.stdout
+    listed = run(url, "suzuki", "list", "--state", "posted")
+    assert listed.stdout.startswith(f"{clean}\t投稿済み\t東広島市広報\tsuzuki")
+
+
+def test_unknown_draft_and_bad_database(tmp_path: Path, db: tuple[str, int, int]) -> None:
+    missing = run(db[0], "suzuki", "approve", "999")
+    assert missing.returncode == 1 and "見つかりません" in missing.stderr
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database at all" * 100)
+    broken = run(f"sqlite:///{garbage.as_posix()}", "suzuki", "list")
+    assert broken.returncode == 2 and "Traceback" not in broken.stderr
