@@ -13,7 +13,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         from .gui.app import run as run_gui
 
-        return run_gui([sys.argv[0]])
+        return run_gui([sys.argv[0]], db_url=args.db)
     try:
         return run(args)
     except KeyboardInterrupt:

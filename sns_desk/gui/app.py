@@ -1,16 +1,28 @@
-"""The desktop application: ``sns-desk`` with no subcommand starts here."""
+"""The desktop application: ``sns-desk`` with no subcommand starts the drafting desk here."""
 
 from __future__ import annotations
 
+import gc
+import os
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Final
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Slot
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import __version__
+from ..config import current_os_user, resolve_db_url
+from ..core.checker import Checker, default_checker
+from ..core.rulebook.errors import RulebookError
+from ..storage.database import open_database
+from ..storage.desk import DeskService
+from ..storage.errors import StorageError
+
+RULEBOOK_ENV_VAR: Final = "SNS_DESK_RULEBOOK"
+GC_INTERVAL_MS: Final = 5_000
 
 PREFERRED_FONT_FAMILIES: Final = ("Yu Gothic UI", "Meiryo UI", "Noto Sans CJK JP", "Noto Sans JP")
 """Japanese UI fonts, best first: Windows' own, then the Noto families found on Linux."""
@@ -58,6 +70,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
         return existing
     app = QApplication(list(sys.argv if argv is None else argv))
     app.setApplicationName("sns_desk")
+    app.setOrganizationName("sns_desk")  # where QSettings keeps the user's settings
     app.setApplicationDisplayName("sns_desk")
     app.setApplicationVersion(__version__)
     QLocale.setDefault(QLocale(QLocale.Language.Japanese, QLocale.Country.Japan))
@@ -66,14 +79,78 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run(argv: list[str] | None = None) -> int:
-    """Start the GUI and return its exit code."""
-    app = create_application(argv)
-    from .check_window import CheckWindow
+class StartupErrorDialog:
+    """The message shown when the desk cannot start (database or rulebook unusable)."""
 
-    window = CheckWindow()
-    window.show()
-    return app.exec()
+    @classmethod
+    def ask(cls, message: str) -> None:
+        QMessageBox.critical(None, "sns_desk を起動できません", message)
+
+
+class MainThreadGarbageCollector(QObject):
+    """Run Python's cycle collector on the main thread only.
+
+    Qt objects must be destroyed on the thread they live on. Left alone, Python's collector
+    runs in whichever thread happens to allocate — a worker checking text or saving a draft —
+    and may destroy a window that became garbage there, which crashes the process. So automatic
+    collection is switched off while the app runs and done here from a timer (the approach
+    Anki takes for the same reason).
+    """
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = GC_INTERVAL_MS) -> None:
+        super().__init__(parent)
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.collect)
+        self.timer.start()
+
+    @Slot()
+    def collect(self) -> int:
+        return gc.collect()
+
+    def stop(self) -> None:
+        """Collect once more and give collection back to Python as it was."""
+        self.timer.stop()
+        gc.collect()
+        if self._was_enabled:
+            gc.enable()
+
+
+def load_checker(path: str | None = None) -> Checker:
+    """The checker for ``path``, ``$SNS_DESK_RULEBOOK`` or the bundled rulebook."""
+    chosen = path or os.environ.get(RULEBOOK_ENV_VAR, "").strip()
+    return default_checker(Path(chosen) if chosen else None)
+
+
+def run(argv: list[str] | None = None, db_url: str | None = None) -> int:
+    """Start the drafting desk on the database ``db_url`` (``--db``, ``$SNS_DESK_DB`` or the
+    default file) and return the exit code: 2 when the database or the rulebook is unusable."""
+    app = create_application(argv)
+    try:
+        checker = load_checker()
+        database = open_database(resolve_db_url(db_url))
+    except (StorageError, RulebookError) as exc:
+        StartupErrorDialog.ask(str(exc))
+        return 2
+
+    from .desk_window import DeskWindow
+
+    collector = MainThreadGarbageCollector()
+    service = DeskService(database, lambda: checker, current_os_user())
+    window = DeskWindow(service, checker, database_name=database.display_name)
+    try:
+        window.show()
+        return app.exec()
+    finally:
+        window.close()
+        # Destroy the window here, on the main thread, rather than whenever Python collects it.
+        window.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        collector.stop()
+        collector.deleteLater()
+        database.close()
 
 
 if __name__ == "__main__":

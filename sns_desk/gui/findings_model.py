@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from ..core.checker import Finding, Severity
 from ..core.checker.articles import article_label
+from ..core.workflow import fingerprint
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -28,6 +29,9 @@ SEVERITY_COLORS: Final[dict[Severity, str]] = {
     Severity.WARNING: "#ef6c00",
     Severity.INFO: "#1e6fd9",
 }
+
+ACKNOWLEDGED_LABEL: Final = "確認済み"
+ACKNOWLEDGED_COLOR: Final = "#6b6b6b"
 
 HEADERS: Final = ("重大度", "条項", "内容")
 COLUMN_SEVERITY: Final = 0
@@ -86,6 +90,7 @@ class FindingsModel(QAbstractItemModel):
         self._findings: list[Finding] = []
         self._text = ""
         self._icons: dict[Severity, QIcon] = {}
+        self._acknowledged: dict[str, str] = {}
 
     # -- content --------------------------------------------------------------------------
 
@@ -94,6 +99,23 @@ class FindingsModel(QAbstractItemModel):
         self._findings = list(findings)
         self._text = text
         self.endResetModel()
+
+    def set_acknowledged(self, reasons: Mapping[str, str]) -> None:
+        """Mark warnings as acknowledged: ``reasons`` maps a finding's fingerprint to the reason.
+
+        Fingerprints are :func:`sns_desk.core.workflow.fingerprint` (rule and flagged words), so
+        an acknowledgement follows its words when the text around them changes.
+        """
+        self._acknowledged = dict(reasons)
+        if self._findings:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._findings) - 1, len(HEADERS) - 1))
+
+    def acknowledgement(self, row: int) -> str | None:
+        """The reason the finding at ``row`` was acknowledged with, or None."""
+        f = self._findings[row]
+        if f.severity is not Severity.WARNING:
+            return None
+        return self._acknowledged.get(fingerprint(f, self._text))
 
     def findings(self) -> list[Finding]:
         return list(self._findings)
@@ -142,11 +164,13 @@ class FindingsModel(QAbstractItemModel):
             return None
         f = self._findings[index.row()]
         column = index.column()
+        acknowledged = self.acknowledgement(index.row()) if self._acknowledged else None
         if role == FINDING_ROLE:
             return f
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COLUMN_SEVERITY:
-                return SEVERITY_LABELS[f.severity]
+                label = SEVERITY_LABELS[f.severity]
+                return f"{label}({ACKNOWLEDGED_LABEL})" if acknowledged is not None else label
             if column == COLUMN_ARTICLE:
                 return article_label(f.article)
             if column == COLUMN_MESSAGE:
@@ -154,11 +178,15 @@ class FindingsModel(QAbstractItemModel):
         elif role == Qt.ItemDataRole.DecorationRole and column == COLUMN_SEVERITY:
             return self._icon(f.severity)
         elif role == Qt.ItemDataRole.ForegroundRole and column == COLUMN_SEVERITY:
-            return severity_color(f.severity)
+            return QColor(ACKNOWLEDGED_COLOR) if acknowledged is not None else severity_color(f.severity)
         elif role == Qt.ItemDataRole.ToolTipRole:
-            return self.tooltip(f)
+            tip = self.tooltip(f)
+            if acknowledged is not None:
+                tip += f'<p style="margin:0">{ACKNOWLEDGED_LABEL}: {html.escape(acknowledged)}</p>'
+            return tip
         elif role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{SEVERITY_LABELS[f.severity]}、{article_label(f.article)}、{self._message(f)}"
+            head = SEVERITY_LABELS[f.severity] + (f"({ACKNOWLEDGED_LABEL})" if acknowledged is not None else "")
+            return f"{head}、{article_label(f.article)}、{self._message(f)}"
         return None
 
     # -- helpers --------------------------------------------------------------------------

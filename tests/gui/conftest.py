@@ -7,15 +7,25 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import datetime as dt
-from collections.abc import Iterator
+import gc
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from sns_desk.core.accounts import Account
 from sns_desk.core.checker import Checker, default_checker
+from sns_desk.core.people import Role
+from sns_desk.core.workflow import Draft
 from sns_desk.gui.check_window import CheckWindow
+from sns_desk.gui.desk_window import DeskWindow
 from sns_desk.gui.live_check import CheckResult, TextChecker
+from sns_desk.storage.database import Database, open_database
+from sns_desk.storage.desk import DeskService
 
 POST_DATE = dt.date(2026, 11, 20)
 """A fixed posting day, so that dates without a year resolve the same every run."""
@@ -54,3 +64,120 @@ def set_text_and_wait(qtbot: QtBot, window: CheckWindow, text: str) -> CheckResu
     result = blocker.args[0]
     assert isinstance(result, CheckResult)
     return result
+
+
+# -- the drafting desk over a real SQLite database ------------------------------------------
+
+_LOGIN_ENV_VARS = ("LOGNAME", "USER", "LNAME", "USERNAME")
+OPS_MANAGER = "tanaka"
+"""The OS user who creates the database: the operations manager (運用管理者)."""
+ACCOUNT_MANAGER = "kacho"
+DRAFTER = "suzuki"
+SAVE_TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_main_thread() -> Iterator[None]:
+    """Collect each test's garbage here, on the main thread.
+
+    Otherwise Python may collect a finished test's window later from a worker thread (a check
+    or a save in the next test), and destroying a Qt widget there crashes the process.
+    """
+    yield
+    gc.collect()
+
+
+def set_os_user(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Make getpass.getuser() report ``name`` (it reads these variables first)."""
+    for var in _LOGIN_ENV_VARS:
+        monkeypatch.setenv(var, name)
+
+
+@dataclass
+class Desk:
+    """A desk database with two accounts managed by 課長 (kacho) and users in every role."""
+
+    url: str
+    database: Database
+    checker: Checker
+    koho: Account
+    """東広島市広報 on X."""
+    kanko: Account
+    """東広島市観光 on Instagram."""
+
+    def service(self, login: str) -> DeskService:
+        return DeskService(self.database, lambda: self.checker, login)
+
+    def fresh_service(self, login: str) -> DeskService:
+        """A service over a separately opened database (nothing shared with the window)."""
+        database = open_database(self.url)
+        self._extra.append(database)
+        return DeskService(database, lambda: self.checker, login)
+
+    def __post_init__(self) -> None:
+        self._extra: list[Database] = []
+
+    def close(self) -> None:
+        for database in (*self._extra, self.database):
+            database.close()
+
+
+@pytest.fixture
+def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checker: Checker) -> Iterator[Desk]:
+    set_os_user(monkeypatch, OPS_MANAGER)
+    url = f"sqlite:///{(tmp_path / 'desk.db').as_posix()}"
+    database = open_database(url)
+    ops = DeskService(database, lambda: checker, OPS_MANAGER)
+    ops.set_role(ACCOUNT_MANAGER, Role.ACCOUNT_MANAGER)
+    ops.set_role(DRAFTER, Role.DRAFTER)
+    koho = ops.add_account("x", "東広島市広報", "https://x.com/hh_koho", "広報戦略担当", ACCOUNT_MANAGER)
+    kanko = ops.add_account(
+        "instagram", "東広島市観光", "https://www.instagram.com/hh_kanko", "観光振興課", ACCOUNT_MANAGER
+    )
+    result = Desk(url, database, checker, koho, kanko)
+    yield result
+    result.close()
+
+
+OpenDesk = Callable[..., DeskWindow]
+
+
+@pytest.fixture
+def open_desk(qtbot: QtBot, desk: Desk, tmp_path: Path) -> Iterator[OpenDesk]:
+    """``open_desk(login)``: a shown drafting desk for that user, its first refresh done.
+
+    At the end each window is closed the way a user closes it (unsaved text is saved first),
+    then destroyed on this thread.
+    """
+    windows: list[DeskWindow] = []
+
+    def make(login: str, **kwargs: object) -> DeskWindow:
+        settings = QSettings(str(tmp_path / f"settings-{login}.ini"), QSettings.Format.IniFormat)
+        window = DeskWindow(
+            desk.service(login),
+            desk.checker,
+            database_name=desk.database.display_name,
+            settings=settings,
+            **kwargs,  # type: ignore[arg-type]
+        )
+        windows.append(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.me is not None, timeout=SIGNAL_TIMEOUT_MS)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+        qtbot.waitUntil(window.isHidden, timeout=SAVE_TIMEOUT_MS)
+        window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def open_and_wait(qtbot: QtBot, window: DeskWindow, draft_id: int) -> Draft:
+    """Open draft ``draft_id`` in ``window`` and wait until it is shown and checked."""
+    with qtbot.waitSignal(window.draftLoaded, timeout=SIGNAL_TIMEOUT_MS) as loaded:
+        window.open_draft(draft_id)
+    draft = loaded.args[0]
+    assert isinstance(draft, Draft) and draft.id == draft_id
+    qtbot.waitUntil(window.panel.result_is_current, timeout=SIGNAL_TIMEOUT_MS)
+    return draft

@@ -1,17 +1,27 @@
 from __future__ import annotations
 
+import gc
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
+from sns_desk.config import DB_ENV_VAR
 from sns_desk.gui import app as gui_app
 from sns_desk.gui.app import (
     PREFERRED_FONT_FAMILIES,
+    MainThreadGarbageCollector,
+    StartupErrorDialog,
     apply_japanese_font,
     choose_font_family,
     create_application,
     install_translations,
 )
+from sns_desk.gui.desk_window import DeskWindow
+
+from .conftest import SIGNAL_TIMEOUT_MS, set_os_user
 
 
 def test_choose_font_family_prefers_windows_fonts() -> None:
@@ -47,19 +57,75 @@ def test_create_application_reuses_the_running_one(qapp: QApplication) -> None:
     assert create_application([]) is qapp
 
 
-@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform's note on show()
-def test_run_shows_the_window_and_returns_the_exit_code(
-    qapp: QApplication, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    shown: list[str] = []
+def _fake_exec(qtbot: QtBot, shown: list[str], code: int = 3) -> object:
+    """Stands in for ``QApplication.exec``: waits for the desk's first refresh, closes it."""
 
     def fake_exec() -> int:
         windows = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
-        shown.extend(w.windowTitle() for w in windows)
         for w in windows:
+            if isinstance(w, DeskWindow):
+                qtbot.waitUntil(lambda w=w: w.me is not None, timeout=SIGNAL_TIMEOUT_MS)
+                shown.append(w.user_label.text())
+            shown.append(w.windowTitle())
             w.close()
-        return 3
+        return code
 
-    monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
-    assert gui_app.run([]) == 3
-    assert "sns_desk — 投稿チェック" in shown
+    return staticmethod(fake_exec)
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform's note on show()
+def test_run_opens_the_desk_on_the_database(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    set_os_user(monkeypatch, "tanaka")
+    url = f"sqlite:///{(tmp_path / 'new' / 'desk.db').as_posix()}"
+    shown: list[str] = []
+    monkeypatch.setattr(QApplication, "exec", _fake_exec(qtbot, shown))
+    assert gc.isenabled()
+    assert gui_app.run([], db_url=url) == 3
+    assert shown == ["利用者: tanaka(運用管理者)", "sns_desk — 投稿デスク"]  # the first user manages operations
+    assert gc.isenabled()  # given back after the run
+    assert (tmp_path / "new" / "desk.db").is_file()
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, DeskWindow)]  # destroyed here
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_run_with_only_argv0_reads_the_environment(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    set_os_user(monkeypatch, "tanaka")
+    monkeypatch.setenv(DB_ENV_VAR, f"sqlite:///{(tmp_path / 'env.db').as_posix()}")
+    shown: list[str] = []
+    monkeypatch.setattr(QApplication, "exec", _fake_exec(qtbot, shown, 0))
+    assert gui_app.run(["sns-desk"]) == 0
+    assert "sns_desk — 投稿デスク" in shown
+    assert (tmp_path / "env.db").is_file()
+
+
+def test_an_unusable_database_is_reported_in_japanese(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    messages: list[str] = []
+    monkeypatch.setattr(StartupErrorDialog, "ask", classmethod(lambda _cls, message: messages.append(message)))
+    monkeypatch.setattr(QApplication, "exec", staticmethod(lambda: pytest.fail("must not start")))
+    assert gui_app.run([], db_url=f"sqlite:///{tmp_path.as_posix()}") == 2  # a folder, not a file
+    (message,) = messages
+    assert "フォルダー" in message
+
+
+def test_a_broken_rulebook_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    broken = tmp_path / "rulebook.yaml"
+    broken.write_text("rules: [\n", encoding="utf-8")
+    monkeypatch.setenv(gui_app.RULEBOOK_ENV_VAR, str(broken))
+    messages: list[str] = []
+    monkeypatch.setattr(StartupErrorDialog, "ask", classmethod(lambda _cls, message: messages.append(message)))
+    assert gui_app.run([], db_url=f"sqlite:///{(tmp_path / 'x.db').as_posix()}") == 2
+    assert messages[0].startswith("ルールブックを読み込めません")
+
+
+def test_main_thread_garbage_collector(qapp: QApplication) -> None:
+    assert gc.isenabled()
+    collector = MainThreadGarbageCollector()
+    try:
+        assert not gc.isenabled()
+        assert collector.timer.isActive()
+        assert collector.collect() >= 0
+    finally:
+        collector.stop()
+    assert gc.isenabled()

@@ -7,7 +7,9 @@ from pytestqt.modeltest import ModelTester
 
 from sns_desk.core.checker import Finding, Severity
 from sns_desk.core.checker.articles import article_label
+from sns_desk.core.workflow import fingerprint
 from sns_desk.gui.findings_model import (
+    ACKNOWLEDGED_COLOR,
     FINDING_ROLE,
     HEADERS,
     SEVERITY_COLORS,
@@ -96,3 +98,22 @@ def test_long_excerpt_is_shortened() -> None:
     shown = model.data(model.index(0, 2))
     assert isinstance(shown, str)
     assert shown.startswith("「" + "あ" * 23 + "…」")
+
+
+def test_acknowledged_warnings_are_marked() -> None:
+    model = FindingsModel()
+    model.set_findings([WEEKDAY, CREDENTIAL], TEXT)
+    assert model.acknowledgement(0) is None
+    model.set_acknowledged({fingerprint(WEEKDAY, TEXT): "議会で公表済み", fingerprint(CREDENTIAL, TEXT): "x"})
+    assert model.acknowledgement(0) == "議会で公表済み"
+    assert model.acknowledgement(1) is None  # errors are never acknowledged
+    assert model.data(model.index(0, 0)) == "警告(確認済み)"
+    assert model.data(model.index(1, 0)) == "エラー"
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.ForegroundRole) == QColor(ACKNOWLEDGED_COLOR)
+    tooltip = model.data(model.index(0, 2), Qt.ItemDataRole.ToolTipRole)
+    assert isinstance(tooltip, str) and "確認済み: 議会で公表済み" in tooltip
+    # The acknowledgement follows the flagged words, wherever they move.
+    moved = "お知らせ。" + TEXT
+    shifted = Finding(WEEKDAY.rule, WEEKDAY.article, WEEKDAY.severity, 5, 13, WEEKDAY.message)
+    model.set_findings([shifted], moved)
+    assert model.acknowledgement(0) == "議会で公表済み"

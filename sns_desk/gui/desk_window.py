@@ -1,0 +1,1310 @@
+"""The drafting desk: the main window where posts are written, checked, approved and recorded.
+
+Left: the drafts list with filters. Centre: the open draft (title, editor with live findings,
+the review comment when it was returned). Right: target platforms with their counters and a
+preview per platform. Every database call goes through :class:`OpRunner` (never on the UI
+thread); every decision is the core's: the window enables actions with
+:func:`rules.can_edit` / :func:`rules.can_approve` and shows :class:`WorkflowError` messages.
+
+Text is never lost: it is saved 2 s after typing stops, before every state change, before
+another draft is opened and when the window closes. When a save finds that the draft was
+changed elsewhere, the text stays in the editor and can be kept as a new draft.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Final
+
+from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, QSettings, QSysInfo, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.accounts import Account
+from ..core.checker import CheckContext, Severity
+from ..core.people import Person
+from ..core.workflow import Draft, DraftState, WorkflowError, rules
+from ..storage.desk import DeskService, DraftEvent, DraftSummary
+from ..storage.errors import StorageError
+from .check_panel import CheckPanel, PlatformRow, add_edit_actions, summary_text
+from .check_window import CheckWindow
+from .dialogs import (
+    AboutDialog,
+    AcknowledgeDialog,
+    ConfirmDialog,
+    GuidelineSummaryDialog,
+    HistoryDialog,
+    MarkPostedDialog,
+    MessageDialog,
+    NewDraftDialog,
+    RejectDialog,
+    SettingsDialog,
+    ShortcutsDialog,
+)
+from .drafts_model import COLUMN_STATE, COLUMN_SUBJECT, SUMMARY_ROLE, DraftsModel
+from .findings_model import SEVERITY_COLORS
+from .guideline import guideline_location, location_url, missing_local_file, open_location, set_guideline_location
+from .live_check import CheckResult, TextChecker
+from .ops import OpRunner
+from .preview import PreviewTabs
+
+WINDOW_TITLE: Final = "sns_desk — 投稿デスク"
+AUTOSAVE_DELAY_MS: Final = 2000
+"""Autosave this long after the last change."""
+SAVE_RETRY_MS: Final = 10_000
+"""After a failed autosave (database locked, network down), try again this much later."""
+ALL_STATES: Final = "すべての状態"
+ALL_ACCOUNTS: Final = "すべてのアカウント"
+NO_DRAFT_PLACEHOLDER: Final = "左の一覧から投稿案を選ぶか、「新規投稿案」(Ctrl+N)で作成してください。"
+CONFLICT_NOTE: Final = "入力中の本文はこの画面に残っています。「新しい投稿案として保存」で控えを残せます。"
+GEOMETRY_KEY: Final = "desk/geometry"
+SPLITTER_KEY: Final = "desk/splitter"
+BANNER_STYLE: Final = "QFrame#{name} {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
+
+
+@dataclass(frozen=True, slots=True)
+class DeskSnapshot:
+    """What a refresh loads in one background call."""
+
+    me: Person
+    accounts: tuple[Account, ...]
+    drafts: tuple[DraftSummary, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SaveRequest:
+    """The editor's content at the moment a save was started."""
+
+    draft_id: int
+    revision: int
+    text: str
+    title: str
+    platforms: tuple[str, ...]
+
+
+AfterSave = Callable[[bool], None]
+"""Called once a save has finished: True if the text is stored (or nothing needed saving)."""
+
+
+def _now_text() -> str:
+    return dt.datetime.now().strftime("%H:%M:%S")
+
+
+def error_text(exc: Exception) -> tuple[str, str]:
+    """(title, message) for an exception from the desk service."""
+    if isinstance(exc, WorkflowError):
+        return "操作できません", str(exc)
+    if isinstance(exc, StorageError):
+        return "データベースのエラー", str(exc)
+    return "予期しないエラー", f"予期しないエラーが発生しました。({type(exc).__name__}: {exc})"
+
+
+def database_label_text(display_name: str) -> str:
+    """The file name of an SQLite database, or the (password-free) URL of a server."""
+    if not display_name or "://" in display_name:
+        return display_name
+    return PurePath(display_name).name or display_name
+
+
+def plain_label(action: QAction) -> str:
+    """An action's text without its mnemonic: 「保存(&S)」 → 「保存」."""
+    text = action.text().removesuffix("…")
+    if "(&" in text and text.endswith(")"):
+        text = text[: text.rindex("(&")]
+    return text.replace("&", "")
+
+
+class _Banner(QFrame):
+    """A coloured message strip above the editor."""
+
+    def __init__(self, name: str, bg: str, border: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setStyleSheet(BANNER_STYLE.format(name=name, bg=bg, border=border))
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.row = QHBoxLayout(self)
+        self.row.addWidget(self.label, 1)
+        self.hide()
+
+    def show_text(self, text: str) -> None:
+        self.label.setText(text)
+        self.setAccessibleDescription(text)
+        self.show()
+
+
+class DeskWindow(QMainWindow):
+    """The drafting desk for one user (the :class:`DeskService`'s login)."""
+
+    refreshed = Signal()
+    """A refresh (user, accounts, drafts list) has been applied."""
+    listed = Signal()
+    """The drafts list was reloaded."""
+    draftLoaded = Signal(object)
+    """A :class:`Draft` was opened (or re-shown after a change of state)."""
+    saved = Signal(object)
+    """The editor's content was stored; the argument is the stored :class:`Draft`."""
+    saveFailed = Signal(str)
+    """A save did not store the text; the argument is the message."""
+    draftChanged = Signal(object)
+    """A workflow step succeeded; the argument is the :class:`Draft` after it."""
+    actionFailed = Signal(str)
+    """A step was refused or failed; the argument is the message shown."""
+
+    def __init__(
+        self,
+        service: DeskService,
+        checker: TextChecker,
+        *,
+        database_name: str = "",
+        settings: QSettings | None = None,
+        autosave_ms: int = AUTOSAVE_DELAY_MS,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(WINDOW_TITLE)
+        self.service = service
+        self._checker = checker
+        self._platforms = checker.rulebook.platforms
+        self.settings = settings if settings is not None else QSettings()
+        self._database_name = database_name
+        self._autosave_ms = autosave_ms
+
+        self._me: Person | None = None
+        self._accounts: dict[int, Account] = {}
+        self._draft: Draft | None = None
+        self._dirty = False
+        self._conflict = False
+        self._loading = False
+        self._busy_count = 0
+        self._saving = False
+        self._save_again = False
+        self._manual_save = False
+        self._after_save: list[AfterSave] = []
+        self._syncing_selection = False
+        self._close_requested = False
+        self._closing_done = False
+        self._check_window: CheckWindow | None = None
+
+        self.ops = OpRunner(self)
+        self.ops.unhandledError.connect(self._on_unhandled_error)
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.setInterval(autosave_ms)
+        self.autosave_timer.timeout.connect(lambda: self.save_now())
+
+        self._build_drafts_list()
+        self._build_draft_area()
+        self._build_side()
+        self._build_layout()
+        self._build_actions()
+        self._build_menus_and_toolbar()
+        self._build_status_bar()
+        self._show_no_draft()
+        self.resize(1400, 860)
+        self._restore_layout()
+        self.refresh()
+
+    # == construction ==============================================================================
+
+    def _build_drafts_list(self) -> None:
+        self.state_filter = QComboBox()
+        self.state_filter.setAccessibleName("状態で絞り込み")
+        self.state_filter.addItem(ALL_STATES, None)
+        for state in DraftState:
+            self.state_filter.addItem(state.label, state.value)  # Qt keeps a StrEnum as a plain str
+        self.account_filter = QComboBox()
+        self.account_filter.setAccessibleName("アカウントで絞り込み")
+        self.account_filter.addItem(ALL_ACCOUNTS, None)
+        self.account_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.state_filter.currentIndexChanged.connect(self.refresh_list)
+        self.account_filter.currentIndexChanged.connect(self.refresh_list)
+
+        self.drafts_model = DraftsModel(self)
+        view = QTableView()
+        view.setModel(self.drafts_model)
+        view.setAccessibleName("投稿案の一覧")
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        view.verticalHeader().setVisible(False)
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = view.horizontalHeader()
+        header.setHighlightSections(False)
+        for column in range(self.drafts_model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMN_SUBJECT, QHeaderView.ResizeMode.Stretch)
+        view.selectionModel().currentRowChanged.connect(self._on_list_row_changed)
+        self.drafts_view = view
+
+    def _build_draft_area(self) -> None:
+        self.panel = CheckPanel(self._checker, self._check_context, self)
+        self.editor = self.panel.editor
+        self.findings_model = self.panel.model
+        self.findings_view = self.panel.findings_view
+        self.live = self.panel.live
+        self.panel.resultShown.connect(self._on_result_shown)
+        self.panel.checkFailed.connect(self._on_check_failed)
+        self.panel.currentFindingChanged.connect(self._update_actions)
+        self.editor.textChanged.connect(self._on_text_changed)
+
+        self.title_edit = QLineEdit()
+        self.title_edit.setAccessibleName("件名")
+        self.title_edit.setPlaceholderText("件名(一覧で見分けるためのもので、投稿には含まれません)")
+        self.title_edit.textEdited.connect(lambda _text: self._on_edited())
+        self.state_label = QLabel()
+        self.state_label.setAccessibleName("投稿案の状態")
+        self.info_label = QLabel()
+        self.info_label.setAccessibleName("投稿案の情報")
+        self.info_label.setWordWrap(True)
+
+        self.review_banner = _Banner("review_banner", "#fdecea", "#e57373")
+        self.review_banner.setAccessibleName("差戻しのコメント")
+        self.conflict_banner = _Banner("conflict_banner", "#fff4e5", "#ffb74d")
+        self.conflict_banner.setAccessibleName("保存できなかった編集")
+        self.keep_copy_button = QPushButton("新しい投稿案として保存")
+        self.keep_copy_button.clicked.connect(lambda: self.keep_as_new_draft())
+        self.reopen_button = QPushButton("保存済みの内容を開き直す")
+        self.reopen_button.clicked.connect(self.discard_and_reopen)
+        self.conflict_banner.row.addWidget(self.keep_copy_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.conflict_banner.row.addWidget(self.reopen_button, 0, Qt.AlignmentFlag.AlignTop)
+
+    def _build_side(self) -> None:
+        self.platform_rows: dict[str, PlatformRow] = {pid: PlatformRow(p, False) for pid, p in self._platforms.items()}
+        self.platform_box = QGroupBox("投稿先と文字数")
+        grid = QGridLayout(self.platform_box)
+        self.platform_note = QLabel("投稿案を開くと、そのアカウントの投稿先が表示されます。")
+        self.platform_note.setWordWrap(True)
+        grid.addWidget(self.platform_note, 0, 0, 1, 2)
+        for i, row in enumerate(self.platform_rows.values(), start=1):
+            grid.addWidget(row.checkbox, i, 0)
+            grid.addWidget(row.counter, i, 1)
+            row.set_visible(False)
+            row.checkbox.clicked.connect(lambda _checked: self._on_platforms_edited())
+        grid.setColumnStretch(1, 1)
+        self.preview = PreviewTabs()
+        self.preview_box = QGroupBox("プレビュー")
+        preview_layout = QVBoxLayout(self.preview_box)
+        preview_layout.addWidget(self.preview)
+
+    def _build_layout(self) -> None:
+        filters = QFormLayout()
+        filters.addRow("状態(&J):", self.state_filter)
+        filters.addRow("アカウント(&K):", self.account_filter)
+        for i in range(filters.rowCount()):
+            item = filters.itemAt(i, QFormLayout.ItemRole.LabelRole)
+            label = item.widget() if item is not None else None
+            field = filters.itemAt(i, QFormLayout.ItemRole.FieldRole)
+            buddy = field.widget() if field is not None else None
+            if isinstance(label, QLabel) and buddy is not None:
+                label.setBuddy(buddy)
+        list_box = QGroupBox("投稿案")
+        list_layout = QVBoxLayout(list_box)
+        list_layout.addLayout(filters)
+        list_layout.addWidget(self.drafts_view, 1)
+
+        head = QHBoxLayout()
+        title_label = QLabel("件名(&T):")
+        title_label.setBuddy(self.title_edit)
+        head.addWidget(title_label)
+        head.addWidget(self.title_edit, 1)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        info = QHBoxLayout()
+        info.addWidget(self.state_label)
+        info.addWidget(self.info_label, 1)
+        centre_layout.addLayout(head)
+        centre_layout.addLayout(info)
+        centre_layout.addWidget(self.review_banner)
+        centre_layout.addWidget(self.conflict_banner)
+        centre_layout.addWidget(self.panel, 1)
+
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.platform_box)
+        side_layout.addWidget(self.preview_box, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(list_box)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setContentsMargins(8, 8, 8, 0)
+        em = self.fontMetrics().horizontalAdvance("あ")
+        self.splitter.setSizes([em * 26, em * 44, em * 22])
+        self.setCentralWidget(self.splitter)
+
+    def _action(
+        self, label: str, slot: Callable[[], object], shortcut: str | QKeySequence.StandardKey | None, tip: str
+    ) -> QAction:
+        action = QAction(label, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip}({keys})" if keys else tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda: slot())
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.new_action = a(
+            "新規投稿案(&N)…", self.new_draft, "Ctrl+N", "投稿先のアカウントを選んで、新しい投稿案を作ります"
+        )
+        self.save_action = a(
+            "保存(&S)", self.save, "Ctrl+S", "いまの本文を保存します(入力が止まると自動でも保存されます)"
+        )
+        self.submit_action = a("承認申請(&P)", self.submit, "Ctrl+Shift+E", "アカウント管理者に承認を申請します")
+        self.approve_action = a("承認(&A)", self.approve, "Ctrl+Shift+A", "この投稿案を承認します")
+        self.reject_action = a("差戻し(&R)…", self.reject, "Ctrl+Shift+R", "コメントを付けて起案者に差し戻します")
+        self.acknowledge_action = a(
+            "警告を確認済みにする(&K)…",
+            self.acknowledge_warning,
+            "Ctrl+Shift+K",
+            "選んだ警告を、理由を書いて確認済みにします(エラーはできません)",
+        )
+        self.copy_for_posting_action = a(
+            "投稿用にコピー(&C)", self.copy_for_posting, "Ctrl+Shift+C", "承認済みの本文をクリップボードにコピーします"
+        )
+        self.mark_posted_action = a(
+            "投稿済みにする(&D)…", self.mark_posted, "Ctrl+Shift+D", "投稿した URL と日時を記録します"
+        )
+        self.history_action = a("履歴(&H)…", self.show_history, "Ctrl+Shift+H", "この投稿案の作成から投稿までの記録")
+        self.refresh_action = a("更新(&U)", self.refresh, "F5", "一覧と開いている投稿案を読み込み直します")
+        self.check_tool_action = a(
+            "投稿チェック(下書きなし)(&T)…", self.open_check_tool, None, "投稿案を作らずに文章だけをチェックします"
+        )
+        self.settings_action = a("設定(&O)…", self.edit_settings, None, "ガイドライン原文の場所などを設定します")
+        self.quit_action = a("終了(&Q)", self.close, "Ctrl+Q", "保存して終了します")
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.guideline_summary_action = a(
+            "ガイドラインの要点(&G)", self.show_guideline_summary, "F1", "運用ガイドライン第4条〜第10条の要点"
+        )
+        self.open_guideline_action = a(
+            "ガイドライン原文を開く(&O)", self.open_guideline, None, "設定した場所のガイドライン原文を開きます"
+        )
+        self.shortcuts_action = a("ショートカット一覧(&S)", self.show_shortcuts, "Shift+F1", "キー操作の一覧")
+        self.about_action = a("バージョン情報(&A)", self.show_about, None, "sns_desk について")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.workflow_actions = (
+            self.submit_action,
+            self.approve_action,
+            self.reject_action,
+            self.acknowledge_action,
+            self.copy_for_posting_action,
+            self.mark_posted_action,
+            self.history_action,
+        )
+
+    def _build_menus_and_toolbar(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("ファイル(&F)")
+        file_menu.addActions([self.new_action, self.save_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.check_tool_action, self.settings_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = bar.addMenu("編集(&E)")
+        self.edit_actions = add_edit_actions(self, edit_menu, self.editor)
+
+        draft_menu = bar.addMenu("投稿案(&D)")
+        draft_menu.addActions([self.submit_action, self.approve_action, self.reject_action])
+        draft_menu.addSeparator()
+        draft_menu.addAction(self.acknowledge_action)
+        draft_menu.addSeparator()
+        draft_menu.addActions([self.copy_for_posting_action, self.mark_posted_action])
+        draft_menu.addSeparator()
+        draft_menu.addAction(self.history_action)
+
+        view_menu = bar.addMenu("表示(&V)")
+        view_menu.addAction(self.refresh_action)
+
+        help_menu = bar.addMenu("ヘルプ(&H)")
+        help_menu.addActions([self.guideline_summary_action, self.open_guideline_action])
+        help_menu.addSeparator()
+        help_menu.addActions([self.shortcuts_action, self.about_action])
+        self.help_menu = help_menu
+
+        toolbar = QToolBar("操作")
+        toolbar.setObjectName("desk_toolbar")
+        toolbar.setAccessibleName("操作")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        groups = (
+            (self.new_action, self.save_action),
+            (self.submit_action, self.approve_action, self.reject_action),
+            (self.acknowledge_action,),
+            (self.copy_for_posting_action, self.mark_posted_action),
+            (self.history_action, self.refresh_action),
+        )
+        for i, group in enumerate(groups):
+            if i:
+                toolbar.addSeparator()
+            for action in group:
+                toolbar.addAction(action)
+                button = toolbar.widgetForAction(action)
+                if button is not None:
+                    button.setAccessibleName(plain_label(action))
+                    button.setAccessibleDescription(action.statusTip())
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.toolbar = toolbar
+
+    def _build_status_bar(self) -> None:
+        self.user_label = QLabel("利用者: 読み込み中…")
+        self.user_label.setAccessibleName("利用者")
+        self.database_label = QLabel(f"データベース: {database_label_text(self._database_name)}")
+        self.database_label.setAccessibleName("データベース")
+        self.database_label.setToolTip(self._database_name)
+        self.autosave_label = QLabel("")
+        self.autosave_label.setAccessibleName("自動保存")
+        self.counts_label = QLabel("")
+        self.counts_label.setAccessibleName("指摘の件数")
+        bar = self.statusBar()
+        for label in (self.user_label, self.database_label, self.autosave_label, self.counts_label):
+            bar.addPermanentWidget(label)
+
+    # == state ======================================================================================
+
+    @property
+    def me(self) -> Person | None:
+        return self._me
+
+    @property
+    def current_draft(self) -> Draft | None:
+        """The stored version of the open draft (the editor may hold newer, unsaved text)."""
+        return self._draft
+
+    @property
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    @property
+    def has_conflict(self) -> bool:
+        return self._conflict
+
+    def accounts(self) -> list[Account]:
+        return list(self._accounts.values())
+
+    def selected_platforms(self) -> tuple[str, ...]:
+        """The draft's target platforms as ticked now (among those of its account)."""
+        return tuple(
+            pid for pid, row in self.platform_rows.items() if not row.checkbox.isHidden() and row.checkbox.isChecked()
+        )
+
+    def _check_context(self) -> CheckContext:
+        return CheckContext(platforms=self.selected_platforms(), post_date=dt.date.today())
+
+    def _account(self) -> Account | None:
+        return self._accounts.get(self._draft.account_id) if self._draft is not None else None
+
+    def _can_edit(self) -> bool:
+        return self._draft is not None and self._me is not None and rules.can_edit(self._draft, self._me)
+
+    def _can_approve(self) -> bool:
+        d, me, account = self._draft, self._me, self._account()
+        if d is None or me is None or d.state is not DraftState.PENDING:
+            return False
+        return rules.can_approve(d, me, account.manager if account is not None else "")
+
+    def _subject(self) -> str:
+        d = self._draft
+        if d is None:
+            return ""
+        return d.title or " ".join(d.text.split())[:30] or f"投稿案 {d.id}"
+
+    # == refresh and loading =======================================================================
+
+    @Slot()
+    def refresh(self) -> None:
+        """Reload the user, the accounts and the list, then the open draft (after saving it)."""
+        self.save_now(then=lambda ok: self._refresh(reload_draft=ok))
+
+    def _refresh(self, reload_draft: bool) -> None:
+        state, account_id = self._filters()
+        service = self.service
+
+        def load() -> DeskSnapshot:
+            return DeskSnapshot(
+                service.me(), tuple(service.accounts()), tuple(service.drafts(state=state, account_id=account_id))
+            )
+
+        def done(snapshot: DeskSnapshot) -> None:
+            self._apply_snapshot(snapshot)
+            if reload_draft and self._draft is not None and not self._dirty:
+                self._load(self._draft.id)
+
+        self.ops.run(load, done, self._show_failure, label="refresh")
+
+    def _apply_snapshot(self, snapshot: DeskSnapshot) -> None:
+        self._me = snapshot.me
+        self._accounts = {a.id: a for a in snapshot.accounts}
+        self.user_label.setText(f"利用者: {snapshot.me.display_name}({snapshot.me.role.label})")
+        self._fill_account_filter(snapshot.accounts)
+        self._show_list(snapshot.drafts)
+        if self._draft is not None:
+            self._show_header()
+            self._apply_editability()
+        self._update_actions()
+        self.refreshed.emit()
+
+    def _fill_account_filter(self, accounts: Sequence[Account]) -> None:
+        current = self.account_filter.currentData()
+        self.account_filter.blockSignals(True)
+        try:
+            self.account_filter.clear()
+            self.account_filter.addItem(ALL_ACCOUNTS, None)
+            for account in accounts:
+                self.account_filter.addItem(account.name, account.id)
+            index = self.account_filter.findData(current) if current is not None else 0
+            self.account_filter.setCurrentIndex(max(index, 0))
+        finally:
+            self.account_filter.blockSignals(False)
+
+    def _filters(self) -> tuple[DraftState | None, int | None]:
+        state = self.state_filter.currentData()
+        account_id = self.account_filter.currentData()
+        return (
+            DraftState(state) if isinstance(state, str) else None,
+            account_id if isinstance(account_id, int) else None,
+        )
+
+    @Slot()
+    def refresh_list(self) -> None:
+        """Reload the drafts list with the current filters."""
+        state, account_id = self._filters()
+        service = self.service
+        self.ops.run(
+            lambda: tuple(service.drafts(state=state, account_id=account_id)),
+            self._show_list,
+            self._show_failure,
+            label="list",
+        )
+
+    def _show_list(self, summaries: Sequence[DraftSummary]) -> None:
+        self._syncing_selection = True
+        try:
+            self.drafts_model.set_summaries(summaries)
+            self._select_current_in_list()
+        finally:
+            self._syncing_selection = False
+        self.listed.emit()
+
+    def _select_current_in_list(self) -> None:
+        row = self.drafts_model.row_of(self._draft.id) if self._draft is not None else None
+        was = self._syncing_selection
+        self._syncing_selection = True
+        try:
+            if row is None:
+                self.drafts_view.clearSelection()
+                self.drafts_view.setCurrentIndex(QModelIndex())
+            else:
+                self.drafts_view.selectRow(row)
+                self.drafts_view.scrollTo(self.drafts_model.index(row, COLUMN_STATE))
+        finally:
+            self._syncing_selection = was
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_list_row_changed(
+        self, current: QModelIndex | QPersistentModelIndex, _previous: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        if self._syncing_selection or not current.isValid():
+            return
+        summary = self.drafts_model.data(current, SUMMARY_ROLE)
+        if isinstance(summary, DraftSummary):
+            self.open_draft(summary.id)
+
+    def open_draft(self, draft_id: int) -> None:
+        """Show draft ``draft_id`` in the editor, after saving the one open now."""
+        if self._draft is not None and self._draft.id == draft_id:
+            return
+
+        def then(ok: bool) -> None:
+            if ok:
+                self._load(draft_id, lambda: self._set_busy(False))
+            else:
+                self._set_busy(False)
+                self._select_current_in_list()  # stay on the draft whose text could not be saved
+
+        self._set_busy(True)  # nothing typed between the save and the switch may be lost
+        self._leave_current(then)
+
+    def _load(self, draft_id: int, then: Callable[[], None] | None = None) -> None:
+        """Load draft ``draft_id`` and show it; ``then()`` runs first, whatever the outcome."""
+        service = self.service
+
+        def loaded(draft: Draft) -> None:
+            if then is not None:
+                then()
+            same = self._draft is not None and self._draft.id == draft.id
+            if not (same and self._dirty):  # never replace text typed while it was loading
+                self._show_draft(draft)
+
+        def failed(exc: Exception) -> None:
+            if then is not None:
+                then()
+            self._show_failure(exc)
+            self._select_current_in_list()
+
+        self.ops.run(lambda: service.draft(draft_id), loaded, failed, label="load")
+
+    def _show_no_draft(self) -> None:
+        self._loading = True
+        try:
+            self._draft = None
+            self._dirty = False
+            self._conflict = False
+            self.title_edit.clear()
+            self.editor.setPlainText("")
+            self.panel.clear_result()
+        finally:
+            self._loading = False
+        self.editor.setPlaceholderText(NO_DRAFT_PLACEHOLDER)
+        self.panel.set_read_only(True)
+        self.title_edit.setReadOnly(True)
+        self.title_edit.setEnabled(False)
+        self.review_banner.hide()
+        self.conflict_banner.hide()
+        self.state_label.setText("")
+        self.info_label.setText("")
+        for row in self.platform_rows.values():
+            row.set_visible(False)
+        self.platform_note.show()
+        self.preview.set_targets([], None)
+        self._update_actions()
+
+    def _show_draft(self, draft: Draft) -> None:
+        """Show ``draft`` as stored: its text, title, platforms, state, acknowledgements."""
+        self._loading = True
+        try:
+            self._draft = draft
+            self._dirty = False
+            self._conflict = False
+            self.autosave_timer.stop()
+            if self.title_edit.text() != draft.title:
+                self.title_edit.setText(draft.title)
+            account = self._account()
+            # The account's platform, plus any other the draft already targets.
+            allowed = ([account.platform] if account is not None else []) + list(draft.platforms)
+            for pid, row in self.platform_rows.items():
+                row.set_visible(pid in allowed)
+                row.checkbox.setChecked(pid in draft.platforms)
+                row.show_enabled()
+            self.platform_note.setVisible(not allowed)
+            if self.editor.toPlainText() != draft.text:
+                self.panel.clear_result()
+                self.editor.setPlainText(draft.text)
+            else:
+                self.panel.recheck()
+        finally:
+            self._loading = False
+        self.findings_model.set_acknowledged({a.fingerprint: a.reason for a in draft.acknowledgements})
+        self._show_counts()
+        self.editor.setPlaceholderText(
+            "ここに投稿の本文を入力してください。ガイドラインに合わない箇所に波線が付きます。"
+        )
+        self.conflict_banner.hide()
+        self._apply_editability()
+        self._show_header()
+        self._update_preview_targets()
+        self._select_current_in_list()
+        self._update_actions()
+        self.draftLoaded.emit(draft)
+
+    def _apply_editability(self) -> None:
+        editable = self._can_edit() and not self._busy
+        self.panel.set_read_only(not editable)
+        self.title_edit.setEnabled(self._draft is not None)
+        self.title_edit.setReadOnly(not editable)
+        for row in self.platform_rows.values():
+            row.checkbox.setEnabled(editable)
+
+    def _show_header(self) -> None:
+        d = self._draft
+        if d is None:
+            return
+        account = self._account()
+        color = {
+            DraftState.DRAFT: "#555555",
+            DraftState.PENDING: "#b35c00",
+            DraftState.APPROVED: "#2e7d32",
+            DraftState.POSTED: "#1e5fb4",
+            DraftState.RETURNED: "#c62828",
+        }[d.state]
+        self.state_label.setText(d.state.label)
+        self.state_label.setStyleSheet(
+            f"color: white; background: {color}; border-radius: 3px; padding: 1px 6px; font-weight: bold;"
+        )
+        parts = [
+            account.name if account is not None else f"アカウント {d.account_id}",
+            f"作成者 {d.author}",
+            f"更新 {d.updated_at.astimezone().strftime('%Y/%m/%d %H:%M')}",
+        ]
+        if d.reviewed_by and d.state in (DraftState.APPROVED, DraftState.POSTED):
+            parts.append(f"承認 {d.reviewed_by}")
+        if d.state is DraftState.POSTED and d.posted_url:
+            parts.append(f"投稿 {d.posted_url}")
+        if self._me is not None and not rules.can_edit(d, self._me):
+            parts.append("(この投稿案は編集できません)")
+        self.info_label.setText("・".join(parts))
+        if d.state is DraftState.RETURNED and d.review_comment:
+            by = f"({d.reviewed_by})" if d.reviewed_by else ""
+            self.review_banner.show_text(f"差戻しコメント{by}: {d.review_comment}")
+        else:
+            self.review_banner.hide()
+
+    def _update_preview_targets(self) -> None:
+        targets = [self._platforms[pid] for pid in self.selected_platforms()]
+        self.preview.set_targets(targets, self._account())
+        result = self.panel.last_result
+        if result is not None and self.panel.result_is_current():
+            self.preview.show_text(result.text, result.lengths)
+        else:
+            self.preview.show_text(self.editor.toPlainText(), {})
+
+    # == editing and saving ==========================================================================
+
+    @Slot()
+    def _on_text_changed(self) -> None:
+        if not self._loading:
+            self._on_edited()
+
+    @Slot()
+    def _on_edited(self) -> None:
+        if self._loading or self._draft is None or not self._can_edit() or self._busy:
+            return
+        self._dirty = True
+        self.autosave_label.setText("未保存の変更があります")
+        if not self._conflict:
+            self.autosave_timer.start(self._autosave_ms)
+
+    @Slot()
+    def _on_platforms_edited(self) -> None:
+        for row in self.platform_rows.values():
+            row.show_enabled()
+        self._update_preview_targets()
+        self.panel.recheck()
+        self._on_edited()
+
+    def _save_request(self) -> SaveRequest | None:
+        d = self._draft
+        if d is None:
+            return None
+        text, title = self.editor.toPlainText(), self.title_edit.text().strip()
+        return SaveRequest(d.id, d.revision, text, title, self.selected_platforms())
+
+    @Slot()
+    def save(self) -> None:
+        """保存 (Ctrl+S): store the text now, and say so."""
+        self._manual_save = True
+        self.save_now()
+
+    @Slot()
+    def save_now(self, then: AfterSave | None = None) -> None:
+        """Store the editor's content now (off the UI thread); then call ``then(ok)``.
+
+        Nothing to save (no changes, or a draft the user may not edit) counts as success.
+        """
+        self.autosave_timer.stop()
+        if then is not None:
+            self._after_save.append(then)
+        if self._saving:
+            self._save_again = True
+            return
+        request = self._save_request()
+        if not self._dirty or request is None or self._conflict or not self._can_edit():
+            if self._conflict and self._dirty:
+                self._finish_save(False)
+            else:
+                self._finish_save(True)
+            return
+        self._saving = True
+        self._save_again = False
+        service = self.service
+        self.ops.run(
+            lambda: service.save(
+                request.draft_id, request.revision, request.text, title=request.title, platforms=request.platforms
+            ),
+            lambda draft: self._on_saved(request, draft),
+            lambda exc: self._on_save_failed(request, exc),
+            label="save",
+        )
+
+    def _finish_save(self, ok: bool) -> None:
+        callbacks, self._after_save = self._after_save, []
+        for callback in callbacks:
+            callback(ok)
+
+    def _on_saved(self, request: SaveRequest, draft: Draft) -> None:
+        self._saving = False
+        if self._draft is None or self._draft.id != request.draft_id:
+            self._finish_save(True)
+            return
+        self._draft = draft
+        current = self._save_request()
+        if current is not None and (current.text, current.title, current.platforms) == (
+            request.text,
+            request.title,
+            request.platforms,
+        ):
+            self._dirty = False
+        done = "保存しました" if self._manual_save else "自動保存しました"
+        self._manual_save = False
+        self.autosave_label.setText(f"{done} {_now_text()}")
+        self.autosave_timer.setInterval(self._autosave_ms)
+        self._show_header()
+        self.saved.emit(draft)
+        self.refresh_list()
+        if self._dirty and (self._save_again or self._after_save):
+            self.save_now()  # typed while saving: store that too before the callbacks run
+            return
+        self._save_again = False
+        if self._dirty:
+            self.autosave_timer.start(self._autosave_ms)
+        self._finish_save(True)
+
+    def _on_save_failed(self, request: SaveRequest, exc: Exception) -> None:
+        self._saving = False
+        self._manual_save = False
+        self._save_again = False
+        title, message = error_text(exc)
+        self.autosave_label.setText(f"保存できませんでした {_now_text()}")
+        if isinstance(exc, WorkflowError):
+            # Stored meanwhile elsewhere (or no longer editable): keep the user's text, never overwrite.
+            self._conflict = True
+            self.conflict_banner.show_text(f"{message}\n{CONFLICT_NOTE}")
+            self._update_actions()
+            self.saveFailed.emit(message)
+            MessageDialog.ask(self, "保存できません", f"{message}\n\n{CONFLICT_NOTE}")
+        else:
+            # The database is locked or out of reach: keep the text, try again a little later.
+            self.saveFailed.emit(message)
+            self.autosave_timer.start(SAVE_RETRY_MS)
+            if self._after_save:  # the user is waiting for this save (a step, a switch, closing)
+                MessageDialog.ask(self, title, f"{message}\n\n入力中の本文は画面に残っています。", "critical")
+            else:  # an autosave: say so quietly
+                self.statusBar().showMessage(f"自動保存できませんでした: {message}", 15_000)
+        self._finish_save(False)
+
+    def keep_as_new_draft(self, then: AfterSave | None = None) -> None:
+        """Store the editor's text (which could not be saved) as a new draft of the same account."""
+        d = self._draft
+        if d is None:
+            if then is not None:
+                then(True)
+            return
+        text, title, platforms = self.editor.toPlainText(), self.title_edit.text().strip(), self.selected_platforms()
+        new_title = f"{title or self._subject()}(控え)"
+        service = self.service
+
+        def done(draft: Draft) -> None:
+            self._set_busy(False)
+            self.statusBar().showMessage("保存できなかった本文を、新しい投稿案として保存しました", 10_000)
+            self._show_draft(draft)
+            self.refresh_list()
+            if then is not None:
+                then(True)
+
+        def failed(exc: Exception) -> None:
+            self._set_busy(False)
+            self._show_failure(exc)
+            if then is not None:
+                then(False)
+
+        self._set_busy(True)
+        self.ops.run(
+            lambda: service.create_draft(d.account_id, platforms, new_title, text), done, failed, label="keep copy"
+        )
+
+    @Slot()
+    def discard_and_reopen(self) -> None:
+        """After a conflict: drop the unsaved text (after asking) and show the stored version."""
+        if self._draft is None:
+            return
+        answer = ConfirmDialog.ask(
+            self, "開き直す", "保存できなかった入力中の本文は失われます。開き直しますか?", "開き直す"
+        )
+        if answer:
+            self._dirty = False
+            self._conflict = False
+            self._load(self._draft.id)
+
+    def _leave_current(self, then: AfterSave) -> None:
+        """Make sure the open draft's text is stored before leaving it (switch, close).
+
+        Text that cannot be saved because the draft changed elsewhere is kept as a new draft.
+        """
+
+        def after_save(ok: bool) -> None:
+            if not ok and self._conflict and self._dirty:
+                self.keep_as_new_draft(then)
+            else:
+                then(ok)
+
+        if self._draft is not None and self._dirty and self._conflict:
+            self.keep_as_new_draft(then)
+        else:
+            self.save_now(after_save)
+
+    # == check results ============================================================================
+
+    @Slot(object)
+    def _on_result_shown(self, result: CheckResult) -> None:
+        for pid, length in result.lengths.items():
+            row = self.platform_rows.get(pid)
+            if row is not None:
+                row.show_length(length)
+        self.preview.show_text(result.text, result.lengths)
+        self._show_counts()
+        self._update_actions()
+
+    def _show_counts(self) -> None:
+        counts = self.panel.counts()
+        text = summary_text(counts)
+        open_warnings = self.panel.open_warnings()
+        if counts[Severity.WARNING]:
+            text += f"(未確認の警告 {open_warnings}件)"
+        self.counts_label.setText(text)
+        color = SEVERITY_COLORS[Severity.ERROR] if counts[Severity.ERROR] else ""
+        self.counts_label.setStyleSheet(f"color: {color}; font-weight: bold;" if color else "")
+
+    @Slot(str)
+    def _on_check_failed(self, message: str) -> None:
+        self.statusBar().showMessage(f"チェックに失敗しました: {message}", 10_000)
+
+    # == actions ===================================================================================
+
+    @Slot()
+    def _update_actions(self) -> None:
+        d, me = self._draft, self._me
+        idle = not self._busy
+        editable = self._can_edit()
+        placed = self.panel.current_finding()
+        warning_chosen = (
+            placed is not None and placed.finding.severity is Severity.WARNING and self.panel.result_is_current()
+        )
+        self.new_action.setEnabled(me is not None and idle)
+        self.save_action.setEnabled(editable and idle)
+        self.submit_action.setEnabled(editable and idle and not self._conflict)
+        approvable = self._can_approve() and idle
+        self.approve_action.setEnabled(approvable)
+        self.reject_action.setEnabled(approvable)
+        self.acknowledge_action.setEnabled(editable and idle and warning_chosen and not self._conflict)
+        self.copy_for_posting_action.setEnabled(d is not None and d.state is DraftState.APPROVED)
+        self.mark_posted_action.setEnabled(d is not None and d.state is DraftState.APPROVED and idle)
+        self.history_action.setEnabled(d is not None)
+
+    @property
+    def _busy(self) -> bool:
+        """A step that changes what the editor shows is under way: the text is locked meanwhile."""
+        return self._busy_count > 0
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy_count = max(0, self._busy_count + (1 if busy else -1))
+        self._apply_editability()
+        self._update_actions()
+
+    def _show_failure(self, exc: Exception) -> None:
+        title, message = error_text(exc)
+        self.actionFailed.emit(message)
+        MessageDialog.ask(self, title, message, "warning" if isinstance(exc, WorkflowError) else "critical")
+
+    @Slot(object)
+    def _on_unhandled_error(self, exc: object) -> None:
+        if isinstance(exc, Exception):
+            self._show_failure(exc)
+
+    def _workflow(self, label: str, call: Callable[[DeskService, int], Draft], done_message: str) -> None:
+        """Save the text, then run a workflow step on the open draft and show the result."""
+        d = self._draft
+        if d is None or self._busy:
+            return
+        draft_id = d.id
+        service = self.service
+
+        def start(ok: bool) -> None:
+            if not ok:
+                return  # the text could not be stored: the step would act on an older version
+            self._set_busy(True)
+            self.ops.run(lambda: call(service, draft_id), done, failed, label=label)
+
+        def done(draft: Draft) -> None:
+            self._set_busy(False)
+            self.statusBar().showMessage(done_message, 10_000)
+            if self._draft is not None and self._draft.id == draft.id:
+                self._show_draft(draft)
+            self.refresh_list()
+            self.draftChanged.emit(draft)
+
+        def failed(exc: Exception) -> None:
+            self._set_busy(False)
+            self._show_failure(exc)
+            if self._draft is not None and self._draft.id == draft_id and not self._dirty:
+                self._load(draft_id)  # show the state as it is stored now
+
+        self.save_now(start)
+
+    @Slot()
+    def new_draft(self) -> None:
+        """新規投稿案: choose a postable account (and a title), create the draft and open it."""
+        service = self.service
+
+        def chosen(accounts: list[Account]) -> None:
+            if not accounts:
+                message = "投稿できるアカウントがありません。運用管理者にアカウントの登録を依頼してください(第4条)。"
+                self.actionFailed.emit(message)
+                MessageDialog.ask(self, "新規投稿案", message, "information")
+                return
+            names = {pid: p.name for pid, p in self._platforms.items()}
+            answer = NewDraftDialog.ask(self, accounts, names)
+            if answer is None:
+                return
+            account = next(a for a in accounts if a.id == answer.account_id)
+            self._set_busy(True)
+            self._leave_current(lambda ok: create(ok, account, answer.title))
+
+        def create(ok: bool, account: Account, title: str) -> None:
+            if not ok:
+                self._set_busy(False)
+                return
+            self.ops.run(
+                lambda: service.create_draft(account.id, (account.platform,), title, ""),
+                lambda draft: created(draft, account),
+                not_created,
+                label="create",
+            )
+
+        def not_created(exc: Exception) -> None:
+            self._set_busy(False)
+            self._show_failure(exc)
+
+        def created(draft: Draft, account: Account) -> None:
+            self._set_busy(False)
+            self._accounts.setdefault(account.id, account)
+            self._show_draft(draft)
+            self.refresh_list()
+            self.editor.setFocus()
+            self.statusBar().showMessage("新しい投稿案を作成しました", 10_000)
+            self.draftChanged.emit(draft)
+
+        self.ops.run(lambda: service.accounts(postable_only=True), chosen, self._show_failure, label="accounts")
+
+    @Slot()
+    def submit(self) -> None:
+        self._workflow("submit", lambda s, i: s.submit(i), "承認申請しました")
+
+    @Slot()
+    def approve(self) -> None:
+        self._workflow("approve", lambda s, i: s.approve(i), "承認しました")
+
+    @Slot()
+    def reject(self) -> None:
+        if self._draft is None:
+            return
+        comment = RejectDialog.ask(self, self._subject())
+        if comment is None:
+            return
+        self._workflow("reject", lambda s, i: s.reject(i, comment), "差し戻しました")
+
+    @Slot()
+    def acknowledge_warning(self) -> None:
+        """警告を確認済みにする: the warning chosen in the findings list, with the user's reason."""
+        placed = self.panel.current_finding()
+        result = self.panel.last_result
+        if placed is None or result is None or not self.panel.result_is_current():
+            return
+        finding, checked_text = placed.finding, result.text
+        reason = AcknowledgeDialog.ask(self, finding, placed.original)
+        if reason is None:
+            return
+
+        def call(service: DeskService, draft_id: int) -> Draft:
+            # The finding's offsets point into the checked text; it must be the stored text.
+            if service.draft(draft_id).text != checked_text:
+                raise WorkflowError("本文が変わったため確認済みにできませんでした。もう一度選んでください")
+            return service.acknowledge(draft_id, finding, reason)
+
+        self._workflow("acknowledge", call, "警告を確認済みにしました")
+
+    @Slot()
+    def copy_for_posting(self) -> None:
+        """投稿用にコピー: the approved text, exactly as stored, onto the clipboard."""
+        d = self._draft
+        if d is None or d.state is not DraftState.APPROVED:
+            return
+        QGuiApplication.clipboard().setText(d.text)
+        self.statusBar().showMessage("投稿用の本文をクリップボードにコピーしました", 10_000)
+
+    @Slot()
+    def mark_posted(self) -> None:
+        if self._draft is None:
+            return
+        answer = MarkPostedDialog.ask(self)
+        if answer is None:
+            return
+        terminal = QSysInfo.machineHostName()
+        self._workflow(
+            "post", lambda s, i: s.mark_posted(i, answer.url, answer.posted_at, terminal), "投稿済みにしました"
+        )
+
+    @Slot()
+    def show_history(self) -> None:
+        d = self._draft
+        if d is None:
+            return
+        service, draft_id, subject_text = self.service, d.id, self._subject()
+
+        def show(events: list[DraftEvent]) -> None:
+            HistoryDialog.ask(self, subject_text, events)
+
+        self.ops.run(lambda: service.history(draft_id), show, self._show_failure, label="history")
+
+    # -- tools and help --------------------------------------------------------------------------
+
+    @Slot()
+    def open_check_tool(self) -> CheckWindow:
+        if self._check_window is None:
+            self._check_window = CheckWindow(self._checker, parent=self)
+        self._check_window.show()
+        self._check_window.raise_()
+        return self._check_window
+
+    @Slot()
+    def edit_settings(self) -> None:
+        location = SettingsDialog.ask(self, guideline_location(self.settings))
+        if location is not None:
+            set_guideline_location(self.settings, location)
+            self.statusBar().showMessage("設定を保存しました", 5_000)
+
+    @Slot()
+    def show_guideline_summary(self) -> None:
+        GuidelineSummaryDialog.ask(self)
+
+    @Slot()
+    def open_guideline(self) -> bool:
+        """Open the full guideline at the configured location (asks for it when none is set)."""
+        location = guideline_location(self.settings)
+        if not location:
+            MessageDialog.ask(
+                self,
+                "ガイドライン原文",
+                "ガイドライン原文の場所が設定されていません。設定画面で、ファイルのパスかアドレスを指定してください。",
+                "information",
+            )
+            self.edit_settings()
+            location = guideline_location(self.settings)
+            if not location:
+                return False
+        url = location_url(location)
+        if url is None or missing_local_file(url):
+            MessageDialog.ask(self, "ガイドライン原文", f"「{location}」が見つかりません。設定を確かめてください。")
+            return False
+        if not open_location(url):
+            MessageDialog.ask(self, "ガイドライン原文", f"「{location}」を開けませんでした。")
+            return False
+        return True
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        actions = [*self.findChildren(QAction)]
+        rows: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for action in actions:
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            label = plain_label(action)
+            if keys and label and label not in seen:
+                seen.add(label)
+                rows.append((label, keys))
+        return rows
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog.ask(self, self.shortcut_rows())
+
+    @Slot()
+    def show_about(self) -> None:
+        AboutDialog.ask(self)
+
+    # == closing =================================================================================
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closing_done and ((self._draft is not None and self._dirty) or self.ops.is_busy):
+            event.ignore()
+            if not self._close_requested:
+                self._close_requested = True
+                self._leave_current(self._close_after_queue)
+            return
+        self._shutdown()
+        super().closeEvent(event)
+
+    def _close_after_queue(self, ok: bool) -> None:
+        """Finish closing once every queued operation has run (the queue runs in order)."""
+        self.ops.run(lambda: None, lambda _: self._finish_close(ok), label="close")
+
+    def _finish_close(self, ok: bool) -> None:
+        self._close_requested = False
+        if not ok:
+            answer = ConfirmDialog.ask(
+                self,
+                "保存できません",
+                "入力中の本文を保存できませんでした。本文をクリップボードにコピーしてから閉じますか?",
+                "コピーして閉じる",
+                "閉じない",
+            )
+            if not answer:
+                return
+            QGuiApplication.clipboard().setText(self.editor.toPlainText())
+        self._closing_done = True
+        self.close()
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value(GEOMETRY_KEY)
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        splitter = self.settings.value(SPLITTER_KEY)
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+
+    def _save_layout(self) -> None:
+        self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        self.settings.setValue(SPLITTER_KEY, self.splitter.saveState())
+        self.settings.sync()
+
+    def _shutdown(self) -> None:
+        if not self.ops.is_closed:
+            self._save_layout()
+        self.autosave_timer.stop()
+        self.panel.shutdown()
+        self.ops.shutdown()
+        if self._check_window is not None:
+            self._check_window.close()

@@ -1,0 +1,117 @@
+"""The dialogs collect input; their OK button waits for what the core requires."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
+
+from sns_desk.core.accounts import Account, AccountStatus
+from sns_desk.core.checker import Finding, Severity
+from sns_desk.gui.dialogs import (
+    AcknowledgeDialog,
+    HistoryDialog,
+    MarkPostedDialog,
+    NewDraftAnswer,
+    NewDraftDialog,
+    PostedAnswer,
+    RejectDialog,
+    SettingsDialog,
+    ShortcutsDialog,
+    timezone_text,
+)
+from sns_desk.storage.desk import DraftEvent
+
+JST = dt.timezone(dt.timedelta(hours=9), "JST")
+KOHO = Account(1, "x", "東広島市広報", "https://x.com/hh_koho", "広報戦略担当", "kacho", AccountStatus.ACTIVE)
+KANKO = Account(2, "instagram", "東広島市観光", "", "観光振興課", "kacho", AccountStatus.ACTIVE)
+WARNING = Finding("confidential.deliberation", "6-5", Severity.WARNING, 5, 12, "検討中の事柄です。")
+
+
+def test_reject_dialog_needs_a_comment() -> None:
+    dialog = RejectDialog(None, "冬のおはなし会")
+    assert dialog.windowTitle() == "差戻し"
+    assert dialog.ok_button.text() == "差し戻す"
+    assert not dialog.ok_button.isEnabled()
+    dialog.text_edit.setPlainText("   \n")
+    assert not dialog.ok_button.isEnabled()
+    dialog.accept()  # refused while incomplete (e.g. Enter pressed)
+    assert dialog.result() == 0 and not dialog.isVisible()
+    dialog.text_edit.setPlainText("  日付を入れてください \n")
+    assert dialog.ok_button.isEnabled()
+    assert dialog.answer() == "日付を入れてください"
+    assert dialog.text_edit.accessibleName() == "差戻しのコメント"
+    dialog.deleteLater()
+
+
+def test_acknowledge_dialog_names_the_warning_and_needs_a_reason() -> None:
+    dialog = AcknowledgeDialog(None, WARNING, "検討中")
+    intro = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "第6条第5号" in intro and "「検討中」検討中の事柄です。" in intro
+    assert dialog.text_edit.accessibleName() == "確認済みにする理由"
+    assert not dialog.ok_button.isEnabled()
+    dialog.text_edit.setPlainText("議会で公表済み")
+    assert dialog.ok_button.isEnabled()
+    assert dialog.answer() == "議会で公表済み"
+    dialog.deleteLater()
+
+
+def test_new_draft_dialog_lists_the_accounts_given() -> None:
+    dialog = NewDraftDialog(None, [KOHO, KANKO], {"x": "X", "instagram": "Instagram"})
+    combo = dialog.account_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == ["東広島市広報(X)", "東広島市観光(Instagram)"]
+    combo.setCurrentIndex(1)
+    dialog.title_edit.setText(" 紅葉だより ")
+    assert dialog.ok_button.isEnabled()
+    assert dialog.answer() == NewDraftAnswer(2, "紅葉だより")
+    dialog.deleteLater()
+    empty = NewDraftDialog(None, [], {})
+    assert not empty.ok_button.isEnabled()
+    empty.deleteLater()
+
+
+def test_mark_posted_dialog_defaults_to_now_in_local_time() -> None:
+    now = dt.datetime(2026, 12, 1, 0, 30, 45, tzinfo=dt.UTC)
+    dialog = MarkPostedDialog(None, now)
+    assert not dialog.ok_button.isEnabled()
+    dialog.url_edit.setText(" https://x.com/hh_koho/status/1 ")
+    assert dialog.ok_button.isEnabled()
+    answer = dialog.answer()
+    local = now.astimezone()
+    assert isinstance(answer, PostedAnswer)
+    assert answer.url == "https://x.com/hh_koho/status/1"
+    assert answer.posted_at.tzinfo is not None
+    assert answer.posted_at == local.replace(second=0)
+    assert timezone_text(local) in dialog.zone_label.text()
+    dialog.deleteLater()
+
+
+def test_timezone_text() -> None:
+    assert timezone_text(dt.datetime(2026, 1, 1, tzinfo=JST)) == "JST(UTC+09:00)"
+    assert timezone_text(dt.datetime(2026, 1, 1, tzinfo=dt.UTC)) == "UTC+00:00"
+
+
+def test_settings_dialog_returns_the_location() -> None:
+    dialog = SettingsDialog(None, "/srv/guideline.pdf")
+    assert dialog.location_edit.text() == "/srv/guideline.pdf"
+    dialog.location_edit.setText("  https://www.city.higashihiroshima.lg.jp/guideline  ")
+    assert dialog.answer() == "https://www.city.higashihiroshima.lg.jp/guideline"
+    dialog.deleteLater()
+
+
+def test_history_dialog_lists_the_steps_in_local_time() -> None:
+    at = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)
+    events = [DraftEvent("create", "suzuki", at, ""), DraftEvent("reject", "kacho", at, "日付を入れてください")]
+    dialog = HistoryDialog(None, "冬のおはなし会", events)
+    local = at.astimezone().strftime("%Y/%m/%d %H:%M")
+    assert dialog.rows() == [[local, "作成", "suzuki", ""], [local, "差戻し", "kacho", "日付を入れてください"]]
+    assert dialog.windowTitle() == "履歴 — 冬のおはなし会"
+    dialog.deleteLater()
+
+
+def test_shortcuts_dialog() -> None:
+    dialog = ShortcutsDialog(None, [("保存", "Ctrl+S")])
+    assert dialog.rows() == [["保存", "Ctrl+S"]]
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    dialog.deleteLater()
