@@ -1022,7 +1022,9 @@ class DeskWindow(QMainWindow):
         self.reject_action.setEnabled(approvable)
         self.acknowledge_action.setEnabled(editable and idle and warning_chosen and not self._conflict)
         self.copy_for_posting_action.setEnabled(d is not None and d.state is DraftState.APPROVED)
-        self.mark_posted_action.setEnabled(d is not None and d.state is DraftState.APPROVED and idle)
+        self.mark_posted_action.setEnabled(
+            d is not None and self._me is not None and rules.can_mark_posted(d, self._me) and idle
+        )
         self.history_action.setEnabled(d is not None)
 
     @property
@@ -1150,10 +1152,12 @@ class DeskWindow(QMainWindow):
             return
 
         def call(service: DeskService, draft_id: int) -> Draft:
-            # The finding's offsets point into the checked text; it must be the stored text.
-            if service.draft(draft_id).text != checked_text:
+            # The finding's offsets point into the checked text; it must be the stored text, and
+            # the service refuses if another screen saves between this read and the write.
+            stored = service.draft(draft_id)
+            if stored.text != checked_text:
                 raise WorkflowError("本文が変わったため確認済みにできませんでした。もう一度選んでください")
-            return service.acknowledge(draft_id, finding, reason)
+            return service.acknowledge(draft_id, finding, reason, revision=stored.revision)
 
         self._workflow("acknowledge", call, "警告を確認済みにしました")
 

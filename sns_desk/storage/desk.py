@@ -225,8 +225,12 @@ class DeskService:
         context = CheckContext(platforms=draft.platforms, post_date=self._clock().astimezone().date())
         return self._checker().check(draft.text, context)
 
-    def acknowledge(self, draft_id: int, finding: Finding, reason: str) -> Draft:
-        with self._transition(draft_id) as (s, _row, draft, me, now):
+    def acknowledge(self, draft_id: int, finding: Finding, reason: str, revision: int | None = None) -> Draft:
+        """Keep a warning with a reason. ``revision`` is the text the finding was computed on: if the
+        draft was saved since, the acknowledgement is refused rather than pinned to other words."""
+        with self._transition(draft_id) as (s, row, draft, me, now):
+            if revision is not None and row.revision != revision:
+                raise WorkflowError("この投稿案は別の画面で更新されています。開き直してから確認済みにしてください")
             updated = rules.acknowledge(draft, finding, me, reason, now)
             ack = updated.acknowledgements[-1]
             s.execute(

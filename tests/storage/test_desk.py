@@ -211,3 +211,13 @@ def test_a_new_image_asks_the_checklist_again(desk: Callable[[str], DeskService]
     suzuki.confirm_rights(draft.id, {"portrait": True, "copyright": True, "privacy": True, "metadata": True})
     suzuki.add_attachment(draft.id, "2.jpg", _photo_with_gps())
     assert suzuki.draft(draft.id).rights_checked_by == ""
+
+
+def test_acknowledging_against_an_old_revision_is_refused(desk: Callable[[str], DeskService]) -> None:
+    suzuki = desk("suzuki")
+    draft = suzuki.create_draft(suzuki.accounts()[0].id, text="来月から開館時間を短縮する方向で検討中です。")
+    (warning,) = suzuki.check(draft)
+    suzuki.save(draft.id, draft.revision, draft.text + "詳細は後日。")
+    with pytest.raises(WorkflowError, match="別の画面で更新"):
+        suzuki.acknowledge(draft.id, warning, "公表済み", revision=draft.revision)
+    assert suzuki.draft(draft.id).acknowledgements == ()

@@ -43,6 +43,10 @@ def can_approve(draft: Draft, person: Person, account_manager: str) -> bool:
     )
 
 
+def can_mark_posted(draft: Draft, person: Person) -> bool:
+    return draft.state is DraftState.APPROVED and (person.login == draft.author or person.role is not Role.DRAFTER)
+
+
 def _require_state(draft: Draft, allowed: Sequence[DraftState], action: str) -> None:
     if draft.state not in allowed:
         expected = "・".join(s.label for s in allowed)
@@ -120,7 +124,7 @@ def reject(draft: Draft, person: Person, account_manager: str, comment: str, now
 def mark_posted(draft: Draft, person: Person, url: str, posted_at: dt.datetime, now: dt.datetime) -> Draft:
     """承認済み → 投稿済み, with the post's address and time (the Article 6 record)."""
     _require_state(draft, (DraftState.APPROVED,), "投稿済みに")
-    if person.login != draft.author and person.role is Role.DRAFTER:
+    if not can_mark_posted(draft, person):
         raise WorkflowError("投稿済みにできるのは、作成者または管理者です")
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
