@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from PySide6.QtCore import QEvent, QPoint
-from PySide6.QtGui import QColor, QHelpEvent, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtGui import QColor, QHelpEvent, QResizeEvent, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from ..core.checker import Finding
 from .findings_model import severity_color, tooltip_html
-from .offsets import span_to_utf16
+from .offsets import Utf16Map
 
 _PARAGRAPH_SEPARATOR = "\u2029"
 _TINT_ALPHA = 22
+_PAINT_MARGIN: Final = 3000
+"""Characters beyond the viewport whose findings are painted too, so scrolling rarely repaints."""
 """A faint background in the severity colour, so that thin wavy lines are easy to spot."""
 _CURRENT_ALPHA = 70
 """The finding chosen in the list stands out more."""
@@ -53,9 +56,10 @@ class PlacedFinding:
 def place_findings(document: QTextDocument, text: str, findings: Sequence[Finding]) -> list[PlacedFinding]:
     """Anchor ``findings`` (code-point offsets into ``text``) in ``document``, which holds ``text``."""
     last = max(0, document.characterCount() - 1)
+    positions = Utf16Map(text)
     placed: list[PlacedFinding] = []
     for f in findings:
-        start, end = span_to_utf16(text, f.start, f.end)
+        start, end = positions.span(f.start, f.end)
         start, end = min(start, last), min(end, last)
         if start == end:  # an empty span would not show: mark the character at (or before) it
             end = min(start + 1, last)
@@ -82,6 +86,8 @@ class PostEditor(QPlainTextEdit):
         )
         self._placed: list[PlacedFinding] = []
         self._current: int | None = None
+        self._painted_window: tuple[int, int] = (0, -1)
+        self.verticalScrollBar().valueChanged.connect(self._follow_viewport)
 
     # -- findings -------------------------------------------------------------------------
 
@@ -98,12 +104,33 @@ class PostEditor(QPlainTextEdit):
         self._current = row if row is not None and 0 <= row < len(self._placed) else None
         self._repaint_findings()
 
+    def _visible_window(self) -> tuple[int, int]:
+        """Document positions around what the viewport shows, with a margin either side."""
+        top = self.cursorForPosition(QPoint(0, 0)).position()
+        bottom = self.cursorForPosition(QPoint(self.viewport().width(), self.viewport().height())).position()
+        return max(0, top - _PAINT_MARGIN), bottom + _PAINT_MARGIN
+
+    def _follow_viewport(self) -> None:
+        start, end = self._visible_window()
+        painted_start, painted_end = self._painted_window
+        if start < painted_start or end > painted_end:
+            self._repaint_findings()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._follow_viewport()
+
     def _repaint_findings(self) -> None:
+        """Give Qt the selections near the viewport only: Qt walks every extra selection on each
+        paint, so hundreds of them in a long text would cost every keystroke a frame."""
         selections: list[QTextEdit.ExtraSelection] = []
+        window_start, window_end = self._painted_window = self._visible_window()
         # Paint the weightiest last so that it wins where spans overlap.
         ordered = sorted(range(len(self._placed)), key=lambda i: -self._placed[i].finding.severity.rank)
         for i in ordered:
             p = self._placed[i]
+            if p.end < window_start or p.start > window_end:
+                continue
             color = severity_color(p.finding.severity)
             background = QColor(color)
             background.setAlpha(_CURRENT_ALPHA if i == self._current else _TINT_ALPHA)

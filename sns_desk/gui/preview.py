@@ -19,16 +19,7 @@ EMPTY_PREVIEW = "(本文はまだありません)"
 
 def overflow_start(text: str, platform: Platform) -> int | None:
     """The code-point offset from which ``text`` no longer fits ``platform``; None if it fits."""
-    if measure(text, platform.counting, platform.limit).remaining >= 0:
-        return None
-    fits, too_long = 0, len(text)  # the longest prefix that fits lies in [fits, too_long)
-    while too_long - fits > 1:
-        middle = (fits + too_long) // 2
-        if measure(text[:middle], platform.counting, platform.limit).remaining >= 0:
-            fits = middle
-        else:
-            too_long = middle
-    return fits
+    return measure(text, platform.counting, platform.limit).overflow_start
 
 
 def account_handle(account: Account) -> str:
@@ -45,7 +36,7 @@ def _paragraphs(text: str) -> str:
     return html.escape(text).replace("\n", "<br/>")
 
 
-def preview_html(text: str, platform: Platform, account: Account | None) -> str:
+def preview_html(text: str, platform: Platform, account: Account | None, length: Length | None = None) -> str:
     """The post as rich text: account line, body, and the part past the limit struck out in red."""
     head = ""
     if account is not None:
@@ -56,7 +47,8 @@ def preview_html(text: str, platform: Platform, account: Account | None) -> str:
         head += "</p>"
     if not text.strip():
         return f'{head}<p style="color:#888">{EMPTY_PREVIEW}</p>'
-    cut = overflow_start(text, platform)
+    # The check result already carries the length (worked out off the UI thread): reuse it.
+    cut = length.overflow_start if length is not None else overflow_start(text, platform)
     if cut is None:
         body = _paragraphs(text)
     else:
@@ -88,7 +80,7 @@ class PlatformPreview(QWidget):
         layout.addWidget(self.browser, 1)
 
     def show_text(self, text: str, account: Account | None, length: Length | None) -> None:
-        self.browser.setHtml(preview_html(text, self.platform, account))
+        self.browser.setHtml(preview_html(text, self.platform, account, length))
         if length is None:
             self.counter.setText("")
             return
