@@ -20,6 +20,7 @@ from ..core.rulebook.errors import RulebookError
 from ..storage.database import open_database
 from ..storage.desk import DeskService
 from ..storage.errors import StorageError
+from ..storage.media import MediaStore, default_media_root
 
 RULEBOOK_ENV_VAR: Final = "SNS_DESK_RULEBOOK"
 GC_INTERVAL_MS: Final = 5_000
@@ -138,7 +139,8 @@ def run(argv: list[str] | None = None, db_url: str | None = None) -> int:
     from .desk_window import DeskWindow
 
     collector = MainThreadGarbageCollector()
-    service = DeskService(database, lambda: checker, current_os_user())
+    media = MediaStore(default_media_root(database.display_name))  # images, next to an SQLite file
+    service = DeskService(database, lambda: checker, current_os_user(), media=media)
     window = DeskWindow(service, checker, database_name=database.display_name)
     try:
         window.show()

@@ -1,8 +1,9 @@
 """The drafting desk: the main window where posts are written, checked, approved and recorded.
 
 Left: the drafts list with filters. Centre: the open draft (title, editor with live findings,
-the review comment when it was returned). Right: target platforms with their counters and a
-preview per platform. Every database call goes through :class:`OpRunner` (never on the UI
+the review comment when it was returned). Right: target platforms with their counters, the
+attached images with their 第6条第3号 warnings (:class:`AttachmentsPanel`) and a preview per
+platform. Every database call goes through :class:`OpRunner` (never on the UI
 thread); every decision is the core's: the window enables actions with
 :func:`rules.can_edit` / :func:`rules.can_approve` and shows :class:`WorkflowError` messages.
 
@@ -13,6 +14,7 @@ changed elsewhere, the text stays in the editor and can be kept as a new draft.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -42,11 +44,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.accounts import Account
+from ..core.attachments import AttachmentError
 from ..core.checker import CheckContext, Severity
 from ..core.people import Person
 from ..core.workflow import Draft, DraftState, WorkflowError, rules
-from ..storage.desk import DeskService, DraftEvent, DraftSummary
+from ..storage.desk import AttachmentInfo, DeskService, DraftEvent, DraftSummary
 from ..storage.errors import StorageError
+from .attachments_panel import AttachmentsPanel
 from .check_panel import CheckPanel, PlatformRow, add_edit_actions, summary_text
 from .check_window import CheckWindow
 from .dialogs import (
@@ -59,6 +63,7 @@ from .dialogs import (
     MessageDialog,
     NewDraftDialog,
     RejectDialog,
+    RightsChecklistDialog,
     SettingsDialog,
     ShortcutsDialog,
 )
@@ -93,6 +98,24 @@ class DeskSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class SubmitCheck:
+    """The stored draft just before a submit, and its images when the checklist is still unanswered."""
+
+    draft: Draft
+    attachments: tuple[AttachmentInfo, ...]
+
+    @property
+    def needs_checklist(self) -> bool:
+        return bool(self.draft.attachment_count) and not self.draft.rights_checked_by
+
+
+def confirm_and_submit(service: DeskService, draft_id: int, answers: dict[str, bool]) -> Draft:
+    """Record the image checklist (第6条第3号), then submit: one background call."""
+    service.confirm_rights(draft_id, answers)
+    return service.submit(draft_id)
+
+
+@dataclass(frozen=True, slots=True)
 class SaveRequest:
     """The editor's content at the moment a save was started."""
 
@@ -113,6 +136,8 @@ def _now_text() -> str:
 
 def error_text(exc: Exception) -> tuple[str, str]:
     """(title, message) for an exception from the desk service."""
+    if isinstance(exc, AttachmentError):
+        return "画像を添付できません", exc.message
     if isinstance(exc, WorkflowError):
         return "操作できません", str(exc)
     if isinstance(exc, StorageError):
@@ -308,6 +333,9 @@ class DeskWindow(QMainWindow):
             row.set_visible(False)
             row.checkbox.clicked.connect(lambda _checked: self._on_platforms_edited())
         grid.setColumnStretch(1, 1)
+        self.attachments_panel = AttachmentsPanel(self.service, self.ops, self.settings)
+        self.attachments_panel.changed.connect(self._on_attachments_changed)
+        self.attachments_panel.failed.connect(self._on_attachments_failed)
         self.preview = PreviewTabs()
         self.preview_box = QGroupBox("プレビュー")
         preview_layout = QVBoxLayout(self.preview_box)
@@ -350,6 +378,7 @@ class DeskWindow(QMainWindow):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self.platform_box)
+        side_layout.addWidget(self.attachments_panel)
         side_layout.addWidget(self.preview_box, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -702,6 +731,7 @@ class DeskWindow(QMainWindow):
             row.set_visible(False)
         self.platform_note.show()
         self.preview.set_targets([], None)
+        self.attachments_panel.show_draft(None)
         self._update_actions()
 
     def _show_draft(self, draft: Draft) -> None:
@@ -740,6 +770,7 @@ class DeskWindow(QMainWindow):
         self._update_preview_targets()
         self._select_current_in_list()
         self._update_actions()
+        self.attachments_panel.show_draft(draft)
         self.draftLoaded.emit(draft)
 
     def _apply_editability(self) -> None:
@@ -749,6 +780,7 @@ class DeskWindow(QMainWindow):
         self.title_edit.setReadOnly(not editable)
         for row in self.platform_rows.values():
             row.checkbox.setEnabled(editable)
+        self.attachments_panel.set_editable(editable)
 
     def _show_header(self) -> None:
         d = self._draft
@@ -771,6 +803,8 @@ class DeskWindow(QMainWindow):
             f"作成者 {d.author}",
             f"更新 {d.updated_at.astimezone().strftime('%Y/%m/%d %H:%M')}",
         ]
+        if d.attachment_count:
+            parts.append(f"画像 {d.attachment_count}枚")
         if d.reviewed_by and d.state in (DraftState.APPROVED, DraftState.POSTED):
             parts.append(f"承認 {d.reviewed_by}")
         if d.state is DraftState.POSTED and d.posted_url:
@@ -1040,7 +1074,32 @@ class DeskWindow(QMainWindow):
     def _show_failure(self, exc: Exception) -> None:
         title, message = error_text(exc)
         self.actionFailed.emit(message)
-        MessageDialog.ask(self, title, message, "warning" if isinstance(exc, WorkflowError) else "critical")
+        expected = isinstance(exc, WorkflowError | AttachmentError)
+        MessageDialog.ask(self, title, message, "warning" if expected else "critical")
+
+    @Slot(object)
+    def _on_attachments_changed(self, draft: Draft) -> None:
+        """Images were added, cleaned or removed: the draft's image count and checklist answer changed."""
+        d = self._draft
+        if d is not None and d.id == draft.id:
+            self._draft = dataclasses.replace(
+                d,
+                attachment_count=draft.attachment_count,
+                rights_checked_by=draft.rights_checked_by,
+                rights_checked_at=draft.rights_checked_at,
+                updated_at=max(d.updated_at, draft.updated_at),
+            )
+            self._show_header()
+        self.refresh_list()
+
+    @Slot(object)
+    def _on_attachments_failed(self, exc: object) -> None:
+        if not isinstance(exc, Exception):
+            return
+        self._show_failure(exc)
+        d = self._draft
+        if isinstance(exc, WorkflowError) and d is not None and not self._dirty and not self._busy:
+            self._load(d.id)  # e.g. submitted meanwhile on another screen: show the state as stored
 
     @Slot(object)
     def _on_unhandled_error(self, exc: object) -> None:
@@ -1124,7 +1183,46 @@ class DeskWindow(QMainWindow):
 
     @Slot()
     def submit(self) -> None:
-        self._workflow("submit", lambda s, i: s.submit(i), "承認申請しました")
+        """承認申請: with images whose checklist (第6条第3号) is unanswered, ask it first."""
+        d = self._draft
+        if d is None or self._busy:
+            return
+        draft_id, service = d.id, self.service
+
+        def load() -> SubmitCheck:
+            stored = service.draft(draft_id)
+            images = tuple(service.attachments(draft_id)) if stored.attachment_count else ()
+            return SubmitCheck(stored, images)
+
+        def start(ok: bool) -> None:
+            if not ok:
+                return
+            self._set_busy(True)
+            self.ops.run(load, checked, failed, label="submit check")
+
+        def checked(check: SubmitCheck) -> None:
+            self._set_busy(False)
+            if self._draft is None or self._draft.id != draft_id:
+                return
+            if not check.needs_checklist:
+                self._workflow("submit", lambda s, i: s.submit(i), "承認申請しました")
+                return
+            with_metadata = sum(1 for a in check.attachments if a.privacy)
+            answers = RightsChecklistDialog.ask(self, check.draft.attachment_count, with_metadata)
+            if answers is None:
+                self.statusBar().showMessage("画像のチェックリストに回答しなかったため、承認申請していません", 10_000)
+                return
+            self._workflow(
+                "submit",
+                lambda s, i: confirm_and_submit(s, i, answers),
+                "画像のチェックリストに回答し、承認申請しました",
+            )
+
+        def failed(exc: Exception) -> None:
+            self._set_busy(False)
+            self._show_failure(exc)
+
+        self.save_now(start)
 
     @Slot()
     def approve(self) -> None:

@@ -16,6 +16,7 @@ from typing import Final, Literal
 from PySide6.QtCore import QDate, QDateTime, QLocale, QModelIndex, Qt, QTime
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QDialog,
@@ -37,8 +38,9 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..core.accounts import Account
-from ..core.checker import Finding
+from ..core.checker import Finding, Severity
 from ..core.checker.articles import article_label
+from ..core.workflow import RIGHTS_CHECKLIST
 from ..storage.desk import DraftEvent
 from .findings_model import SEVERITY_COLORS, SEVERITY_LABELS
 from .guideline import ARTICLE_GISTS
@@ -52,7 +54,15 @@ ACTION_LABELS: Final[dict[str, str]] = {
     "reject": "差戻し",
     "acknowledge": "警告を確認済みにした",
     "post": "投稿済みにした",
+    "attach": "画像を添付",
+    "detach": "画像を削除",
+    "strip_metadata": "画像の位置情報などを削除",
+    "rights_checklist": "画像のチェックリストに回答",
 }
+
+IMAGE_FILE_FILTER: Final = (
+    "画像 (*.jpg *.jpeg *.png *.gif *.webp *.JPG *.JPEG *.PNG *.GIF *.WEBP);;すべてのファイル (*)"
+)
 
 
 def _text_width(widget: QWidget, chars: int) -> int:
@@ -131,6 +141,15 @@ class AboutDialog:
     @classmethod
     def ask(cls, parent: QWidget | None) -> None:
         QMessageBox.about(parent, "バージョン情報", cls.text())
+
+
+class ImageFileDialog:
+    """「画像を追加…」: the image files to attach (several may be chosen). Returns [] when cancelled."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, folder: str = "") -> list[str]:
+        paths, _filter = QFileDialog.getOpenFileNames(parent, "添付する画像を選ぶ", folder, IMAGE_FILE_FILTER)
+        return [path for path in paths if path]
 
 
 # -- input dialogs --------------------------------------------------------------------------
@@ -329,6 +348,50 @@ class MarkPostedDialog(_FormDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, now: dt.datetime | None = None) -> PostedAnswer | None:
         dialog = cls(parent, now)
+        return dialog.answer() if _run(dialog) else None
+
+
+class RightsChecklistDialog(_FormDialog):
+    """画像のチェックリスト (第6条第3号): every question must be ticked before OK is enabled."""
+
+    def __init__(self, parent: QWidget | None, image_count: int, with_metadata: int = 0) -> None:
+        super().__init__(parent, "画像のチェックリスト(第6条第3号)", "回答して承認申請")
+        intro = QLabel(
+            f"この投稿案には画像が {image_count} 枚添付されています。"
+            "承認申請の前に、次のすべてを確かめてチェックしてください(第6条第3号)。"
+        )
+        intro.setWordWrap(True)
+        self.layout_.addWidget(intro)
+        self.metadata_label = QLabel(
+            f"位置情報などが残っている画像が {with_metadata} 枚あります。"
+            "不要なら、添付画像の「位置情報などを削除」で取り除いてから申請してください。"
+        )
+        self.metadata_label.setWordWrap(True)
+        self.metadata_label.setStyleSheet(f"color: {SEVERITY_COLORS[Severity.ERROR]}; font-weight: bold;")
+        self.metadata_label.setVisible(with_metadata > 0)
+        self.layout_.addWidget(self.metadata_label)
+        self.checkboxes: dict[str, QCheckBox] = {}
+        for key, question in RIGHTS_CHECKLIST:
+            checkbox = QCheckBox(question)
+            checkbox.setObjectName(f"rights_{key}")
+            checkbox.toggled.connect(lambda _checked: self.update_ok())
+            self.checkboxes[key] = checkbox
+            self.layout_.addWidget(checkbox)
+        note = QLabel("回答した人と日時は記録され、承認者にも表示されます。画像を追加すると、もう一度回答が必要です。")
+        note.setWordWrap(True)
+        self.layout_.addWidget(note)
+        self.finish_layout()
+        self.setMinimumWidth(_text_width(self, 40))
+
+    def is_complete(self) -> bool:
+        return all(checkbox.isChecked() for checkbox in self.checkboxes.values())
+
+    def answer(self) -> dict[str, bool]:
+        return {key: checkbox.isChecked() for key, checkbox in self.checkboxes.items()}
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, image_count: int, with_metadata: int = 0) -> dict[str, bool] | None:
+        dialog = cls(parent, image_count, with_metadata)
         return dialog.answer() if _run(dialog) else None
 
 

@@ -1,8 +1,9 @@
 """``python -m sns_desk.gui.screenshot OUT.png``: the drafting desk with sample drafts, as a PNG.
 
 Builds a throw-away SQLite database with two accounts and drafts in every state, opens the desk
-as a drafter on a returned draft whose text has findings, waits until the check has painted and
-saves the window. Runs offscreen unless ``QT_QPA_PLATFORM`` says otherwise.
+as a drafter on a returned draft whose text has findings and which has two images attached (one a
+photo that still carries its GPS position, so the 第6条第3号 warning shows), waits until the check
+and the thumbnails have painted and saves the window. Runs offscreen unless ``QT_QPA_PLATFORM`` says otherwise.
 
 Options: ``--window check`` shows the check window (下書きなしの投稿チェック) instead;
 ``--scale 2`` renders at 200 % (sets ``QT_SCALE_FACTOR``).
@@ -29,6 +30,10 @@ SAMPLE_DATE = dt.date(2026, 11, 20)
 DRAFTER = "suzuki"
 MANAGER = "kacho"
 REVIEW_COMMENT = "日付と曜日を確かめてください。申込みの案内は市のページのアドレスにしてください。"
+PHOTO_NAME = "説明会場.jpg"
+POSTER_NAME = "チラシ.png"
+PHOTO_POSITION = (34.4267, 132.7433)
+"""Where the sample photo says it was taken (near 東広島市役所), in degrees."""
 _TIMEOUT_MS = 15_000
 
 
@@ -123,23 +128,86 @@ def _choose_finding_with_suggestion(view: object, editor: object) -> None:
     view.setFocus()
 
 
-def _seed(url: str) -> int:
+def _degrees(value: float) -> tuple[object, object, object]:
+    from PIL.TiffImagePlugin import IFDRational
+
+    minutes = (value - int(value)) * 60
+    seconds = round((minutes - int(minutes)) * 60 * 100)
+    return IFDRational(int(value), 1), IFDRational(int(minutes), 1), IFDRational(seconds, 100)
+
+
+def sample_photo() -> bytes:
+    """A JPEG of a hall under a blue sky, with the GPS position and the phone in its EXIF."""
+    import io
+
+    from PIL import ExifTags, Image, ImageDraw
+
+    width, height = 480, 320
+    picture = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(picture)
+    for y in range(height):  # the sky, lighter towards the horizon
+        t = y / height
+        draw.line([(0, y), (width, y)], fill=(int(90 + 120 * t), int(150 + 80 * t), int(220 + 30 * t)))
+    draw.polygon([(0, 230), (120, 170), (260, 215), (380, 160), (480, 205), (480, 320), (0, 320)], fill=(96, 140, 88))
+    draw.rectangle([(0, 262), (width, height)], fill=(170, 170, 160))
+    draw.rectangle([(150, 120), (330, 270)], fill=(236, 232, 222), outline=(120, 110, 100), width=2)
+    for row in range(3):
+        for col in range(5):
+            x, y = 164 + col * 33, 134 + row * 38
+            draw.rectangle([(x, y), (x + 22, y + 24)], fill=(120, 160, 200))
+    draw.rectangle([(222, 236), (258, 270)], fill=(110, 80, 60))
+    draw.ellipse([(392, 36), (440, 84)], fill=(255, 236, 150))
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "ExamplePhone"
+    exif[ExifTags.Base.Model] = "EP-15"
+    exif[ExifTags.Base.DateTime] = "2026:11:14 10:21:05"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    lat, lon = PHOTO_POSITION
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = _degrees(lat)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = _degrees(lon)
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=90, exif=exif)
+    return out.getvalue()
+
+
+def sample_poster() -> bytes:
+    """A PNG flyer without any metadata."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (300, 420), (255, 248, 225))
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle([(0, 0), (300, 90)], fill=(239, 108, 0))
+    draw.ellipse([(60, 140), (240, 320)], fill=(255, 204, 128))
+    draw.ellipse([(110, 190), (190, 270)], fill=(255, 255, 255))
+    draw.rectangle([(30, 350), (270, 380)], fill=(30, 111, 217))
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    return out.getvalue()
+
+
+def _seed(url: str, media_root: Path) -> int:
     """Fill a new database with sample accounts and drafts; returns the id of the draft to show."""
     from ..config import current_os_user
     from ..core.checker import default_checker
     from ..core.people import Role
     from ..storage.database import open_database
     from ..storage.desk import DeskService
+    from ..storage.media import MediaStore
 
     checker = default_checker()
     database = open_database(url)
+    media = MediaStore(media_root)
     moments = iter(dt.datetime(2026, 11, 16, 0, 0, tzinfo=dt.UTC) + dt.timedelta(hours=3 * i) for i in range(60))
 
     def clock() -> dt.datetime:
         return next(moments)
 
     def desk(login: str) -> DeskService:
-        return DeskService(database, lambda: checker, login, clock=clock)
+        return DeskService(database, lambda: checker, login, clock=clock, media=media)
 
     try:
         ops = desk(current_os_user())
@@ -174,6 +242,8 @@ def _seed(url: str) -> int:
         staff.submit(returned.id)
         back = manager.reject(returned.id, REVIEW_COMMENT)
         staff.save(back.id, back.revision, SAMPLE_POST)
+        staff.add_attachment(back.id, POSTER_NAME, sample_poster())
+        staff.add_attachment(back.id, PHOTO_NAME, sample_photo())
         return back.id
     finally:
         database.close()
@@ -185,16 +255,17 @@ def _desk_shot(out: Path, folder: Path, size: tuple[int, int]) -> int:
     from ..core.checker import default_checker
     from ..storage.database import open_database
     from ..storage.desk import DeskService
+    from ..storage.media import MediaStore, default_media_root
     from .desk_window import DeskWindow
 
     url = f"sqlite:///{(folder / 'sns_desk.db').as_posix()}"
-    draft_id = _seed(url)
+    media_root = default_media_root(str(folder / "sns_desk.db"))
+    draft_id = _seed(url, media_root)
     checker = default_checker()
     database = open_database(url)
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
-    window = DeskWindow(
-        DeskService(database, lambda: checker, DRAFTER), checker, database_name=database.display_name, settings=settings
-    )
+    service = DeskService(database, lambda: checker, DRAFTER, media=MediaStore(media_root))
+    window = DeskWindow(service, checker, database_name=database.display_name, settings=settings)
     try:
         window.resize(*size)
         window.show()
@@ -208,10 +279,15 @@ def _desk_shot(out: Path, folder: Path, size: tuple[int, int]) -> int:
                 and window.current_draft.id == draft_id
                 and window.panel.result_is_current()
                 and window.findings_model.rowCount() > 0
+                and window.attachments_panel.list_view.count() == 2
+                and not window.ops.is_busy
             )
         )
         if not loaded:
             print("チェック結果が時間内に届きませんでした", file=sys.stderr)
+            return 1
+        if not window.attachments_panel.warning.isVisible():
+            print("添付画像の警告が表示されていません", file=sys.stderr)
             return 1
         # Choose the first finding with a suggestion, to show the detail pane and its button.
         _choose_finding_with_suggestion(window.findings_view, window.editor)

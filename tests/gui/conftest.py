@@ -26,6 +26,7 @@ from sns_desk.gui.desk_window import DeskWindow
 from sns_desk.gui.live_check import CheckResult, TextChecker
 from sns_desk.storage.database import Database, open_database
 from sns_desk.storage.desk import DeskService
+from sns_desk.storage.media import MediaStore
 
 POST_DATE = dt.date(2026, 11, 20)
 """A fixed posting day, so that dates without a year resolve the same every run."""
@@ -104,15 +105,17 @@ class Desk:
     """東広島市広報 on X."""
     kanko: Account
     """東広島市観光 on Instagram."""
+    media: MediaStore | None = None
+    """Where attached images are stored (shared by every service of this desk)."""
 
     def service(self, login: str) -> DeskService:
-        return DeskService(self.database, lambda: self.checker, login)
+        return DeskService(self.database, lambda: self.checker, login, media=self.media)
 
     def fresh_service(self, login: str) -> DeskService:
         """A service over a separately opened database (nothing shared with the window)."""
         database = open_database(self.url)
         self._extra.append(database)
-        return DeskService(database, lambda: self.checker, login)
+        return DeskService(database, lambda: self.checker, login, media=self.media)
 
     def __post_init__(self) -> None:
         self._extra: list[Database] = []
@@ -134,7 +137,7 @@ def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checker: Checker) -> I
     kanko = ops.add_account(
         "instagram", "東広島市観光", "https://www.instagram.com/hh_kanko", "観光振興課", ACCOUNT_MANAGER
     )
-    result = Desk(url, database, checker, koho, kanko)
+    result = Desk(url, database, checker, koho, kanko, MediaStore(tmp_path / "desk.media"))
     yield result
     result.close()
 
