@@ -21,6 +21,7 @@ from ..core.checker.morph import tokenize
 from ..core.rulebook.model import Rulebook
 
 DEBOUNCE_MS: Final = 150
+WARM_UP_DELAY_MS: Final = 1000
 
 
 class TextChecker(Protocol):
@@ -95,7 +96,8 @@ class _CheckTask(QRunnable):
         self._relay.finished.emit(self._generation, result)
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
+    """Import and prime what a check needs (twitter-text, this thread's MeCab tagger)."""
     measure("あ https://example.com 😀", "twitter", 280)
     tokenize("準備")
 
@@ -139,8 +141,9 @@ class LiveChecker(QObject):
         self._relay.finished.connect(self.deliver)
         self._relay.failed.connect(self._on_failed)
         # Load what the first check needs (MeCab on this worker, twitter-text's ≈ 0.4 s import)
-        # now, in the background, rather than after the user's first pause in typing.
-        self._pool.start(_warm_up)
+        # in the background soon after start-up (not during it: the import holds the GIL),
+        # rather than after the user's first pause in typing.
+        QTimer.singleShot(WARM_UP_DELAY_MS, self, lambda: self._pool.start(warm_up))
 
     @property
     def checker(self) -> TextChecker:

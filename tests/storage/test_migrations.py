@@ -132,3 +132,9 @@ def test_postgresql_database_is_migrated_and_matches_models(
         managers = session.scalars(select(User)).all()
     assert [(u.login_name, u.role) for u in managers] == [(os_user, UserRole.OPERATIONS_MANAGER)]
     assert managers[0].created_at.utcoffset() == timedelta(0)
+
+
+def test_the_known_head_revision_is_alembics_head() -> None:
+    from sns_desk.storage.database import HEAD_REVISION, head_revision
+
+    assert head_revision() == HEAD_REVISION
