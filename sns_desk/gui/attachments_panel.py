@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from ..core.attachments import MAX_FILE_BYTES, AttachmentError, ExifConcern
 from ..core.workflow import Draft
 from ..storage.desk import AttachmentInfo, DeskService
+from ..storage.errors import StorageError
 from .dialogs import ConfirmDialog, ImageFileDialog, MessageDialog
 from .ops import OpRunner
 
@@ -158,7 +159,7 @@ def load_snapshot(
             continue
         try:
             thumbnails[key] = service.thumbnail(attachment, side)
-        except AttachmentError:
+        except (AttachmentError, StorageError):
             continue  # shown with a placeholder icon; the image itself was accepted before
     return AttachmentsSnapshot(draft, attachments, thumbnails, outcome)
 
@@ -457,7 +458,8 @@ class AttachmentsPanel(QGroupBox):
             self.detail_label.setText("")
             self.warning.hide()
         else:
-            self.detail_label.setText(f"{chosen.filename}({image_text(chosen)})")
+            detail = f"{chosen.filename}({image_text(chosen)})"
+            self.detail_label.setText(f"{detail}\n⚠ {chosen.problem}" if chosen.problem else detail)
             if chosen.privacy:
                 self.concerns_label.setText("\n".join(f"・{line}" for line in concern_lines(chosen.privacy)))
                 self.warning.setAccessibleDescription(f"{WARNING_TITLE}\n{self.concerns_label.text()}")

@@ -17,11 +17,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..core.accounts import Account, AccountStatus
-from ..core.attachments import ExifConcern, inspect_image, make_thumbnail, strip_metadata
+from ..core.attachments import AttachmentError, ExifConcern, inspect_image, make_thumbnail, strip_metadata
 from ..core.checker import CheckContext, Checker, Finding
 from ..core.people import Person, Role
 from ..core.workflow import Acknowledgement, Draft, DraftState, WorkflowError, rules
 from .database import Database
+from .errors import StorageError
 from .media import MediaStore
 from .models import (
     AccountRow,
@@ -62,6 +63,8 @@ class AttachmentInfo:
     byte_size: int
     privacy: tuple[ExifConcern, ...]
     """Identifying metadata the file still carries (GPS, camera, owner …)."""
+    problem: str = ""
+    """Why the stored file cannot be used (missing or damaged), in Japanese; '' when it can."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -368,12 +371,18 @@ class DeskService:
         return self.draft(draft_id)
 
     def _attachment(self, row: AttachmentRow) -> AttachmentInfo:
+        """One image's record; a missing or damaged file is reported on that image alone."""
         privacy: tuple[ExifConcern, ...] = ()
+        problem = ""
         if self._media is not None:
-            privacy = inspect_image(self._media.get(row.sha256)).privacy
+            try:
+                privacy = inspect_image(self._media.get(row.sha256)).privacy
+            except (StorageError, AttachmentError) as exc:
+                problem = str(exc)
         return AttachmentInfo(
-            row.id, row.draft_id, row.filename, row.sha256, row.format, row.width, row.height, row.byte_size, privacy
-        )
+            row.id, row.draft_id, row.filename, row.sha256, row.format, row.width, row.height, row.byte_size, privacy,
+            problem,
+        )  # fmt: skip
 
     def history(self, draft_id: int) -> list[DraftEvent]:
         with self._db.session() as s:

@@ -221,3 +221,12 @@ def test_acknowledging_against_an_old_revision_is_refused(desk: Callable[[str], 
     with pytest.raises(WorkflowError, match="別の画面で更新"):
         suzuki.acknowledge(draft.id, warning, "公表済み", revision=draft.revision)
     assert suzuki.draft(draft.id).acknowledgements == ()
+
+
+def test_a_missing_image_file_is_reported_on_that_image_only(desk: Callable[[str], DeskService]) -> None:
+    suzuki = desk("suzuki")
+    draft = suzuki.create_draft(suzuki.accounts()[0].id, text="図書館で冬のおはなし会を開催します。")
+    gone = suzuki.add_attachment(draft.id, "会場.jpg", _photo_with_gps())
+    suzuki.media.path(gone.sha256).unlink()
+    (listed,) = suzuki.attachments(draft.id)
+    assert "見つからない" in listed.problem and listed.privacy == ()
