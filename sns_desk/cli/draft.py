@@ -7,12 +7,16 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..core.workflow import Draft, DraftState, WorkflowError
+from ..core.workflow import Draft, DraftNotFound, DraftState, WorkflowError
 
 if TYPE_CHECKING:
     from ..storage.desk import DeskService
 
 from .exits import EXIT_FOUND, EXIT_OK, EXIT_USAGE
+
+
+class _InputError(ValueError):
+    """A bad option value; exit code 2."""
 
 
 def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
@@ -24,9 +28,11 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     show = actions.add_parser("show", help="投稿案の本文と状態")
     show.add_argument("id", type=int)
     show.add_argument("--format", choices=("text", "json"), default="text")
-    for name, text in (("submit", "承認申請する"), ("approve", "承認する")):
-        step = actions.add_parser(name, help=text)
-        step.add_argument("id", type=int)
+    submit = actions.add_parser("submit", help="承認申請する")
+    submit.add_argument("id", type=int)
+    approve = actions.add_parser("approve", help="承認する")
+    approve.add_argument("id", type=int)
+    approve.add_argument("--revision", type=int, help="確認した版(show で表示)。変わっていれば承認しない")
     reject = actions.add_parser("reject", help="差し戻す(コメント必須)")
     reject.add_argument("id", type=int)
     reject.add_argument("--comment", required=True)
@@ -56,6 +62,9 @@ def run_draft(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         try:
             return _dispatch(desk, args, out)
+        except (DraftNotFound, _InputError) as exc:
+            err.write(f"sns-desk draft: {exc}\n")
+            return EXIT_USAGE
         except WorkflowError as exc:
             err.write(f"sns-desk draft: {exc}\n")
             return EXIT_FOUND
@@ -86,11 +95,16 @@ def _dispatch(desk: DeskService, args: argparse.Namespace, out: TextIO) -> int:
     if command == "submit":
         draft = desk.submit(args.id)
     elif command == "approve":
-        draft = desk.approve(args.id)
+        draft = desk.approve(args.id, revision=args.revision)
     elif command == "reject":
         draft = desk.reject(args.id, args.comment)
     else:
-        at = dt.datetime.fromisoformat(args.at) if args.at else dt.datetime.now().astimezone()
+        try:
+            at = dt.datetime.fromisoformat(args.at) if args.at else dt.datetime.now().astimezone()
+        except ValueError:
+            raise _InputError(
+                f"--at「{args.at}」は ISO 8601 の日時で指定してください(例 2026-12-05T10:00+09:00)"
+            ) from None
         if at.tzinfo is None:
             at = at.astimezone()
         draft = desk.mark_posted(args.id, args.url, at)
@@ -108,7 +122,7 @@ def _print(draft: Draft, fmt: str, out: TextIO) -> None:
         )  # fmt: skip
         out.write("\n")
         return
-    out.write(f"投稿案 {draft.id}({draft.state.label})作成者: {draft.author}\n")
+    out.write(f"投稿案 {draft.id}({draft.state.label}、版 {draft.revision})作成者: {draft.author}\n")
     if draft.review_comment:
         out.write(f"差戻しコメント: {draft.review_comment}\n")
     out.write(draft.text + "\n")

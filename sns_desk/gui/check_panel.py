@@ -269,6 +269,8 @@ class CheckPanel(QWidget):
         """Lock the text (a draft waiting for approval, or someone else's)."""
         self._read_only = read_only
         self.editor.setReadOnly(read_only)
+        # Undo works on a read-only editor too: it would show text that was never submitted.
+        self.editor.setUndoRedoEnabled(not read_only)
         self._show_detail(self.current_finding())
 
     def recheck(self) -> None:

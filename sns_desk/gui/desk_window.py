@@ -1226,7 +1226,9 @@ class DeskWindow(QMainWindow):
 
     @Slot()
     def approve(self) -> None:
-        self._workflow("approve", lambda s, i: s.approve(i), "承認しました")
+        shown = self._draft.revision if self._draft is not None else None
+        # Approve exactly the text on screen: the service refuses if it changed meanwhile.
+        self._workflow("approve", lambda s, i: s.approve(i, revision=shown), "承認しました")
 
     @Slot()
     def reject(self) -> None:

@@ -143,7 +143,7 @@ class LiveChecker(QObject):
         # Load what the first check needs (MeCab on this worker, twitter-text's ≈ 0.4 s import)
         # in the background soon after start-up (not during it: the import holds the GIL),
         # rather than after the user's first pause in typing.
-        QTimer.singleShot(WARM_UP_DELAY_MS, self, lambda: self._pool.start(warm_up))
+        QTimer.singleShot(WARM_UP_DELAY_MS, self, self._warm_up)
 
     @property
     def checker(self) -> TextChecker:
@@ -205,6 +205,10 @@ class LiveChecker(QObject):
     def wait_idle(self, msecs: int = -1) -> bool:
         """Block until no check is running or queued (results may still be in the event queue)."""
         return self._pool.waitForDone(msecs)
+
+    def _warm_up(self) -> None:
+        if not self._closed:
+            self._pool.start(warm_up)
 
     def shutdown(self) -> None:
         """Stop checking: drop queued work and wait for a running check to end."""

@@ -242,13 +242,10 @@ def _mask_password(url: str) -> str:
 
 def _missing_driver_message(url: URL) -> str:
     message = (
-        f"データベースの種類「{url.drivername}」には対応していないか、"
-        "必要なドライバーがインストールされていません。"
+        f"データベースの種類「{url.drivername}」には対応していないか、必要なドライバーがインストールされていません。"
     )
     if url.get_backend_name() == "postgresql":
-        message += (
-            "PostgreSQL を使うには psycopg をインストールしてください（pip install 'sns-desk[postgres]'）。"
-        )
+        message += "PostgreSQL を使うには psycopg をインストールしてください（pip install 'sns-desk[postgres]'）。"
     return message
 
 
@@ -261,9 +258,7 @@ def _prepare_sqlite_file(url: URL) -> URL:
     if str(path) != database:
         url = url.set(database=str(path))
     if path.is_dir():
-        raise DatabaseUnavailableError(
-            f"「{path}」はフォルダーです。データベースファイルのパスを指定してください。"
-        )
+        raise DatabaseUnavailableError(f"「{path}」はフォルダーです。データベースファイルのパスを指定してください。")
     if path.exists() and not path.is_file():
         raise DatabaseDamagedError(f"「{path}」は通常のファイルではないため、データベースとして開けません。")
     try:
@@ -311,9 +306,7 @@ def _register_first_user(connection: Connection) -> None:
     if _user_count(connection) > 0:
         return
     login = app_config.current_os_user()
-    connection.execute(
-        insert(User).values(login_name=login, display_name=login, role=UserRole.OPERATIONS_MANAGER)
-    )
+    connection.execute(insert(User).values(login_name=login, display_name=login, role=UserRole.OPERATIONS_MANAGER))
 
 
 @contextmanager

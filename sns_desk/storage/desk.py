@@ -13,14 +13,14 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ..core.accounts import Account, AccountStatus
 from ..core.attachments import AttachmentError, ExifConcern, inspect_image, make_thumbnail, strip_metadata
 from ..core.checker import CheckContext, Checker, Finding
 from ..core.people import Person, Role
-from ..core.workflow import Acknowledgement, Draft, DraftState, WorkflowError, rules
+from ..core.workflow import Acknowledgement, Draft, DraftNotFound, DraftState, WorkflowError, rules
 from .database import Database
 from .errors import StorageError
 from .media import MediaStore
@@ -212,15 +212,15 @@ class DeskService:
             if not rules.can_edit(draft, me):
                 raise WorkflowError(f"「{draft.state.label}」の投稿案は編集できません")
             if row.revision != revision:
-                raise WorkflowError("この投稿案は別の画面で更新されています。開き直してください")
-            row.text = text
+                raise WorkflowError(_CONFLICT)
+            values: dict[str, object] = {"text": text, "revision": revision + 1, "updated_at": self._clock()}
             if title is not None:
-                row.title = title
+                values["title"] = title
             if platforms is not None:
-                row.platforms = ",".join(platforms)
-            row.revision += 1
-            row.updated_at = self._clock()
-            s.flush()
+                values["platforms"] = ",".join(platforms)
+            if me.login not in draft.editors:
+                values["editors"] = ",".join((*draft.editors, me.login))
+            _guarded_update(s, draft, values)
             return self._load(s, draft_id)[1]
 
     def check(self, draft: Draft) -> list[Finding]:
@@ -251,16 +251,22 @@ class DeskService:
 
     def submit(self, draft_id: int) -> Draft:
         with self._transition(draft_id) as (s, row, draft, me, now):
+            _require_postable(s, row, "承認申請")
             updated = rules.submit(draft, self.check(draft), me, now)
-            _apply(row, updated)
+            _apply(s, draft, updated)
             _event(s, draft_id, "submit", me.login, now)
         return self.draft(draft_id)
 
-    def approve(self, draft_id: int) -> Draft:
+    def approve(self, draft_id: int, revision: int | None = None) -> Draft:
+        """``revision`` is the text the approver read: if it changed since, approval is refused."""
         with self._transition(draft_id) as (s, row, draft, me, now):
-            manager = s.get(AccountRow, row.account_id)
-            updated = rules.approve(draft, me, manager.manager if manager else "", now)
-            _apply(row, updated)
+            if revision is not None and row.revision != revision:
+                raise WorkflowError(
+                    "この投稿案は表示中の内容から変わっています。開き直して確認してから承認してください"
+                )
+            account = _require_postable(s, row, "承認")
+            updated = rules.approve(draft, me, account.manager, now, self.check(draft))
+            _apply(s, draft, updated)
             _event(s, draft_id, "approve", me.login, now)
         return self.draft(draft_id)
 
@@ -268,21 +274,21 @@ class DeskService:
         with self._transition(draft_id) as (s, row, draft, me, now):
             manager = s.get(AccountRow, row.account_id)
             updated = rules.reject(draft, me, manager.manager if manager else "", comment, now)
-            _apply(row, updated)
+            _apply(s, draft, updated)
             _event(s, draft_id, "reject", me.login, now, updated.review_comment)
         return self.draft(draft_id)
 
     def mark_posted(self, draft_id: int, url: str, posted_at: dt.datetime, terminal: str = "") -> Draft:
         """Record the post and put it into the Article 6 archive (``posted_items``)."""
         with self._transition(draft_id) as (s, row, draft, me, now):
+            account = _require_postable(s, row, "投稿済みに")
             updated = rules.mark_posted(draft, me, url, posted_at, now)
-            _apply(row, updated)
-            account = s.get(AccountRow, row.account_id)
+            _apply(s, draft, updated)
             s.add(
                 PostedItemRow(
                     account_id=row.account_id,
                     draft_id=draft_id,
-                    platform=account.platform if account else (draft.platforms or ("",))[0],
+                    platform=account.platform,
                     url=updated.posted_url,
                     text=draft.text,
                     author=draft.author,
@@ -399,7 +405,7 @@ class DeskService:
             query = query.with_for_update()
         row = s.scalar(query)
         if row is None:
-            raise WorkflowError(f"投稿案 {draft_id} は見つかりません")
+            raise DraftNotFound(f"投稿案 {draft_id} は見つかりません")
         acks = s.scalars(
             select(AcknowledgementRow).where(AcknowledgementRow.draft_id == draft_id).order_by(AcknowledgementRow.id)
         ).all()
@@ -434,19 +440,56 @@ def _draft(row: DraftRow, acks: Sequence[AcknowledgementRow], attachment_count: 
         acknowledgements=tuple(Acknowledgement(a.fingerprint, a.rule, a.reason, a.by, a.at) for a in acks),
         posted_url=row.posted_url,
         posted_at=row.posted_at,
+        editors=tuple(e for e in row.editors.split(",") if e),
         attachment_count=attachment_count,
         rights_checked_by=row.rights_checked_by,
         rights_checked_at=row.rights_checked_at,
     )
 
 
-def _apply(row: DraftRow, draft: Draft) -> None:
-    row.state = draft.state.value
-    row.updated_at = draft.updated_at
-    row.review_comment = draft.review_comment
-    row.reviewed_by = draft.reviewed_by
-    row.posted_url = draft.posted_url
-    row.posted_at = draft.posted_at
+_CONFLICT = "この投稿案は別の画面で更新されています。開き直してください"
+
+
+def _guarded_update(s: Session, loaded: Draft, values: dict[str, object]) -> None:
+    """Write ``values`` only if the row is still at the revision and state it was read at.
+
+    SQLite ignores SELECT … FOR UPDATE, so a check followed by a write could let another screen's
+    save slip in between; one conditional UPDATE cannot.
+    """
+    result = s.execute(
+        update(DraftRow)
+        .where(DraftRow.id == loaded.id, DraftRow.revision == loaded.revision, DraftRow.state == loaded.state.value)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise WorkflowError(_CONFLICT)
+    s.expire_all()
+
+
+def _apply(s: Session, loaded: Draft, draft: Draft) -> None:
+    _guarded_update(
+        s,
+        loaded,
+        {
+            "state": draft.state.value,
+            "updated_at": draft.updated_at,
+            "review_comment": draft.review_comment,
+            "reviewed_by": draft.reviewed_by,
+            "posted_url": draft.posted_url,
+            "posted_at": draft.posted_at,
+        },
+    )
+
+
+def _require_postable(s: Session, row: DraftRow, action: str) -> Account:
+    account_row = s.get(AccountRow, row.account_id)
+    if account_row is None:
+        raise WorkflowError("投稿先のアカウントが見つかりません")
+    account = _account(account_row)
+    if not account.postable:
+        raise WorkflowError(f"アカウント「{account.name}」は{account.status.label}のため、{action}できません")
+    return account
 
 
 def _event(s: Session, draft_id: int, action: str, by: str, at: dt.datetime, comment: str = "") -> None:

@@ -99,9 +99,7 @@ def translate_db_error(exc: BaseException, where: str, *, secret: str | None = N
             # connection exception, invalid authorization, operator intervention, unknown database
             return DatabaseUnavailableError(unreachable_message(where, detail))
         if sqlstate == "53100":  # disk_full
-            return DatabaseUnavailableError(
-                f"データベース「{where}」のサーバーのディスク容量が不足しています。"
-            )
+            return DatabaseUnavailableError(f"データベース「{where}」のサーバーのディスク容量が不足しています。")
         return None
     is_connection_problem = isinstance(exc, DBAPIError) and exc.connection_invalidated
     if is_connection_problem or isinstance(exc, OperationalError | InterfaceError):

@@ -28,8 +28,8 @@ class MediaStore:
         """Store ``data`` (once) and return its SHA-256."""
         digest = hashlib.sha256(data).hexdigest()
         target = self.path(digest)
-        if target.exists() and target.stat().st_size == len(data):
-            return digest
+        if target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() == digest:
+            return digest  # already stored intact; a damaged copy is written again
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
@@ -38,6 +38,7 @@ class MediaStore:
                     f.write(data)
                     f.flush()
                     os.fsync(f.fileno())
+                os.chmod(tmp, 0o644)  # readable by colleagues when the folder is shared
                 os.replace(tmp, target)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)

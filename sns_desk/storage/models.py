@@ -148,6 +148,8 @@ class DraftRow(Base):
     reviewed_by: Mapped[str] = mapped_column(String(150), default="")
     posted_url: Mapped[str] = mapped_column(String(1000), default="")
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    editors: Mapped[str] = mapped_column(String(1000), default="")
+    """Comma-separated logins of everyone who saved the text (none may approve it)."""
     rights_checked_by: Mapped[str] = mapped_column(String(150), default="")
     """Who answered the image checklist (第6条第3号) for the current attachments; '' when not."""
     rights_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -73,8 +73,19 @@ def test_the_rules_hold_on_the_command_line(db: tuple[str, int, int]) -> None:
 
 def test_unknown_draft_and_bad_database(tmp_path: Path, db: tuple[str, int, int]) -> None:
     missing = run(db[0], "suzuki", "approve", "999")
-    assert missing.returncode == 1 and "見つかりません" in missing.stderr
+    assert missing.returncode == 2 and "見つかりません" in missing.stderr
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"not a database at all" * 100)
     broken = run(f"sqlite:///{garbage.as_posix()}", "suzuki", "list")
     assert broken.returncode == 2 and "Traceback" not in broken.stderr
+
+
+def test_approve_with_an_old_revision_and_a_bad_time(db: tuple[str, int, int]) -> None:
+    url, clean, _ = db
+    assert run(url, "suzuki", "submit", str(clean)).returncode == 0
+    shown = json.loads(run(url, "kacho", "show", str(clean), "--format", "json").stdout)
+    stale = run(url, "kacho", "approve", str(clean), "--revision", str(shown["revision"] - 1))
+    assert stale.returncode == 1 and "表示中の内容から変わっています" in stale.stderr
+    assert run(url, "kacho", "approve", str(clean), "--revision", str(shown["revision"])).returncode == 0
+    bad = run(url, "suzuki", "posted", str(clean), "--url", "https://x.com/hh/status/1", "--at", "昨日")
+    assert bad.returncode == 2 and "ISO 8601" in bad.stderr

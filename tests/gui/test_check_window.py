@@ -267,3 +267,15 @@ def test_window_with_default_checker(qtbot: QtBot, checker: Checker) -> None:
     window = CheckWindow(checker)
     qtbot.addWidget(window)
     assert window.post_date() is not None
+
+
+def test_a_locked_text_cannot_be_undone_back_to_an_earlier_version(window: CheckWindow) -> None:
+    window.editor.setPlainText("申請した本文")
+    window.editor.insertPlainText("に追記")
+    window.panel.set_read_only(True)
+    window.editor.undo()
+    assert window.editor.toPlainText() == "申請した本文に追記"
+    window.panel.set_read_only(False)
+    window.editor.insertPlainText("。")
+    window.editor.undo()
+    assert window.editor.toPlainText() == "申請した本文に追記"

@@ -44,9 +44,7 @@ def test_blank_values_count_as_not_given(blank: str, monkeypatch: pytest.MonkeyP
     assert config.resolve_db_url(blank) == f"sqlite:///{(data_dir / 'sns_desk.db').as_posix()}"
 
 
-def test_default_asks_platformdirs_for_sns_desk_without_author(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_default_asks_platformdirs_for_sns_desk_without_author(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     seen: list[tuple[str, object]] = []
 
     def fake_user_data_dir(appname: str, appauthor: object = None) -> str:

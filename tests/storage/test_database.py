@@ -165,16 +165,12 @@ def test_session_rolls_back_on_exception(opener: Opener, db_url: str) -> None:
         assert session.get(AppSetting, "theme") is None
 
 
-def test_constraint_violations_are_not_turned_into_storage_errors(
-    opener: Opener, db_url: str, os_user: str
-) -> None:
+def test_constraint_violations_are_not_turned_into_storage_errors(opener: Opener, db_url: str, os_user: str) -> None:
     database = opener(db_url)
     with pytest.raises(IntegrityError), database.session() as session:
         session.add(User(login_name=os_user, display_name="duplicate"))
     with pytest.raises(IntegrityError), database.session() as session:
-        session.execute(
-            text("INSERT INTO users (login_name, display_name, role) VALUES ('x', 'x', 'superuser')")
-        )
+        session.execute(text("INSERT INTO users (login_name, display_name, role) VALUES ('x', 'x', 'superuser')"))
 
 
 def test_timestamps_are_stored_in_utc_and_naive_ones_refused(opener: Opener, db_url: str) -> None:

@@ -11,15 +11,16 @@ from pathlib import Path
 import pytest
 from PIL import ExifTags, Image
 from PIL.TiffImagePlugin import IFDRational
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from sns_desk.core.checker import Checker, Severity, default_checker
+from sns_desk.core.checker import Checker, Finding, Severity, default_checker
 from sns_desk.core.people import Role
-from sns_desk.core.workflow import DraftState, WorkflowError
+from sns_desk.core.workflow import Draft, DraftState, WorkflowError
 from sns_desk.storage.database import Database
 from sns_desk.storage.desk import DeskService
+from sns_desk.storage.errors import StorageError
 from sns_desk.storage.media import MediaStore
-from sns_desk.storage.models import PostedItemRow
+from sns_desk.storage.models import AccountRow, PostedItemRow
 
 NOW = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)
 
@@ -230,3 +231,83 @@ def test_a_missing_image_file_is_reported_on_that_image_only(desk: Callable[[str
     suzuki.media.path(gone.sha256).unlink()
     (listed,) = suzuki.attachments(draft.id)
     assert "見つからない" in listed.problem and listed.privacy == ()
+
+
+def test_a_manager_who_edited_the_text_cannot_approve_it(desk: Callable[[str], DeskService]) -> None:
+    kacho, suzuki, tanaka = desk("kacho"), desk("suzuki"), desk("tanaka")
+    draft = suzuki.create_draft(suzuki.accounts()[0].id, text="図書館で冬のおはなし会を開催します。")
+    edited = tanaka.save(draft.id, draft.revision, "図書館で冬のおはなし会を開きます。")
+    assert edited.editors == ("tanaka",)
+    suzuki.submit(draft.id)
+    with pytest.raises(WorkflowError, match="自分が本文を編集した"):
+        tanaka.approve(draft.id)
+    assert kacho.approve(draft.id).state is DraftState.APPROVED
+
+
+def test_an_acknowledgement_covers_its_sentence_only(desk: Callable[[str], DeskService]) -> None:
+    suzuki = desk("suzuki")
+    first = "山田太郎さん(45歳)が金賞を受賞しました。"
+    draft = suzuki.create_draft(suzuki.accounts()[0].id, text=first)
+    (warning,) = suzuki.check(draft)
+    acknowledged = suzuki.acknowledge(draft.id, warning, "本人と保護者の同意あり")
+    more = suzuki.save(draft.id, acknowledged.revision, first + "山田太郎さんは西条町の病院に入院中です。")
+    with pytest.raises(WorkflowError, match="確認していない警告が 1 件"):
+        suzuki.submit(more.id)
+
+
+def test_approval_needs_the_text_the_approver_saw_and_no_errors(
+    desk: Callable[[str], DeskService], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kacho, suzuki = desk("kacho"), desk("suzuki")
+    draft = suzuki.create_draft(suzuki.accounts()[0].id, text="図書館で冬のおはなし会を開催します。")
+    pending = suzuki.submit(draft.id)
+    with pytest.raises(WorkflowError, match="表示中の内容から変わっています"):
+        kacho.approve(draft.id, revision=pending.revision - 1)
+    # The rulebook changed since submission: what is an error now blocks approval.
+    error = suzuki.check(suzuki.create_draft(draft.account_id, text="https://bit.ly/x"))[0]
+    monkeypatch.setattr(DeskService, "check", lambda self, d: [error])
+    with pytest.raises(WorkflowError, match="エラーが 1 件あるため承認できません"):
+        kacho.approve(draft.id, revision=pending.revision)
+    assert kacho.draft(draft.id).state is DraftState.PENDING
+
+
+def test_a_suspended_account_stops_submit_approve_and_post(
+    desk: Callable[[str], DeskService], opener: Callable[..., Database], db_url: str
+) -> None:
+    kacho, suzuki = desk("kacho"), desk("suzuki")
+    draft = suzuki.create_draft(suzuki.accounts()[0].id, text="図書館で冬のおはなし会を開催します。")
+    suzuki.submit(draft.id)
+
+    def set_status(status: str) -> None:
+        with opener(db_url).session() as s:
+            s.execute(update(AccountRow).values(status=status))
+
+    set_status("suspended")
+    with pytest.raises(WorkflowError, match="休止のため、承認できません"):
+        kacho.approve(draft.id)
+    set_status("active")
+    kacho.approve(draft.id)
+    set_status("closed")
+    with pytest.raises(WorkflowError, match="廃止のため、投稿済みにできません"):
+        suzuki.mark_posted(draft.id, "https://x.com/hh_koho/status/3", NOW)
+    assert suzuki.draft(draft.id).state is DraftState.APPROVED
+
+
+def test_a_save_between_check_and_submit_is_never_submitted_unchecked(
+    desk: Callable[[str], DeskService], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    suzuki, other_screen = desk("suzuki"), desk("suzuki")
+    draft = suzuki.create_draft(suzuki.accounts()[0].id, text="図書館で冬のおはなし会を開催します。")
+    real_check = DeskService.check
+
+    def check_while_another_screen_saves(self: DeskService, d: Draft) -> list[Finding]:
+        findings = real_check(self, d)
+        if self is suzuki:
+            other_screen.save(d.id, d.revision, "申込はこちら https://bit.ly/abc123")
+        return findings
+
+    monkeypatch.setattr(DeskService, "check", check_while_another_screen_saves)
+    with pytest.raises((WorkflowError, StorageError)):
+        suzuki.submit(draft.id)
+    stored = other_screen.draft(draft.id)
+    assert (stored.state, stored.text) == (DraftState.DRAFT, "申込はこちら https://bit.ly/abc123")

@@ -33,3 +33,11 @@ def test_missing_file_and_bad_identifier(tmp_path: Path) -> None:
         store.get("0" * 64)
     with pytest.raises(StorageError, match="識別子"):
         store.get("../../etc/passwd")
+
+
+def test_storing_the_same_bytes_again_repairs_a_damaged_copy(tmp_path: Path) -> None:
+    store = MediaStore(tmp_path)
+    digest = store.put(b"original")
+    store.path(digest).write_bytes(b"damaged!")
+    assert store.put(b"original") == digest
+    assert store.get(digest) == b"original"

@@ -24,9 +24,7 @@ Opener = Callable[..., Database]
 def schema_differences(engine: Engine) -> list[Any]:
     """What autogenerate would put into a new migration for this database."""
     with engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "compare_server_default": True}
-        )
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": True})
         return list(compare_metadata(context, Base.metadata))
 
 
@@ -37,13 +35,10 @@ def schema_snapshot(engine: Engine) -> dict[str, dict[str, Any]]:
     for table in sorted(set(inspector.get_table_names()) - {"alembic_version"}):
         snapshot[table] = {
             "columns": [
-                (c["name"], str(c["type"]), c["nullable"], str(c.get("default")))
-                for c in inspector.get_columns(table)
+                (c["name"], str(c["type"]), c["nullable"], str(c.get("default"))) for c in inspector.get_columns(table)
             ],
             "pk": inspector.get_pk_constraint(table),
-            "unique": sorted(
-                (u["name"], tuple(u["column_names"])) for u in inspector.get_unique_constraints(table)
-            ),
+            "unique": sorted((u["name"], tuple(u["column_names"])) for u in inspector.get_unique_constraints(table)),
             "checks": sorted(
                 (c["name"], " ".join(c["sqltext"].split())) for c in inspector.get_check_constraints(table)
             ),
@@ -115,16 +110,11 @@ def test_alembic_config_with_url_migrates_without_a_connection(engine_for: Calla
 
 
 @pytest.mark.postgres
-def test_postgresql_database_is_migrated_and_matches_models(
-    opener: Opener, pg_url: str, os_user: str
-) -> None:
+def test_postgresql_database_is_migrated_and_matches_models(opener: Opener, pg_url: str, os_user: str) -> None:
     database = opener(pg_url)
     assert {"users", "app_settings", "alembic_version"} <= set(inspect(database.engine).get_table_names())
     with database.engine.connect() as connection:
-        assert (
-            connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
-            == head_revision()
-        )
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == head_revision()
     assert schema_differences(database.engine) == []
 
     again = opener(pg_url)

@@ -6,6 +6,7 @@ only show it, so every front end obeys the same rules.
 
 from .model import RIGHTS_CHECKLIST, Acknowledgement, Draft, DraftState, fingerprint
 from .rules import (
+    DraftNotFound,
     WorkflowError,
     acknowledge,
     approve,
@@ -24,6 +25,7 @@ __all__ = [
     "RIGHTS_CHECKLIST",
     "Acknowledgement",
     "Draft",
+    "DraftNotFound",
     "DraftState",
     "WorkflowError",
     "acknowledge",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from dataclasses import dataclass
 
 from ..checker import Finding
@@ -41,9 +42,17 @@ RIGHTS_CHECKLIST: tuple[tuple[str, str], ...] = (
 """The questions 第6条第3号 puts before an image is posted, in the project's own words."""
 
 
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+
+
 def fingerprint(finding: Finding, text: str) -> str:
-    """What identifies a finding across edits: its rule and the words it points at."""
-    return f"{finding.rule}\x1f{text[finding.start : finding.end]}"
+    """What identifies a finding across edits: its rule, the words it points at and the sentence
+    around them. The same words in a new sentence (山田さん… in another context) are a new warning
+    that needs its own acknowledgement."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, finding.start)), default=0)
+    end_match = _SENTENCE_END.search(text, finding.end)
+    end = end_match.end() if end_match else len(text)
+    return f"{finding.rule}\x1f{text[finding.start : finding.end]}\x1f{text[start:end].strip()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +84,8 @@ class Draft:
     acknowledgements: tuple[Acknowledgement, ...] = ()
     posted_url: str = ""
     posted_at: dt.datetime | None = None
+    editors: tuple[str, ...] = ()
+    """Everyone who has saved the text; none of them may approve it (four eyes)."""
     attachment_count: int = 0
     rights_checked_by: str = ""
     """Who answered :data:`RIGHTS_CHECKLIST` for the current attachments ('' when nobody has)."""

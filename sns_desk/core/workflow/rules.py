@@ -20,6 +20,10 @@ class WorkflowError(Exception):
     """A step the rules do not allow; ``str()`` is the Japanese message."""
 
 
+class DraftNotFound(WorkflowError):
+    """No draft with that number (an input error rather than a refusal)."""
+
+
 def blocking_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Errors: what the guideline forbids for sure. Nobody can acknowledge these away."""
     return [f for f in findings if f.severity is Severity.ERROR]
@@ -35,8 +39,8 @@ def can_edit(draft: Draft, person: Person) -> bool:
 
 
 def can_approve(draft: Draft, person: Person, account_manager: str) -> bool:
-    """The account's manager or the operations manager, never the author."""
-    if person.login == draft.author:
+    """The account's manager or the operations manager, never the author nor anyone who edited it."""
+    if person.login == draft.author or person.login in draft.editors:
         return False
     return person.role is Role.OPERATIONS_MANAGER or (
         person.role is Role.ACCOUNT_MANAGER and person.login == account_manager
@@ -99,11 +103,19 @@ def confirm_rights(draft: Draft, person: Person, answers: Mapping[str, bool], no
     return dataclasses.replace(draft, rights_checked_by=person.login, rights_checked_at=now)
 
 
-def approve(draft: Draft, person: Person, account_manager: str, now: dt.datetime) -> Draft:
-    """承認待ち → 承認済み, by the account's manager (or the operations manager), not the author."""
+def approve(
+    draft: Draft, person: Person, account_manager: str, now: dt.datetime, findings: Sequence[Finding] = ()
+) -> Draft:
+    """承認待ち → 承認済み, by the account's manager (or the operations manager), not the author
+    nor an editor, and never while the text has errors (the rulebook may have changed since)."""
     _require_state(draft, (DraftState.PENDING,), "承認")
     if person.login == draft.author:
         raise WorkflowError("自分が作成した投稿案は承認できません。アカウント管理者に承認を依頼してください")
+    if person.login in draft.editors:
+        raise WorkflowError("自分が本文を編集した投稿案は承認できません。別の管理者に承認を依頼してください")
+    errors = blocking_findings(findings)
+    if errors:
+        raise WorkflowError(f"本文にエラーが {len(errors)} 件あるため承認できません。差し戻してください")
     if not can_approve(draft, person, account_manager):
         raise WorkflowError("この投稿案を承認できるのは、アカウント管理者または運用管理者です")
     return dataclasses.replace(draft, state=DraftState.APPROVED, updated_at=now, reviewed_by=person.login)

@@ -49,6 +49,7 @@ def upgrade() -> None:
         sa.Column("reviewed_by", sa.String(length=150), nullable=False),
         sa.Column("posted_url", sa.String(length=1000), nullable=False),
         _ts("posted_at", nullable=True),
+        sa.Column("editors", sa.String(length=1000), nullable=False),
         sa.Column("rights_checked_by", sa.String(length=150), nullable=False),
         _ts("rights_checked_at", nullable=True),
         _ts("created_at"),
