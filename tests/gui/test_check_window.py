@@ -271,11 +271,12 @@ def test_window_with_default_checker(qtbot: QtBot, checker: Checker) -> None:
 
 def test_a_locked_text_cannot_be_undone_back_to_an_earlier_version(window: CheckWindow) -> None:
     window.editor.setPlainText("申請した本文")
-    window.editor.insertPlainText("に追記")
+    window.editor.insertPlainText("追記:")
+    submitted = window.editor.toPlainText()
     window.panel.set_read_only(True)
     window.editor.undo()
-    assert window.editor.toPlainText() == "申請した本文に追記"
+    assert window.editor.toPlainText() == submitted
     window.panel.set_read_only(False)
-    window.editor.insertPlainText("。")
+    window.editor.insertPlainText("再編集")
     window.editor.undo()
-    assert window.editor.toPlainText() == "申請した本文に追記"
+    assert window.editor.toPlainText() == submitted
