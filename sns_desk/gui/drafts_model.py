@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 
 from ..core.workflow import DraftState
 from ..storage.desk import DraftSummary
+from .flat_rows import FlatRows
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -53,8 +54,10 @@ def full_time_text(moment: dt.datetime) -> str:
     return moment.astimezone().strftime("%Y/%m/%d %H:%M")
 
 
-class DraftsModel(QAbstractTableModel):
+class DraftsModel(FlatRows, QAbstractTableModel):
     """One row per draft: 状態 / アカウント / 件名・冒頭 / 作成者 / 更新 (read-only)."""
+
+    headers = HEADERS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -76,25 +79,8 @@ class DraftsModel(QAbstractTableModel):
 
     # -- QAbstractTableModel ----------------------------------------------------------------
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+    def row_total(self) -> int:
+        return len(self._rows)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):

@@ -81,9 +81,7 @@ class PostEditor(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("投稿本文")
-        self.setPlaceholderText(
-            "ここに投稿の本文を入力してください。ガイドラインに合わない箇所に波線が付きます。"
-        )
+        self.setPlaceholderText("ここに投稿の本文を入力してください。ガイドラインに合わない箇所に波線が付きます。")
         self._placed: list[PlacedFinding] = []
         self._current: int | None = None
         self._painted_window: tuple[int, int] = (0, -1)

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from ..core.checker import Finding, Severity
 from ..core.checker.articles import article_label
 from ..core.workflow import fingerprint
+from .flat_rows import FlatRows
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -78,12 +79,14 @@ def _dot_icon(color: QColor, size: int = 12) -> QIcon:
     return QIcon(pixmap)
 
 
-class FindingsModel(QAbstractItemModel):
+class FindingsModel(FlatRows, QAbstractItemModel):
     """A flat table of findings: 重大度 / 条項 / 内容.
 
     The model only adapts :class:`Finding` objects; it never changes them. ``set_findings``
     takes the checked text too, so that 内容 can quote the flagged words.
     """
+
+    headers = HEADERS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -139,25 +142,8 @@ class FindingsModel(QAbstractItemModel):
     def parent(self, child: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         return QModelIndex()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._findings)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+    def row_total(self) -> int:
+        return len(self._findings)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not (0 <= index.row() < len(self._findings)):
