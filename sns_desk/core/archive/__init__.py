@@ -1,0 +1,26 @@
+"""Reading platform exports back into plain records, so that every published post is kept (guideline article 6)."""
+
+from __future__ import annotations
+
+from sns_desk.core.archive.errors import ArchiveError
+from sns_desk.core.archive.model import ArchivedPost, MediaRef
+from sns_desk.core.archive.x_export import (
+    MAX_MEMBER_RATIO,
+    MAX_TOTAL_UNCOMPRESSED_BYTES,
+    RATIO_CHECK_MIN_BYTES,
+    XArchive,
+    parse_x_created_at,
+    read_x_archive,
+)
+
+__all__ = [
+    "MAX_MEMBER_RATIO",
+    "MAX_TOTAL_UNCOMPRESSED_BYTES",
+    "RATIO_CHECK_MIN_BYTES",
+    "ArchiveError",
+    "ArchivedPost",
+    "MediaRef",
+    "XArchive",
+    "parse_x_created_at",
+    "read_x_archive",
+]
