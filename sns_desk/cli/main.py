@@ -22,6 +22,10 @@ def run(args: argparse.Namespace) -> int:
     _utf8_streams()
     if args.command == "check":
         return run_check(args, sys.stdout, sys.stderr)
+    if args.command == "archive":
+        from .archive import run_archive
+
+        return run_archive(args, sys.stdout, sys.stderr)
     if args.command == "draft":
         from .draft import run_draft
 

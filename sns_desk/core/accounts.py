@@ -10,10 +10,12 @@ class AccountStatus(enum.StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
     CLOSED = "closed"
+    IMPORTED = "imported"
+    """Known only from an imported platform export (第6条 backup); not a target for drafts."""
 
     @property
     def label(self) -> str:
-        return {"active": "運用中", "suspended": "休止", "closed": "廃止"}[self.value]
+        return {"active": "運用中", "suspended": "休止", "closed": "廃止", "imported": "取込のみ"}[self.value]
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, Enum, ForeignKey, Integer, MetaData, String, Text, func
+from sqlalchemy import DateTime, Dialect, Enum, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -205,6 +205,7 @@ class PostedItemRow(Base):
     extends this with imports, media and search; drafts marked as posted land here."""
 
     __tablename__ = "posted_items"
+    __table_args__ = (UniqueConstraint("platform", "platform_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
@@ -214,5 +215,22 @@ class PostedItemRow(Base):
     text: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(150))
     terminal: Mapped[str] = mapped_column(String(200), default="")
+    platform_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The platform's own id of the post (None for desk records until it is known)."""
+    reply_to_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    quoted_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    source: Mapped[str] = mapped_column(String(32), default="desk")
+    """Where the record came from: desk, x-archive, …"""
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class PostedMediaRow(Base):
+    """A media file of a posted item; the bytes live in the media store under ``sha256``."""
+
+    __tablename__ = "posted_media"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("posted_items.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(255))

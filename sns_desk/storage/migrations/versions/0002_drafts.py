@@ -115,16 +115,35 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("author", sa.String(length=150), nullable=False),
         sa.Column("terminal", sa.String(length=200), nullable=False),
+        sa.Column("platform_id", sa.String(length=64), nullable=True),
+        sa.Column("reply_to_id", sa.String(length=64), nullable=True),
+        sa.Column("quoted_id", sa.String(length=64), nullable=True),
+        sa.Column("source", sa.String(length=32), nullable=False),
         _ts("posted_at"),
         _ts("created_at"),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_posted_items_account_id_accounts")),
         sa.ForeignKeyConstraint(["draft_id"], ["drafts.id"], name=op.f("fk_posted_items_draft_id_drafts")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_posted_items")),
+        sa.UniqueConstraint("platform", "platform_id", name=op.f("uq_posted_items_platform")),
     )
     op.create_index(op.f("ix_posted_items_account_id"), "posted_items", ["account_id"])
+    op.create_table(
+        "posted_media",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=255), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["item_id"], ["posted_items.id"], name=op.f("fk_posted_media_item_id_posted_items"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_posted_media")),
+    )
+    op.create_index(op.f("ix_posted_media_item_id"), "posted_media", ["item_id"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_posted_media_item_id"), table_name="posted_media")
+    op.drop_table("posted_media")
     op.drop_index(op.f("ix_posted_items_account_id"), table_name="posted_items")
     op.drop_table("posted_items")
     op.drop_index(op.f("ix_draft_events_draft_id"), table_name="draft_events")
