@@ -34,3 +34,44 @@ class ArchivedPost:
     quoted_id: str | None = None
     media: tuple[MediaRef, ...] = ()
     source: str = "x-archive"
+    """Where the record came from: ``x-archive``, ``facebook-export``, ``instagram-export``, ``mastodon-export``,
+    ``csv``."""
+    reposted_url: str | None = None
+    """For a boost/repost (Mastodon ``Announce``): the address of what was reposted; ``text`` may then be empty."""
+
+
+@dataclass(frozen=True, slots=True)
+class PackagedMedia:
+    """A media file of an archived item, stored once under its SHA-256."""
+
+    sha256: str
+    name: str
+    """The original file name, for people."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveItem:
+    """One archived item as it is exported to and restored from a backup package (no database ids)."""
+
+    key: str
+    """Stable identity across databases: ``<platform>:<platform id>``, or ``<platform>:desk-<hash>`` for desk
+    records whose platform id is not known."""
+    platform: str
+    account: str
+    platform_id: str | None
+    url: str
+    text: str
+    author: str
+    posted_at: dt.datetime
+    """Timezone-aware."""
+    source: str
+    terminal: str = ""
+    off_terminal_reason: str = ""
+    """Non-empty when the item was posted from outside a city terminal (第5条): the emergency reason."""
+    reply_to_id: str | None = None
+    quoted_id: str | None = None
+    corrects_key: str | None = None
+    """The key of the item this one corrects (第9条)."""
+    reposted_url: str | None = None
+    """For a boost/repost: what was reposted."""
+    media: tuple[PackagedMedia, ...] = ()

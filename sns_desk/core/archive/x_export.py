@@ -24,10 +24,7 @@ import bisect
 import datetime as dt
 import html
 import json
-import os
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -36,6 +33,15 @@ from typing import Any, Final
 
 from sns_desk.core.archive.errors import ArchiveError
 from sns_desk.core.archive.model import ArchivedPost, MediaRef
+from sns_desk.core.archive.sources import (
+    MAX_MEMBER_RATIO,
+    MAX_TOTAL_UNCOMPRESSED_BYTES,
+    RATIO_CHECK_MIN_BYTES,
+    ArchiveSource,
+    DirSource,
+    ZipSource,
+    is_unsafe_name,
+)
 
 __all__ = [
     "MAX_MEMBER_RATIO",
@@ -46,11 +52,6 @@ __all__ = [
     "read_x_archive",
 ]
 
-MAX_TOTAL_UNCOMPRESSED_BYTES: Final = 4 * 1024**3
-"""A zip whose members add up to more than this (uncompressed) is refused."""
-MAX_MEMBER_RATIO: Final = 200
-"""A member bigger than :data:`RATIO_CHECK_MIN_BYTES` that is compressed more than this many times is refused."""
-RATIO_CHECK_MIN_BYTES: Final = 10 * 1024**2
 
 NOTE_MATCH_WINDOW: Final = dt.timedelta(minutes=2)
 """How far apart a truncated post and its note tweet may have been created to be matched by text."""
@@ -108,124 +109,7 @@ def parse_x_created_at(value: str) -> dt.datetime:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Where the files come from: a zip or a folder
-
-
-class _Source:
-    """Read access to the files of an archive by POSIX path relative to the archive root."""
-
-    def names(self) -> Sequence[str]:
-        raise NotImplementedError
-
-    def read(self, name: str) -> bytes:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        """Release the underlying file, if any."""
-
-
-def _is_unsafe_name(name: str) -> bool:
-    normalised = name.replace("\\", "/")
-    if normalised.startswith("/") or re.match(r"[A-Za-z]:", normalised):
-        return True
-    return ".." in normalised.split("/") or "\x00" in normalised
-
-
-class _ZipSource(_Source):
-    def __init__(self, path: Path, max_total_bytes: int) -> None:
-        try:
-            self._zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
-            raise ArchiveError(
-                f"{path.name} は zip ファイルとして読めません(壊れているか、途中までしかダウンロードされていません)。"
-            ) from exc
-        except OSError as exc:
-            raise ArchiveError(f"{path.name} を開けません: {exc.strerror or exc}") from exc
-        try:
-            self._infos, self._prefix = self._check(path, max_total_bytes)
-        except BaseException:
-            self._zip.close()
-            raise
-        self._names = tuple(self._infos)
-
-    def _check(self, path: Path, max_total_bytes: int) -> tuple[dict[str, zipfile.ZipInfo], str]:
-        total = 0
-        files: list[zipfile.ZipInfo] = []
-        for info in self._zip.infolist():
-            if _is_unsafe_name(info.filename):
-                raise ArchiveError(
-                    f"{path.name} にアーカイブの外を指すファイル名「{info.filename}」が含まれています。"
-                    "安全のため読み込みを中止しました。"
-                )
-            total += info.file_size
-            if total > max_total_bytes:
-                raise ArchiveError(
-                    f"{path.name} は展開すると {max_total_bytes // 1024**2:,} MB を超えます。"
-                    "zip 爆弾の可能性があるため読み込みを中止しました。"
-                )
-            if info.file_size > RATIO_CHECK_MIN_BYTES and info.file_size > MAX_MEMBER_RATIO * max(
-                info.compress_size, 1
-            ):
-                raise ArchiveError(
-                    f"{path.name} の「{info.filename}」は圧縮率が異常に高く(zip 爆弾の可能性)、読み込みを中止しました。"
-                )
-            if not info.is_dir():
-                files.append(info)
-        names = [info.filename.replace("\\", "/") for info in files]
-        candidates = [name[: -len(marker)] for name in names for marker in _MARKER_FILES if name.endswith(marker)]
-        candidates = [prefix for prefix in candidates if prefix == "" or prefix.endswith("/")]
-        prefix = min(candidates, key=len) if candidates else ""
-        infos = {name[len(prefix) :]: info for name, info in zip(names, files, strict=True) if name.startswith(prefix)}
-        return infos, prefix
-
-    def names(self) -> Sequence[str]:
-        return self._names
-
-    def read(self, name: str) -> bytes:
-        info = self._infos.get(name)
-        if info is None:
-            raise ArchiveError(f"アーカイブに「{name}」がありません。")
-        try:
-            with self._zip.open(info) as member:
-                return member.read(info.file_size + 1)
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
-            raise ArchiveError(f"アーカイブ内の「{name}」が壊れていて読めません。") from exc
-        except RuntimeError as exc:  # encrypted member
-            raise ArchiveError(f"アーカイブ内の「{name}」はパスワード付きのため読めません。") from exc
-        except ValueError as exc:  # zip already closed
-            raise ArchiveError("アーカイブはすでに閉じられています。") from exc
-        except OSError as exc:
-            raise ArchiveError(f"アーカイブ内の「{name}」を読めません: {exc.strerror or exc}") from exc
-
-    def close(self) -> None:
-        self._zip.close()
-
-
-class _DirSource(_Source):
-    def __init__(self, root: Path) -> None:
-        self._root = root.resolve()
-        names: list[str] = []
-        data = self._root / "data"
-        for dirpath, _dirnames, filenames in os.walk(data):
-            rel_dir = Path(dirpath).relative_to(self._root).as_posix()
-            names.extend(f"{rel_dir}/{filename}" for filename in filenames)
-        names.sort()
-        self._names = tuple(names)
-        self._known = frozenset(names)
-
-    def names(self) -> Sequence[str]:
-        return self._names
-
-    def read(self, name: str) -> bytes:
-        if name not in self._known or _is_unsafe_name(name):
-            raise ArchiveError(f"アーカイブに「{name}」がありません。")
-        target = (self._root / name).resolve()
-        if not target.is_relative_to(self._root):
-            raise ArchiveError(f"「{name}」はアーカイブのフォルダの外を指しています。安全のため読み込みません。")
-        try:
-            return target.read_bytes()
-        except OSError as exc:
-            raise ArchiveError(f"「{name}」を読めません: {exc.strerror or exc}") from exc
+# Where the files come from
 
 
 def _find_dir_root(path: Path) -> Path:
@@ -243,7 +127,7 @@ def _find_dir_root(path: Path) -> Path:
 # Decoding the .js files
 
 
-def _load_js(source: _Source, name: str) -> Any:
+def _load_js(source: ArchiveSource, name: str) -> Any:
     """The JSON value assigned in ``window.YTD.x.part0 = [...]`` (or ``window.__THAR_CONFIG = {...}``)."""
     raw = source.read(name)
     try:
@@ -268,7 +152,7 @@ def _load_js(source: _Source, name: str) -> Any:
         raise ArchiveError(f"アーカイブ内の「{name}」の JSON の入れ子が深すぎます。") from exc
 
 
-def _load_array(source: _Source, name: str) -> list[Any]:
+def _load_array(source: ArchiveSource, name: str) -> list[Any]:
     value = _load_js(source, name)
     if not isinstance(value, list):
         raise ArchiveError(f"アーカイブ内の「{name}」の中身が配列ではありません。")
@@ -391,7 +275,7 @@ def _note_id_of(tweet: Mapping[str, Any]) -> str | None:
 class XArchive:
     """An opened X archive. Use as a context manager (or call :meth:`close`) to release the zip file."""
 
-    def __init__(self, source: _Source, label: str) -> None:
+    def __init__(self, source: ArchiveSource, label: str) -> None:
         self._source = source
         self._label = label
         names = source.names()
@@ -413,7 +297,7 @@ class XArchive:
     # ---- discovery ----
 
     def _manifest(self) -> Mapping[str, Any] | None:
-        if "data/manifest.js" not in self._source.names():
+        if not self._source.has("data/manifest.js"):
             return None
         manifest = _load_js(self._source, "data/manifest.js")
         if not isinstance(manifest, Mapping):
@@ -433,9 +317,9 @@ class XArchive:
                 if not isinstance(name, str):
                     continue
                 name = name.replace("\\", "/").removeprefix("./")
-                if _is_unsafe_name(name):
+                if is_unsafe_name(name):
                     raise ArchiveError(f"「data/manifest.js」にアーカイブの外を指すファイル名「{name}」があります。")
-                if name not in self._source.names():
+                if not self._source.has(name):
                     raise ArchiveError(
                         f"「data/manifest.js」に記載された「{name}」がアーカイブにありません。"
                         "アーカイブが欠けている可能性があります。"
@@ -605,11 +489,11 @@ def read_x_archive(path: Path, *, verify: bool = True, max_total_bytes: int | No
     """
     limit = MAX_TOTAL_UNCOMPRESSED_BYTES if max_total_bytes is None else max_total_bytes
     path = Path(path)
-    source: _Source
+    source: ArchiveSource
     if path.is_dir():
-        source = _DirSource(_find_dir_root(path))
+        source = DirSource(_find_dir_root(path))
     elif path.is_file():
-        source = _ZipSource(path, limit)
+        source = ZipSource(path, limit).rooted(_MARKER_FILES)
     else:
         raise ArchiveError(f"「{path}」が見つかりません。")
     try:
