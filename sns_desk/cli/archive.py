@@ -1,56 +1,166 @@
-"""``sns-desk archive import``: platform exports into the Article 6 archive (第6条第9号)."""
+"""``sns-desk archive import|search``: platform exports into the Article 6 archive (第6条第9号), and finding
+what was posted."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 from pathlib import Path
 from typing import Any, TextIO
 
 from .exits import EXIT_OK, EXIT_USAGE
 
-FORMATS = ("auto", "x")
-"""Export formats this version reads; Facebook, Instagram, Mastodon and CSV come next."""
+FORMATS = ("auto", "x", "facebook", "instagram", "mastodon", "csv")
+"""``--format`` values; kept equal to ``sns_desk.core.archive.formats.FORMATS`` by a test (this module is
+imported for every command, so it does not load the archive readers)."""
+
+JST = dt.timezone(dt.timedelta(hours=9), "JST")
+BAR_WIDTH = 30
 
 
 def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     archive = sub.add_parser("archive", help="第6条のバックアップ(投稿のアーカイブ)")
     actions = archive.add_subparsers(dest="archive_command", metavar="操作", required=True)
-    imp = actions.add_parser("import", help="プラットフォームのエクスポート(zip・フォルダ)を取り込む")
+    imp = actions.add_parser("import", help="プラットフォームのエクスポート(zip・tar.gz・フォルダ・CSV)を取り込む")
     imp.add_argument("path", metavar="PATH")
     imp.add_argument("--format", choices=FORMATS, default="auto", help="形式(auto: 中身から判定)")
     imp.add_argument("--account", metavar="NAME", help="アカウント名(エクスポートから分からないとき)")
+    search = actions.add_parser("search", help="アーカイブを全文検索する")
+    search.add_argument("query", metavar="QUERY", help="検索語(空白区切りはすべてを含むもの)")
+    search.add_argument("--account", metavar="NAME", help="アカウントで絞り込む")
+    search.add_argument("--platform", metavar="P", help="プラットフォームで絞り込む(x, facebook …)")
+    search.add_argument("--since", metavar="DATE", help="この日以降(YYYY-MM-DD、日本時間)")
+    search.add_argument("--until", metavar="DATE", help="この日まで(YYYY-MM-DD、日本時間、その日を含む)")
+    search.add_argument("--limit", type=int, default=100, help="表示する最大件数(既定 100)")
+    search.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def parse_day(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{option} の日付「{value}」を読めません。YYYY-MM-DD で指定してください") from None
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight in Japan at the start of ``day``: staff think in local days."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=JST)
+
+
+def progress_line(done: int, total: int | None) -> str:
+    """A one-line text progress bar, e.g. ``[#########.....]  60%  3,000 / 5,000 件``."""
+    if not total:
+        return f"取り込み中… {done:,} 件"
+    share = min(done / total, 1.0)
+    filled = round(share * BAR_WIDTH)
+    return f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {share:4.0%}  {done:,} / {total:,} 件"
 
 
 def run_archive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # The database layer is imported here, so that `sns-desk check` never loads it.
     from ..config import resolve_db_url
     from ..core.archive import ArchiveError
-    from ..storage.archive_import import ImportCancelled, import_x_archive
     from ..storage.database import open_database
     from ..storage.errors import StorageError
+
+    try:
+        with open_database(resolve_db_url(args.db)) as database:
+            if args.archive_command == "search":
+                return _search(database, args, out)
+            return _import(database, args, out, err)
+    except (ArchiveError, StorageError, ValueError) as exc:
+        err.write(f"sns-desk archive: {exc}\n")
+        return EXIT_USAGE
+
+
+def _import(database: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..storage.archive_import import ImportCancelled, import_export
     from ..storage.media import MediaStore, default_media_root
 
     path = Path(args.path)
     if not path.exists():
         err.write(f"sns-desk archive: {path} が見つかりません\n")
         return EXIT_USAGE
+    tty = err.isatty()
 
-    def progress(count: int) -> None:
-        if err.isatty():
-            err.write(f"\r取り込み中… {count:,} 件")
+    def progress(done: int, total: int | None) -> None:
+        if tty:
+            err.write("\r" + progress_line(done, total))
             err.flush()
 
+    media = MediaStore(default_media_root(database.display_name))
     try:
-        with open_database(resolve_db_url(args.db)) as database:
-            media = MediaStore(default_media_root(database.display_name))
-            try:
-                result = import_x_archive(database, media, path, args.account, progress=progress)
-            except KeyboardInterrupt:
-                raise ImportCancelled() from None
-    except (ArchiveError, StorageError, ValueError, ImportCancelled) as exc:
-        err.write(f"\nsns-desk archive: {exc}\n" if err.isatty() else f"sns-desk archive: {exc}\n")
-        return EXIT_USAGE
-    if err.isatty():
+        result = import_export(database, media, path, args.format, args.account, progress=progress)
+    except KeyboardInterrupt:
+        if tty:
+            err.write("\n")
+        raise ImportCancelled() from None
+    except BaseException:
+        if tty:
+            err.write("\n")
+        raise
+    if tty:
         err.write("\n")
     out.write(f"{result.account}: {result.added} 件を追加、{result.skipped} 件は取り込み済みのため省略\n")
     return EXIT_OK
+
+
+def _search(database: Any, args: argparse.Namespace, out: TextIO) -> int:
+    from ..storage.search import SearchQuery, archive_search
+
+    since = day_start(parse_day(args.since, "--since")) if args.since else None
+    until = day_start(parse_day(args.until, "--until") + dt.timedelta(days=1)) if args.until else None
+    if args.limit < 1:
+        raise ValueError("--limit には 1 以上を指定してください")
+    page = archive_search(database).search(
+        SearchQuery(
+            text=args.query,
+            account=args.account,
+            platform=args.platform,
+            since=since,
+            until=until,
+            limit=args.limit,
+        )
+    )
+    if args.format == "json":
+        payload = {
+            "query": args.query,
+            "total": page.total,
+            "items": [
+                {
+                    "account": item.account,
+                    "platform": item.platform,
+                    "platform_id": item.platform_id,
+                    "url": item.url,
+                    "posted_at": item.posted_at.isoformat(),
+                    "text": item.text,
+                    "highlights": [list(span) for span in item.highlights],
+                    "media": item.media_count,
+                }
+                for item in page.items
+            ],
+        }
+        out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    for item in page.items:
+        when = item.posted_at.astimezone(JST).strftime("%Y-%m-%d %H:%M")
+        out.write(f"{when}  {item.account} ({item.platform})  {item.url}\n")
+        out.write("  " + _marked(item.text, item.highlights).replace("\n", "\n  ") + "\n")
+    shown = len(page.items)
+    out.write(
+        f"{page.total:,} 件が見つかりました" + (f"(新しい順に {shown:,} 件を表示)" if shown < page.total else "") + "\n"
+    )
+    return EXIT_OK
+
+
+def _marked(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """The text with each hit in 《》 (【】 is common in the posts themselves), readable without colours."""
+    pieces: list[str] = []
+    last = 0
+    for start, end in spans:
+        pieces.append(text[last:start])
+        pieces.append(f"《{text[start:end]}》")
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)

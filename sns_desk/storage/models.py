@@ -10,9 +10,26 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, Enum, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Dialect,
+    Enum,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+)
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from ..core.archive.search_text import search_key
 
 #: Constraint names are derived from this, so that Alembic batch mode on SQLite
 #: can find (and drop or recreate) every constraint by name.
@@ -221,8 +238,16 @@ class PostedItemRow(Base):
     quoted_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     source: Mapped[str] = mapped_column(String(32), default="desk")
     """Where the record came from: desk, x-archive, …"""
-    posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    off_terminal_reason: Mapped[str] = mapped_column(Text, default="", server_default=sql_text("''"))
+    """Non-empty when posted from outside a city terminal (第5条): the emergency reason."""
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("posted_items.id"), nullable=True)
+    """The item this one corrects (第9条)."""
+    reposted_url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    """For a boost/repost: the address of what was reposted."""
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default=sql_text("''"))
+    """``text`` normalised for search (NFKC, case-folded); kept in step by an ORM event."""
 
 
 class PostedMediaRow(Base):
@@ -232,5 +257,54 @@ class PostedMediaRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("posted_items.id", ondelete="CASCADE"), index=True)
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
     name: Mapped[str] = mapped_column(String(255))
+
+
+class BackupRecordRow(Base):
+    """A finished backup package that holds an account's items: the GUI shows the newest per account."""
+
+    __tablename__ = "backup_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(String(1000))
+    items: Mapped[int] = mapped_column(Integer)
+    by: Mapped[str] = mapped_column(String(150))
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+SEARCH_INDEX_TABLE = "posted_items_fts"
+"""SQLite FTS5 index over ``posted_items.search_text`` (trigram tokenizer); not an ORM table."""
+
+SQLITE_SEARCH_DDL: tuple[str, ...] = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_INDEX_TABLE} USING fts5("
+    "search_text, content='posted_items', content_rowid='id', tokenize='trigram')",
+    f"CREATE TRIGGER IF NOT EXISTS posted_items_fts_insert AFTER INSERT ON posted_items BEGIN "
+    f"INSERT INTO {SEARCH_INDEX_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END",
+    f"CREATE TRIGGER IF NOT EXISTS posted_items_fts_delete AFTER DELETE ON posted_items BEGIN "
+    f"INSERT INTO {SEARCH_INDEX_TABLE}({SEARCH_INDEX_TABLE}, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); END",
+    f"CREATE TRIGGER IF NOT EXISTS posted_items_fts_update AFTER UPDATE OF search_text ON posted_items BEGIN "
+    f"INSERT INTO {SEARCH_INDEX_TABLE}({SEARCH_INDEX_TABLE}, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); "
+    f"INSERT INTO {SEARCH_INDEX_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END",
+)
+
+
+def is_search_index_table(name: str | None) -> bool:
+    """True for the FTS5 table and its shadow tables, which Alembic must not try to drop."""
+    return bool(name) and str(name).startswith(SEARCH_INDEX_TABLE)
+
+
+@event.listens_for(PostedItemRow.__table__, "after_create")
+def _create_search_index(target: Table, connection: Connection, **_kw: Any) -> None:
+    if connection.dialect.name == "sqlite":
+        for statement in SQLITE_SEARCH_DDL:
+            connection.exec_driver_sql(statement)
+
+
+@event.listens_for(PostedItemRow, "before_insert")
+@event.listens_for(PostedItemRow, "before_update")
+def _keep_search_text(_mapper: Any, _connection: Connection, target: PostedItemRow) -> None:
+    target.search_text = search_key(target.text or "")

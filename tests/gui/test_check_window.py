@@ -43,9 +43,7 @@ def underlines(window: CheckWindow) -> list[tuple[int, int, QColor, str]]:
     for sel in window.editor.extraSelections():
         if sel.format.underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline:
             c = sel.cursor
-            found.append(
-                (c.selectionStart(), c.selectionEnd(), sel.format.underlineColor(), c.selectedText())
-            )
+            found.append((c.selectionStart(), c.selectionEnd(), sel.format.underlineColor(), c.selectedText()))
     return found
 
 
@@ -67,9 +65,7 @@ def test_window_basics(window: CheckWindow) -> None:
     assert window.apply_button.text() == "修正案を適用"
 
 
-def test_typing_a_credential_shows_an_error_and_underlines_exactly_its_span(
-    qtbot: QtBot, window: CheckWindow
-) -> None:
+def test_typing_a_credential_shows_an_error_and_underlines_exactly_its_span(qtbot: QtBot, window: CheckWindow) -> None:
     type_text(window, CREDENTIAL_POST)
     qtbot.waitUntil(lambda: "security.credential" in rules(window), timeout=SIGNAL_TIMEOUT_MS)
     assert window.editor.toPlainText() == CREDENTIAL_POST
@@ -112,9 +108,7 @@ def test_selecting_a_finding_selects_its_span(qtbot: QtBot, window: CheckWindow)
     assert not window.apply_button.isEnabled()  # no suggestion for a credential
 
 
-def test_applying_a_weekday_suggestion_fixes_the_text_in_one_undo_step(
-    qtbot: QtBot, window: CheckWindow
-) -> None:
+def test_applying_a_weekday_suggestion_fixes_the_text_in_one_undo_step(qtbot: QtBot, window: CheckWindow) -> None:
     set_text_and_wait(qtbot, window, WEEKDAY_POST)
     row = row_of(window, "accuracy.weekday")
     assert window.model.finding(row).suggestion == "12月5日(土)"

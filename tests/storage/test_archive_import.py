@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from sns_desk.core.archive import ArchiveError
-from sns_desk.storage.archive_import import ImportCancelled, import_x_archive
+from sns_desk.storage.archive_import import ImportCancelled, import_export
 from sns_desk.storage.database import Database
 from sns_desk.storage.media import MediaStore
 from sns_desk.storage.models import AccountRow, PostedItemRow, PostedMediaRow
@@ -68,14 +68,14 @@ def _count(database: Database, model: type[Any]) -> int:
 def test_import_adds_posts_once_and_a_newer_export_only_what_is_new(database: Database, tmp_path: Path) -> None:
     media = MediaStore(tmp_path / "media")
     export = make_export(tmp_path / "x.zip", FIRST, {"101-photo.png": PHOTO})
-    first = import_x_archive(database, media, export)
+    first = import_export(database, media, export)
     assert (first.account, first.added, first.skipped) == ("hh_koho", 2, 0)
-    again = import_x_archive(database, media, export)
+    again = import_export(database, media, export)
     assert (again.added, again.skipped) == (0, 2)
     newer = make_export(
         tmp_path / "x2.zip", [*FIRST, _tweet("102", "年末年始のお知らせ", "Thu Nov 27 03:00:00 +0000 2025")]
     )
-    assert import_x_archive(database, media, newer).added == 1
+    assert import_export(database, media, newer).added == 1
     with database.session() as s:
         texts = s.scalars(select(PostedItemRow.text).order_by(PostedItemRow.platform_id)).all()
         account = s.scalar(select(AccountRow).where(AccountRow.name == "hh_koho"))
@@ -88,7 +88,7 @@ def test_import_adds_posts_once_and_a_newer_export_only_what_is_new(database: Da
 def test_a_cancelled_import_leaves_the_archive_as_it_was(database: Database, tmp_path: Path) -> None:
     media = MediaStore(tmp_path / "media")
     with pytest.raises(ImportCancelled):
-        import_x_archive(database, media, make_export(tmp_path / "x.zip", FIRST), cancelled=lambda: True)
+        import_export(database, media, make_export(tmp_path / "x.zip", FIRST), cancelled=lambda: True)
     assert _count(database, PostedItemRow) == 0 and _count(database, AccountRow) == 0
 
 
@@ -98,7 +98,7 @@ def test_a_bad_export_writes_nothing(database: Database, tmp_path: Path) -> None
         z.writestr("data/account.js", _js("YTD.account.part0", [{"account": {"username": "hh_koho"}}]))
         z.writestr("data/tweets.js", b"window.YTD.tweets.part0 = [{not json")
     with pytest.raises(ArchiveError):
-        import_x_archive(database, MediaStore(tmp_path / "media"), bad)
+        import_export(database, MediaStore(tmp_path / "media"), bad)
     assert _count(database, PostedItemRow) == 0
 
 

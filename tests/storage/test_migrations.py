@@ -16,7 +16,7 @@ from sqlalchemy import Engine, inspect, select, text
 
 from sns_desk.storage.database import Database, alembic_config, head_revision
 from sns_desk.storage.engine import make_engine
-from sns_desk.storage.models import Base, User, UserRole
+from sns_desk.storage.models import Base, User, UserRole, is_search_index_table
 
 Opener = Callable[..., Database]
 
@@ -24,7 +24,14 @@ Opener = Callable[..., Database]
 def schema_differences(engine: Engine) -> list[Any]:
     """What autogenerate would put into a new migration for this database."""
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": True})
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "compare_server_default": True,
+                "include_name": lambda name, type_, _parents: not (type_ == "table" and is_search_index_table(name)),
+            },
+        )
         return list(compare_metadata(context, Base.metadata))
 
 

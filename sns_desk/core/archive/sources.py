@@ -9,6 +9,7 @@ because gzip cannot seek: reading its members in any other order would decompres
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -18,7 +19,7 @@ import zipfile
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Final
+from typing import IO, Final
 
 from sns_desk.core.archive.errors import ArchiveError
 
@@ -88,6 +89,15 @@ class ArchiveSource:
         if name not in self._known:
             raise ArchiveError(f"アーカイブに「{name}」がありません。")
         return self._read(self._prefix + name)
+
+    def open(self, name: str) -> IO[bytes]:
+        """A binary stream of one member, for members too big to read at once."""
+        if name not in self._known:
+            raise ArchiveError(f"アーカイブに「{name}」がありません。")
+        return self._open(self._prefix + name)
+
+    def _open(self, name: str) -> IO[bytes]:
+        return io.BytesIO(self._read(name))
 
     def rooted(self, markers: Sequence[str]) -> ArchiveSource:
         """Treat the shortest folder holding one of ``markers`` (e.g. ``data/tweets.js``) as the root.
@@ -171,6 +181,13 @@ class ZipSource(ArchiveSource):
         except OSError as exc:
             raise ArchiveError(f"アーカイブ内の「{shown}」を読めません: {exc.strerror or exc}") from exc
 
+    def _open(self, name: str) -> IO[bytes]:
+        try:
+            return self._zip.open(self._infos[name])
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
+            shown = name[len(self._prefix) :]
+            raise ArchiveError(f"アーカイブ内の「{shown}」が壊れているか、パスワード付きのため読めません。") from exc
+
     def close(self) -> None:
         self._zip.close()
 
@@ -199,6 +216,12 @@ class DirSource(ArchiveSource):
             return self._path(self._prefix + name).stat().st_size
         except OSError:
             return 0
+
+    def _open(self, name: str) -> IO[bytes]:
+        try:
+            return open(self._path(name), "rb")
+        except OSError as exc:
+            raise ArchiveError(f"「{name}」を読めません: {exc.strerror or exc}") from exc
 
     def _read(self, name: str) -> bytes:
         target = self._path(name)
@@ -277,6 +300,12 @@ class FileSource(ArchiveSource):
 
     def size(self, name: str) -> int:
         return self._path.stat().st_size if name == self._path.name else 0
+
+    def _open(self, name: str) -> IO[bytes]:
+        try:
+            return open(self._path, "rb")
+        except OSError as exc:
+            raise ArchiveError(f"「{name}」を読めません: {exc.strerror or exc}") from exc
 
     def _read(self, name: str) -> bytes:
         try:

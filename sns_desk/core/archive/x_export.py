@@ -48,8 +48,11 @@ __all__ = [
     "MAX_TOTAL_UNCOMPRESSED_BYTES",
     "RATIO_CHECK_MIN_BYTES",
     "XArchive",
+    "looks_like_x",
     "parse_x_created_at",
     "read_x_archive",
+    "read_x_source",
+    "x_source",
 ]
 
 
@@ -293,6 +296,9 @@ class XArchive:
         self._media_paths = frozenset(path for entries in self._media.values() for _name, path in entries)
         self.account = self._read_account(names)
         """Screen name from ``data/account.js`` (without ``@``), or ``""``."""
+        self.platform = "x"
+        self.total: int | None = None
+        """How many posts :meth:`posts` yields; known after the verifying pass."""
 
     # ---- discovery ----
 
@@ -480,28 +486,42 @@ class XArchive:
         self.close()
 
 
-def read_x_archive(path: Path, *, verify: bool = True, max_total_bytes: int | None = None) -> XArchive:
-    """Open an X archive (``.zip`` or extracted folder).
+def looks_like_x(source: ArchiveSource) -> bool:
+    """True when ``source`` (already :meth:`~ArchiveSource.rooted`) holds an X archive's post files."""
+    return any(_PART_RE.fullmatch(name) for name in source.names())
 
-    With ``verify`` (the default) every part is read once -- one part in memory at a time -- so that a damaged
-    archive raises :class:`ArchiveError` here instead of half-way through :meth:`XArchive.posts`.
-    ``max_total_bytes`` defaults to :data:`MAX_TOTAL_UNCOMPRESSED_BYTES`.
-    """
-    limit = MAX_TOTAL_UNCOMPRESSED_BYTES if max_total_bytes is None else max_total_bytes
-    path = Path(path)
-    source: ArchiveSource
-    if path.is_dir():
-        source = DirSource(_find_dir_root(path))
-    elif path.is_file():
-        source = ZipSource(path, limit).rooted(_MARKER_FILES)
-    else:
-        raise ArchiveError(f"「{path}」が見つかりません。")
+
+def read_x_source(source: ArchiveSource, *, verify: bool = True) -> XArchive:
+    """An X archive over an opened source (rooted at the folder holding ``data/``); closes it on failure."""
     try:
-        archive = XArchive(source, path.name)
+        archive = XArchive(source, source.label)
         if verify:
+            count = 0
             for _post in archive.posts():
-                pass
+                count += 1
+            archive.total = count
     except BaseException:
         source.close()
         raise
     return archive
+
+
+def x_source(path: Path, max_total_bytes: int = MAX_TOTAL_UNCOMPRESSED_BYTES) -> ArchiveSource:
+    """Open ``path`` (zip or folder) as a source rooted where an X archive's ``data/`` folder is."""
+    path = Path(path)
+    if path.is_dir():
+        return DirSource(_find_dir_root(path))
+    if path.is_file():
+        return ZipSource(path, max_total_bytes).rooted(_MARKER_FILES)
+    raise ArchiveError(f"「{path}」が見つかりません。")
+
+
+def read_x_archive(path: Path, *, verify: bool = True, max_total_bytes: int | None = None) -> XArchive:
+    """Open an X archive (``.zip`` or extracted folder).
+
+    With ``verify`` (the default) every part is read once -- one part in memory at a time -- so that a damaged
+    archive raises :class:`ArchiveError` here instead of half-way through :meth:`XArchive.posts`, and
+    :attr:`XArchive.total` is known. ``max_total_bytes`` defaults to :data:`MAX_TOTAL_UNCOMPRESSED_BYTES`.
+    """
+    limit = MAX_TOTAL_UNCOMPRESSED_BYTES if max_total_bytes is None else max_total_bytes
+    return read_x_source(x_source(path, limit), verify=verify)

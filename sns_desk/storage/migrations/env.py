@@ -13,10 +13,15 @@ from sqlalchemy import Connection
 
 from sns_desk.config import resolve_db_url
 from sns_desk.storage.engine import make_engine
-from sns_desk.storage.models import Base
+from sns_desk.storage.models import Base, is_search_index_table
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def _include_name(name: str | None, type_: str, _parents: object) -> bool:
+    """Leave the SQLite search index (FTS5 and its shadow tables) out of autogenerate."""
+    return not (type_ == "table" and is_search_index_table(name))
 
 
 def _configured_url() -> str:
@@ -42,6 +47,7 @@ def _run_with_connection(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=_include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,119 @@
+"""Synthetic archives for the benchmarks: plausible city-hall posts, reproducible from a seed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+PLACES = (
+    "中央図書館",
+    "市民文化センター",
+    "運動公園",
+    "西条駅前",
+    "八本松支所",
+    "子育て支援センター",
+    "美術館",
+    "黒瀬生涯学習センター",
+)
+EVENTS = (
+    "おはなし会",
+    "花火大会",
+    "健康相談",
+    "防災訓練",
+    "マルシェ",
+    "写真展",
+    "ワークショップ",
+    "説明会",
+    "清掃活動",
+    "献血",
+)
+TOPICS = (
+    "ごみの出し方",
+    "予防接種",
+    "道路工事",
+    "水道料金",
+    "入札情報",
+    "転入手続き",
+    "マイナンバーカード",
+    "避難所",
+    "公園の利用",
+)
+TAILS = (
+    "詳しくは市のホームページをご覧ください。",
+    "参加無料、申込不要です。",
+    "皆さまのご参加をお待ちしています。",
+    "ご協力をお願いします。",
+)
+WEEKDAYS = "月火水木金土日"
+PART_SIZE = 10_000
+
+
+def post_text(rng: random.Random, when: dt.datetime) -> str:
+    day = when + dt.timedelta(days=rng.randint(3, 40))
+    kind = rng.random()
+    if kind < 0.5:
+        text = (
+            f"【{rng.choice(EVENTS)}】{day.month}月{day.day}日({WEEKDAYS[day.weekday()]}){rng.randint(9, 18)}時から"
+            f"{rng.choice(PLACES)}で{rng.choice(EVENTS)}を開催します。{rng.choice(TAILS)}"
+        )
+    elif kind < 0.85:
+        text = f"{rng.choice(TOPICS)}についてのお知らせです。{rng.choice(PLACES)}の窓口でもご案内しています。{rng.choice(TAILS)}"
+    else:
+        text = f"本日の{rng.choice(PLACES)}の様子です。たくさんの方にお越しいただきました。 #東広島市 #{rng.choice(EVENTS)}"
+    return text + f" https://www.city.example.lg.jp/{rng.randint(1000, 99999)}.html"
+
+
+def synthetic_tweets(count: int, seed: int = 6) -> Iterator[dict[str, object]]:
+    rng = random.Random(seed)
+    start = dt.datetime(2015, 4, 1, tzinfo=dt.UTC)
+    step = dt.timedelta(days=3650) / max(count, 1)
+    for index in range(count):
+        when = start + step * index
+        yield {
+            "tweet": {
+                "id_str": str(1_000_000_000 + index),
+                "full_text": post_text(rng, when),
+                "created_at": when.strftime("%a %b %d %H:%M:%S +0000 %Y"),
+                "entities": {"urls": []},
+            }
+        }
+
+
+def write_x_archive(
+    path: Path, count: int, *, media_every: int = 0, media_bytes: int = 0, seed: int = 6, account: str = "bench_city"
+) -> Path:
+    """An X archive zip with ``count`` posts in parts of 10,000; every ``media_every``-th post gets a random
+    (incompressible) image of ``media_bytes`` bytes."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        account_js = [{"account": {"username": account, "accountId": "42"}}]
+        archive.writestr("data/account.js", "window.YTD.account.part0 = " + json.dumps(account_js))
+        part: list[dict[str, object]] = []
+        part_no = 0
+
+        def flush() -> None:
+            nonlocal part_no
+            name = "data/tweets.js" if part_no == 0 else f"data/tweets-part{part_no}.js"
+            var = f"window.YTD.tweets.part{part_no} = "
+            archive.writestr(name, var + json.dumps(part, ensure_ascii=False, indent=1))
+            part.clear()
+            part_no += 1
+
+        for index, tweet in enumerate(synthetic_tweets(count, seed)):
+            part.append(tweet)
+            if media_every and index % media_every == 0:
+                post_id = tweet["tweet"]["id_str"]  # type: ignore[index]
+                archive.writestr(
+                    f"data/tweets_media/{post_id}-photo.jpg",
+                    os.urandom(media_bytes),
+                    compress_type=zipfile.ZIP_STORED,
+                )
+            if len(part) >= PART_SIZE:
+                flush()
+        if part or part_no == 0:
+            flush()
+    return path
