@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import socket
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..core.workflow import Draft, DraftNotFound, DraftState, WorkflowError
@@ -40,6 +41,11 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     posted.add_argument("id", type=int)
     posted.add_argument("--url", required=True)
     posted.add_argument("--at", help="投稿日時(ISO 8601、既定: 今)")
+    posted.add_argument(
+        "--off-terminal",
+        metavar="REASON",
+        help="市の管理する端末以外から投稿したときの理由(第5条: 緊急時・災害時など)",
+    )
 
 
 def run_draft(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -107,7 +113,7 @@ def _dispatch(desk: DeskService, args: argparse.Namespace, out: TextIO) -> int:
             ) from None
         if at.tzinfo is None:
             at = at.astimezone()
-        draft = desk.mark_posted(args.id, args.url, at)
+        draft = desk.mark_posted(args.id, args.url, at, socket.gethostname(), args.off_terminal or "")
     out.write(f"投稿案 {draft.id}: {draft.state.label}\n")
     return EXIT_OK
 

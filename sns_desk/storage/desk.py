@@ -31,6 +31,7 @@ from .models import (
     DraftEventRow,
     DraftRow,
     PostedItemRow,
+    PostedMediaRow,
     User,
     UserRole,
     utc_now,
@@ -278,26 +279,45 @@ class DeskService:
             _event(s, draft_id, "reject", me.login, now, updated.review_comment)
         return self.draft(draft_id)
 
-    def mark_posted(self, draft_id: int, url: str, posted_at: dt.datetime, terminal: str = "") -> Draft:
-        """Record the post and put it into the Article 6 archive (``posted_items``)."""
+    def mark_posted(
+        self,
+        draft_id: int,
+        url: str,
+        posted_at: dt.datetime,
+        terminal: str = "",
+        off_terminal_reason: str = "",
+    ) -> Draft:
+        """Record the post and put it into the Article 6 archive (``posted_items``) with its images.
+
+        ``off_terminal_reason`` is the emergency that justified posting from a device the city does not
+        manage (第5条); empty for a city terminal.
+        """
         with self._transition(draft_id) as (s, row, draft, me, now):
             account = _require_postable(s, row, "投稿済みに")
             updated = rules.mark_posted(draft, me, url, posted_at, now)
             _apply(s, draft, updated)
-            s.add(
-                PostedItemRow(
-                    account_id=row.account_id,
-                    draft_id=draft_id,
-                    platform=account.platform,
-                    url=updated.posted_url,
-                    text=draft.text,
-                    author=draft.author,
-                    terminal=terminal,
-                    posted_at=posted_at,
-                    created_at=now,
-                )
+            item = PostedItemRow(
+                account_id=row.account_id,
+                draft_id=draft_id,
+                platform=account.platform,
+                url=updated.posted_url,
+                text=draft.text,
+                author=draft.author,
+                terminal=terminal,
+                off_terminal_reason=off_terminal_reason.strip(),
+                posted_at=posted_at,
+                created_at=now,
             )
-            _event(s, draft_id, "post", me.login, now, updated.posted_url)
+            s.add(item)
+            s.flush()
+            for attachment in s.scalars(
+                select(AttachmentRow).where(AttachmentRow.draft_id == draft_id).order_by(AttachmentRow.id)
+            ):
+                s.add(PostedMediaRow(item_id=item.id, sha256=attachment.sha256, name=attachment.filename))
+            comment = updated.posted_url
+            if off_terminal_reason.strip():
+                comment += f"(市の端末以外から投稿: {off_terminal_reason.strip()})"
+            _event(s, draft_id, "post", me.login, now, comment)
         return self.draft(draft_id)
 
     # -- attachments (第6条第3号) ------------------------------------------------------------

@@ -20,7 +20,7 @@ from sns_desk.storage.database import Database
 from sns_desk.storage.desk import DeskService
 from sns_desk.storage.errors import StorageError
 from sns_desk.storage.media import MediaStore
-from sns_desk.storage.models import AccountRow, PostedItemRow
+from sns_desk.storage.models import AccountRow, PostedItemRow, PostedMediaRow
 
 NOW = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)
 
@@ -203,6 +203,26 @@ def test_image_attachment_warns_about_gps_strips_it_and_asks_the_rights_checklis
     with pytest.raises(WorkflowError, match="添付できません"):
         suzuki.add_attachment(draft.id, "追加.jpg", _photo_with_gps())
     assert kacho.approve(draft.id).state is DraftState.APPROVED
+
+
+def test_posting_keeps_the_images_and_the_off_terminal_reason(
+    desk: Callable[[str], DeskService], opener: Callable[..., Database], db_url: str
+) -> None:
+    kacho, suzuki = desk("kacho"), desk("suzuki")
+    draft = suzuki.create_draft(suzuki.accounts()[0].id, text="避難所を開設しました。")
+    photo = suzuki.add_attachment(draft.id, "避難所.jpg", _photo_with_gps())
+    suzuki.confirm_rights(draft.id, {"portrait": True, "copyright": True, "privacy": True, "metadata": True})
+    suzuki.submit(draft.id)
+    kacho.approve(draft.id)
+    suzuki.mark_posted(
+        draft.id, "https://x.com/hh_koho/status/9", NOW, "自宅PC", off_terminal_reason=" 停電で庁舎に入れないため "
+    )
+    with opener(db_url).session() as s:
+        (item,) = s.scalars(select(PostedItemRow)).all()
+        (media,) = s.scalars(select(PostedMediaRow)).all()
+        assert (item.terminal, item.off_terminal_reason) == ("自宅PC", "停電で庁舎に入れないため")
+        assert (media.item_id, media.sha256, media.name) == (item.id, photo.sha256, "避難所.jpg")
+    assert "停電" in suzuki.history(draft.id)[-1].comment
 
 
 def test_a_new_image_asks_the_checklist_again(desk: Callable[[str], DeskService]) -> None:
