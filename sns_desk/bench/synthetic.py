@@ -62,9 +62,15 @@ def post_text(rng: random.Random, when: dt.datetime) -> str:
             f"{rng.choice(PLACES)}で{rng.choice(EVENTS)}を開催します。{rng.choice(TAILS)}"
         )
     elif kind < 0.85:
-        text = f"{rng.choice(TOPICS)}についてのお知らせです。{rng.choice(PLACES)}の窓口でもご案内しています。{rng.choice(TAILS)}"
+        text = (
+            f"{rng.choice(TOPICS)}についてのお知らせです。"
+            f"{rng.choice(PLACES)}の窓口でもご案内しています。{rng.choice(TAILS)}"
+        )
     else:
-        text = f"本日の{rng.choice(PLACES)}の様子です。たくさんの方にお越しいただきました。 #東広島市 #{rng.choice(EVENTS)}"
+        text = (
+            f"本日の{rng.choice(PLACES)}の様子です。たくさんの方にお越しいただきました。"
+            f" #東広島市 #{rng.choice(EVENTS)}"
+        )
     return text + f" https://www.city.example.lg.jp/{rng.randint(1000, 99999)}.html"
 
 

@@ -22,7 +22,7 @@ from ..core.accounts import AccountStatus
 from ..core.archive import ArchivedPost
 from ..core.archive.formats import open_export
 from ..core.archive.reader import ExportReader
-from ..core.archive.search_text import search_key
+from ..core.archive.search_text import search_key, spaced
 from .database import Database
 from .media import MediaStore
 from .models import AccountRow, PostedItemRow, PostedMediaRow, utc_now
@@ -168,7 +168,8 @@ def _ids_of(s: Session, posts: list[ArchivedPost]) -> dict[tuple[str, str], int]
 
 
 def _item(account_id: int, post: ArchivedPost) -> dict[str, Any]:
-    """The row of a post; ``search_text`` is set here because Core inserts skip the ORM event."""
+    """The row of a post; the search columns are set here because Core inserts skip the ORM event."""
+    key = search_key(post.text)
     return dict(
         account_id=account_id,
         draft_id=None,
@@ -185,5 +186,6 @@ def _item(account_id: int, post: ArchivedPost) -> dict[str, Any]:
         posted_at=post.posted_at,
         created_at=utc_now(),
         off_terminal_reason="",
-        search_text=search_key(post.text),
+        search_text=key,
+        search_chars=spaced(key),
     )

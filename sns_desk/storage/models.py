@@ -16,6 +16,7 @@ from sqlalchemy import (
     Dialect,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -29,7 +30,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from ..core.archive.search_text import search_key
+from ..core.archive.search_text import search_key, spaced
 
 #: Constraint names are derived from this, so that Alembic batch mode on SQLite
 #: can find (and drop or recreate) every constraint by name.
@@ -222,7 +223,11 @@ class PostedItemRow(Base):
     extends this with imports, media and search; drafts marked as posted land here."""
 
     __tablename__ = "posted_items"
-    __table_args__ = (UniqueConstraint("platform", "platform_id"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "platform_id"),
+        # One account's timeline, newest first, without sorting (the archive window and filtered search).
+        Index("ix_posted_items_account_posted", "account_id", "posted_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
@@ -248,6 +253,8 @@ class PostedItemRow(Base):
     """For a boost/repost: the address of what was reposted."""
     search_text: Mapped[str] = mapped_column(Text, default="", server_default=sql_text("''"))
     """``text`` normalised for search (NFKC, case-folded); kept in step by an ORM event."""
+    search_chars: Mapped[str] = mapped_column(Text, default="", server_default=sql_text("''"))
+    """``search_text`` with a space between characters, for one- and two-character searches (SQLite)."""
 
 
 class PostedMediaRow(Base):
@@ -275,26 +282,33 @@ class BackupRecordRow(Base):
 
 
 SEARCH_INDEX_TABLE = "posted_items_fts"
-"""SQLite FTS5 index over ``posted_items.search_text`` (trigram tokenizer); not an ORM table."""
+"""SQLite FTS5 index over ``posted_items.search_text`` (trigram tokenizer): terms of three or more characters."""
+CHAR_INDEX_TABLE = "posted_items_chars"
+"""SQLite FTS5 index over ``posted_items.search_chars`` (one token per character): shorter terms."""
 
-SQLITE_SEARCH_DDL: tuple[str, ...] = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_INDEX_TABLE} USING fts5("
-    "search_text, content='posted_items', content_rowid='id', tokenize='trigram')",
-    f"CREATE TRIGGER IF NOT EXISTS posted_items_fts_insert AFTER INSERT ON posted_items BEGIN "
-    f"INSERT INTO {SEARCH_INDEX_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END",
-    f"CREATE TRIGGER IF NOT EXISTS posted_items_fts_delete AFTER DELETE ON posted_items BEGIN "
-    f"INSERT INTO {SEARCH_INDEX_TABLE}({SEARCH_INDEX_TABLE}, rowid, search_text) "
-    "VALUES ('delete', old.id, old.search_text); END",
-    f"CREATE TRIGGER IF NOT EXISTS posted_items_fts_update AFTER UPDATE OF search_text ON posted_items BEGIN "
-    f"INSERT INTO {SEARCH_INDEX_TABLE}({SEARCH_INDEX_TABLE}, rowid, search_text) "
-    "VALUES ('delete', old.id, old.search_text); "
-    f"INSERT INTO {SEARCH_INDEX_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END",
+
+def _index_ddl(table: str, column: str, tokenizer: str) -> tuple[str, ...]:
+    delete = f"INSERT INTO {table}({table}, rowid, {column}) VALUES ('delete', old.id, old.{column});"
+    insert = f"INSERT INTO {table}(rowid, {column}) VALUES (new.id, new.{column});"
+    return (
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5("
+        f"{column}, content='posted_items', content_rowid='id', tokenize='{tokenizer}')",
+        f"CREATE TRIGGER IF NOT EXISTS {table}_insert AFTER INSERT ON posted_items BEGIN {insert} END",
+        f"CREATE TRIGGER IF NOT EXISTS {table}_delete AFTER DELETE ON posted_items BEGIN {delete} END",
+        f"CREATE TRIGGER IF NOT EXISTS {table}_update AFTER UPDATE OF {column} ON posted_items BEGIN "
+        f"{delete} {insert} END",
+    )
+
+
+SEARCH_INDEXES: tuple[tuple[str, str], ...] = ((SEARCH_INDEX_TABLE, "search_text"), (CHAR_INDEX_TABLE, "search_chars"))
+SQLITE_SEARCH_DDL: tuple[str, ...] = _index_ddl(SEARCH_INDEX_TABLE, "search_text", "trigram") + _index_ddl(
+    CHAR_INDEX_TABLE, "search_chars", "unicode61 remove_diacritics 0"
 )
 
 
 def is_search_index_table(name: str | None) -> bool:
     """True for the FTS5 table and its shadow tables, which Alembic must not try to drop."""
-    return bool(name) and str(name).startswith(SEARCH_INDEX_TABLE)
+    return bool(name) and str(name).startswith((SEARCH_INDEX_TABLE, CHAR_INDEX_TABLE))
 
 
 @event.listens_for(PostedItemRow.__table__, "after_create")
@@ -308,3 +322,4 @@ def _create_search_index(target: Table, connection: Connection, **_kw: Any) -> N
 @event.listens_for(PostedItemRow, "before_update")
 def _keep_search_text(_mapper: Any, _connection: Connection, target: PostedItemRow) -> None:
     target.search_text = search_key(target.text or "")
+    target.search_chars = spaced(target.search_text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol
@@ -22,9 +23,20 @@ from sqlalchemy.orm import Session
 
 from ..core.archive.search_text import highlight_spans, query_terms
 from .database import Database
-from .models import SEARCH_INDEX_TABLE, SQLITE_SEARCH_DDL, AccountRow, PostedItemRow, PostedMediaRow
+from .models import (
+    CHAR_INDEX_TABLE,
+    SEARCH_INDEX_TABLE,
+    SEARCH_INDEXES,
+    SQLITE_SEARCH_DDL,
+    AccountRow,
+    PostedItemRow,
+    PostedMediaRow,
+)
 
 TRIGRAM = 3
+COUNT_CAP = 1000
+"""Matches are counted exactly up to this many: counting every hit of a common word costs more than the
+search itself, and nobody reads past a thousand results."""
 _ACCOUNT = AccountRow.id == PostedItemRow.account_id
 
 
@@ -65,7 +77,14 @@ class FoundItem:
 class SearchPage:
     items: list[FoundItem]
     total: int
-    """How many items match in all (not only on this page)."""
+    """How many items match in all (not only on this page), counted up to :data:`COUNT_CAP` + 1."""
+
+    @property
+    def total_text(self) -> str:
+        """``"123 件"``, or ``"1,000 件以上"`` past the cap."""
+        if self.total > COUNT_CAP:
+            return f"{COUNT_CAP:,} 件以上"
+        return f"{self.total:,} 件"
 
 
 class ArchiveSearch(Protocol):
@@ -83,7 +102,9 @@ class _BaseSearch:
         terms = query_terms(query.text)
         conditions: list[ColumnElement[bool]] = self._term_conditions(terms)
         if query.account:
-            conditions.append(AccountRow.name == query.account)
+            # By id, so that the planner walks the (account_id, posted_at) index instead of sorting.
+            account_id = select(AccountRow.id).where(AccountRow.name == query.account).scalar_subquery()
+            conditions.append(PostedItemRow.account_id == account_id)
         if query.platform:
             conditions.append(PostedItemRow.platform == query.platform)
         if query.since is not None:
@@ -92,7 +113,18 @@ class _BaseSearch:
             conditions.append(PostedItemRow.posted_at < query.until)
         where = and_(True, *conditions)
         with self._db.session() as s:
-            total = s.scalar(select(func.count(PostedItemRow.id)).join(AccountRow, _ACCOUNT).where(where)) or 0
+            matching = select(PostedItemRow.id).join(AccountRow, _ACCOUNT).where(where).limit(COUNT_CAP + 1)
+            total = s.scalar(select(func.count()).select_from(matching.subquery())) or 0
+            # Sort narrow rows (ids) first and fetch the page's columns after: sorting thousands of hits
+            # with their text costs several times more.
+            page_ids = (
+                select(PostedItemRow.id)
+                .join(AccountRow, _ACCOUNT)
+                .where(where)
+                .order_by(PostedItemRow.posted_at.desc(), PostedItemRow.id.desc())
+                .limit(query.limit)
+                .offset(query.offset)
+            )
             rows = s.execute(
                 select(
                     PostedItemRow.id,
@@ -109,10 +141,8 @@ class _BaseSearch:
                     PostedItemRow.reposted_url,
                 )
                 .join(AccountRow, _ACCOUNT)
-                .where(where)
+                .where(PostedItemRow.id.in_(page_ids))
                 .order_by(PostedItemRow.posted_at.desc(), PostedItemRow.id.desc())
-                .limit(query.limit)
-                .offset(query.offset)
             ).all()
             media = _media_counts(s, [row[0] for row in rows])
         items = [
@@ -142,47 +172,87 @@ class LikeSearch(_BaseSearch):
 
 
 class SqliteTrigramSearch(_BaseSearch):
-    """SQLite: terms of three or more characters through the FTS5 trigram index, shorter ones with ``LIKE``."""
+    """SQLite: the terms go to the cheaper of two plans.
+
+    The terms an FTS5 index holds -- three or more characters in the trigram index, shorter ones as a
+    phrase in the one-token-per-character index -- are first counted there together, which is cheap.
+    When few items match, those items are fetched through the index and sorted. When many match,
+    sorting them all would cost more than walking the ``posted_at`` index newest first and testing each
+    item with ``LIKE``, which reaches the first page (and the count cap) after a short walk. The
+    crossover, where both cost about the same, is near ``sqrt(COUNT_CAP * items / 2)`` hits.
+    Short terms holding symbols, which no index holds, always use ``LIKE``.
+    """
 
     def _term_conditions(self, terms: list[str]) -> list[ColumnElement[bool]]:
-        long_terms = [term for term in terms if len(term) >= TRIGRAM]
-        short_terms = [term for term in terms if len(term) < TRIGRAM]
-        conditions = super()._term_conditions(short_terms)
-        if long_terms:
-            match = " AND ".join('"' + term.replace('"', '""') + '"' for term in long_terms)
-            conditions.append(
-                PostedItemRow.id.in_(
-                    select(text("rowid"))
-                    .select_from(text(SEARCH_INDEX_TABLE))
-                    .where(text(f"{SEARCH_INDEX_TABLE} MATCH :match").bindparams(match=match))
-                )
-            )
+        groups: dict[str, list[str]] = {}
+        unindexed: list[str] = []
+        for term in terms:
+            table = _index_for(term)
+            if table is None:
+                unindexed.append(term)
+            else:
+                groups.setdefault(table, []).append(term)
+        conditions = super()._term_conditions(unindexed)
+        if not groups:
+            return conditions
+        with self._db.session() as s:
+            everything = s.scalar(select(func.max(PostedItemRow.id))) or 0  # about the row count, instantly
+            crossover = math.sqrt(COUNT_CAP * everything / 2)
+            for table, group in groups.items():
+                match = " AND ".join(_phrase(term if table == SEARCH_INDEX_TABLE else " ".join(term)) for term in group)
+                hits = s.scalar(text(f"SELECT count(*) FROM {table} WHERE {table} MATCH :match"), {"match": match})
+                if (hits or 0) <= crossover:
+                    conditions.append(_fts_match(table, match))
+                else:
+                    conditions.extend(super()._term_conditions(group))
         return conditions
+
+
+def _index_for(term: str) -> str | None:
+    """The FTS5 table that holds ``term``; None when no index does."""
+    if len(term) >= TRIGRAM:
+        return SEARCH_INDEX_TABLE
+    if all(char.isalnum() for char in term):
+        return CHAR_INDEX_TABLE
+    return None
+
+
+def _phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _fts_match(table: str, match: str) -> ColumnElement[bool]:
+    return PostedItemRow.id.in_(
+        select(text("rowid"))
+        .select_from(text(table))
+        .where(text(f"{table} MATCH :{table}").bindparams(**{table: match}))
+    )
 
 
 @contextmanager
 def deferred_indexing(s: Session) -> Iterator[None]:
-    """Index the rows inserted inside this block in one statement at its end (SQLite).
+    """Index the rows inserted inside this block in one statement per index at its end (SQLite).
 
     FTS5 indexes a set of rows several times faster in one ``INSERT … SELECT`` than row by row from
-    the trigger. The trigger is dropped and recreated inside the caller's transaction: SQLite's DDL is
-    transactional, and the write lock taken by the ``DROP`` keeps other writers out until the commit,
-    so no row can miss the index. Other databases need nothing here.
+    the triggers. The insert triggers are dropped and recreated inside the caller's transaction:
+    SQLite's DDL is transactional, and the write lock taken by the ``DROP`` keeps other writers out
+    until the commit, so no row can miss the index. Other databases need nothing here.
     """
     if s.get_bind().dialect.name != "sqlite":
         yield
         return
-    s.execute(text("DROP TRIGGER IF EXISTS posted_items_fts_insert"))
+    for table, _column in SEARCH_INDEXES:
+        s.execute(text(f"DROP TRIGGER IF EXISTS {table}_insert"))
     last_id = s.scalar(select(func.max(PostedItemRow.id))) or 0
     yield
-    s.execute(
-        text(
-            f"INSERT INTO {SEARCH_INDEX_TABLE}(rowid, search_text) "
-            "SELECT id, search_text FROM posted_items WHERE id > :last"
-        ),
-        {"last": last_id},
-    )
-    s.execute(text(SQLITE_SEARCH_DDL[1]))
+    for table, column in SEARCH_INDEXES:
+        s.execute(
+            text(f"INSERT INTO {table}(rowid, {column}) SELECT id, {column} FROM posted_items WHERE id > :last"),
+            {"last": last_id},
+        )
+    for statement in SQLITE_SEARCH_DDL:
+        if "_insert AFTER INSERT" in statement:
+            s.execute(text(statement))
 
 
 def archive_search(database: Database) -> ArchiveSearch:

@@ -19,6 +19,11 @@ def search_key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+def spaced(key: str) -> str:
+    """``key`` with a space between characters: a word index then holds every single character."""
+    return " ".join(key)
+
+
 def query_terms(query: str) -> list[str]:
     """The normalised terms of a query, without duplicates, longest first."""
     terms = {term for term in _SPACES.split(search_key(query)) if term}
@@ -33,13 +38,18 @@ def highlight_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     """
     if not terms:
         return []
-    pieces: list[str] = []
-    owner: list[int] = []  # normalised offset -> original offset
-    for index, char in enumerate(text):
-        folded = char.casefold() if char.isascii() else search_key(char)
-        pieces.append(folded)
-        owner.extend([index] * len(folded))
-    normalised = "".join(pieces)
+    normalised = search_key(text)
+    owner: range | list[int]
+    if len(normalised) == len(text):
+        owner = range(len(text))  # the usual case: every character folds to one character
+    else:
+        pieces: list[str] = []
+        owner = []  # normalised offset -> original offset
+        for index, char in enumerate(text):
+            folded = char.casefold() if char.isascii() else search_key(char)
+            pieces.append(folded)
+            owner.extend([index] * len(folded))
+        normalised = "".join(pieces)
     spans: list[tuple[int, int]] = []
     for term in terms:
         start = normalised.find(term)

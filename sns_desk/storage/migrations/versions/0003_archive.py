@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from sns_desk.core.archive.search_text import search_key
-from sns_desk.storage.models import SEARCH_INDEX_TABLE, SQLITE_SEARCH_DDL
+from sns_desk.storage.models import SEARCH_INDEXES, SQLITE_SEARCH_DDL
 
 revision: str = "0003"
 down_revision: str | Sequence[str] | None = "0002"
@@ -26,10 +26,12 @@ def upgrade() -> None:
         batch.add_column(sa.Column("corrects_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("reposted_url", sa.String(length=1000), nullable=True))
         batch.add_column(sa.Column("search_text", sa.Text(), server_default=sa.text("''"), nullable=False))
+        batch.add_column(sa.Column("search_chars", sa.Text(), server_default=sa.text("''"), nullable=False))
         batch.create_foreign_key(
             batch.f("fk_posted_items_corrects_id_posted_items"), "posted_items", ["corrects_id"], ["id"]
         )
         batch.create_index(batch.f("ix_posted_items_posted_at"), ["posted_at"])
+        batch.create_index("ix_posted_items_account_posted", ["account_id", "posted_at"])
     op.create_index(op.f("ix_posted_media_sha256"), "posted_media", ["sha256"])
     op.create_table(
         "backup_records",
@@ -57,21 +59,25 @@ def upgrade() -> None:
     if bind.dialect.name == "sqlite":
         for statement in SQLITE_SEARCH_DDL:
             bind.exec_driver_sql(statement)
-        bind.exec_driver_sql(f"INSERT INTO {SEARCH_INDEX_TABLE}({SEARCH_INDEX_TABLE}) VALUES ('rebuild')")
+        for table, _column in SEARCH_INDEXES:
+            bind.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
 
 
 def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
-        for trigger in ("insert", "delete", "update"):
-            bind.exec_driver_sql(f"DROP TRIGGER IF EXISTS posted_items_fts_{trigger}")
-        bind.exec_driver_sql(f"DROP TABLE IF EXISTS {SEARCH_INDEX_TABLE}")
+        for table, _column in SEARCH_INDEXES:
+            for trigger in ("insert", "delete", "update"):
+                bind.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_{trigger}")
+            bind.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
     op.drop_index(op.f("ix_backup_records_account_id"), table_name="backup_records")
     op.drop_table("backup_records")
     op.drop_index(op.f("ix_posted_media_sha256"), table_name="posted_media")
     with op.batch_alter_table("posted_items") as batch:
+        batch.drop_index("ix_posted_items_account_posted")
         batch.drop_index(batch.f("ix_posted_items_posted_at"))
         batch.drop_constraint(batch.f("fk_posted_items_corrects_id_posted_items"), type_="foreignkey")
+        batch.drop_column("search_chars")
         batch.drop_column("search_text")
         batch.drop_column("reposted_url")
         batch.drop_column("corrects_id")
