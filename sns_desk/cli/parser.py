@@ -8,6 +8,7 @@ from typing import NoReturn
 
 from .. import __version__
 from .archive import add_parser as add_archive_parser
+from .backup import add_parser as add_backup_parser
 from .draft import add_parser as add_draft_parser
 from .exits import EXIT_USAGE
 
@@ -60,4 +61,5 @@ def build_parser() -> JapaneseArgumentParser:
     check.add_argument("source", nargs="?", default="-", metavar="FILE|-", help="チェックするファイル(- は標準入力)")
     add_draft_parser(sub)
     add_archive_parser(sub)
+    add_backup_parser(sub)
     return parser

@@ -193,8 +193,13 @@ def write_package(
     since: dt.datetime | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    reuse: Path | None = None,
 ) -> PackageSummary:
     """Write ``items`` and their media as a backup package into ``target`` (absent or an empty folder).
+
+    ``reuse`` names an earlier package: a media file it already holds intact is hard-linked from there
+    instead of written again (copied where the file system cannot link), which makes a daily backup of a
+    large archive cost little more than its new files while every package stays complete on its own.
 
     ``media`` gives the bytes of a media file by SHA-256; bytes that do not match their SHA-256 stop the
     export with an :class:`ArchiveError` (a damaged media store is never exported silently). ``title`` is
@@ -214,7 +219,7 @@ def write_package(
         raise ArchiveError(f"保存先「{target.parent}」にフォルダを作れません({exc.strerror or exc})") from exc
     try:
         os.chmod(partial, 0o755)  # mkdtemp makes it private; colleagues read backups on a shared folder
-        writer = _PackageWriter(partial, fetch, _Ticker(progress), cancelled or (lambda: False))
+        writer = _PackageWriter(partial, fetch, _Ticker(progress), cancelled or (lambda: False), reuse)
         item_count, media_count = writer.write(items, title)
         info = _bag_info(title, created_by, organization, since, item_count, media_count, writer.payload)
         total_bytes = _write_tag_files(partial, writer.payload, info)
@@ -286,8 +291,10 @@ class _PackageWriter:
         fetch: Callable[[str], bytes | None],
         ticker: _Ticker,
         cancelled: Callable[[], bool],
+        reuse: Path | None = None,
     ) -> None:
         self.root = root
+        self._reuse = None if reuse is None else Path(reuse) / "data"
         self.data = root / "data"
         self._fetch = fetch
         self._ticker = ticker
@@ -360,13 +367,32 @@ class _PackageWriter:
             # The same bytes under several names: pick one extension whatever the order of the items.
             named = sorted(e for e in info.extensions if e)
             rel = f"media/{sha256[:2]}/{sha256}" + (f".{named[0]}" if named else "")
-            data = self._media_bytes(sha256, info.name)
             path = self.data / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            size = self._link_earlier(rel, path, sha256)
+            if size is None:
+                data = self._media_bytes(sha256, info.name)
+                path.write_bytes(data)
+                size = len(data)
             self._media_paths[sha256] = rel
-            self.payload["data/" + rel] = (sha256, len(data))
+            self.payload["data/" + rel] = (sha256, size)
             self._ticker.step()
+
+    def _link_earlier(self, rel: str, path: Path, sha256: str) -> int | None:
+        """Hard-link (or copy) the same file from the package named by ``reuse``; its size, or None."""
+        if self._reuse is None:
+            return None
+        earlier = self._reuse / rel
+        try:
+            if _hash_file(earlier)[0] != sha256:
+                return None  # damaged in the earlier package: write it fresh from the media store
+            try:
+                os.link(earlier, path)
+            except OSError:
+                shutil.copyfile(earlier, path)
+            return path.stat().st_size
+        except OSError:
+            return None
 
     def _media_bytes(self, sha256: str, name: str) -> bytes:
         try:

@@ -1,0 +1,98 @@
+"""``sns-desk backup export|verify|restore|run``: Article 6 backups as BagIt packages (第6条第9号)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, TextIO
+
+from .archive import day_start, parse_day, progress_line
+from .exits import EXIT_FOUND, EXIT_OK, EXIT_USAGE
+
+
+def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
+    backup = sub.add_parser("backup", help="第6条のバックアップ(BagIt パッケージ)の書き出し・検証・復元")
+    actions = backup.add_subparsers(dest="backup_command", metavar="操作", required=True)
+    export = actions.add_parser("export", help="アーカイブをバックアップパッケージとして書き出す")
+    export.add_argument("--to", required=True, metavar="DIR", help="書き出し先(存在しないか空のフォルダ)")
+    export.add_argument("--account", metavar="NAME", help="このアカウントの投稿だけ")
+    export.add_argument("--since", metavar="DATE", help="この日以降の投稿だけ(YYYY-MM-DD、日本時間)")
+    verify = actions.add_parser("verify", help="パッケージに欠け・改変・余分なファイルがないか確かめる")
+    verify.add_argument("dir", metavar="DIR")
+    restore = actions.add_parser("restore", help="パッケージをデータベースに取り込む(取り込み済みは省略)")
+    restore.add_argument("dir", metavar="DIR")
+    run = actions.add_parser("run", help="定期バックアップ(タスク スケジューラや cron から)")
+    run.add_argument("--to", required=True, metavar="PATH", help="バックアップを置くフォルダ")
+    run.add_argument("--keep", required=True, type=int, metavar="N", help="残す世代数")
+
+
+def run_backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..config import current_os_user, resolve_db_url
+    from ..core.archive import ArchiveError
+    from ..core.archive.package import PackageCancelled, verify_package
+    from ..storage.archive_import import ImportCancelled
+    from ..storage.backup import export_backup, restore_backup, run_backup
+    from ..storage.database import open_database
+    from ..storage.errors import StorageError
+    from ..storage.media import MediaStore, default_media_root
+
+    tty = err.isatty()
+
+    def progress(done: int, total: int | None) -> None:
+        if tty:
+            err.write("\r" + progress_line(done, total).replace("取り込み中", "処理中"))
+            err.flush()
+
+    def end_line() -> None:
+        if tty:
+            err.write("\n")
+
+    try:
+        if args.backup_command == "verify":
+            path = Path(args.dir)
+            problems = verify_package(path, progress=progress)
+            end_line()
+            if problems:
+                for problem in problems:
+                    out.write(f"NG  {problem.message}\n")
+                out.write(f"{path}: 問題が {len(problems)} 件あります\n")
+                return EXIT_FOUND
+            out.write(f"{path}: 欠け・改変・余分なファイルはありません\n")
+            return EXIT_OK
+        with open_database(resolve_db_url(args.db)) as database:
+            media = MediaStore(default_media_root(database.display_name))
+            if args.backup_command == "export":
+                since = day_start(parse_day(args.since, "--since")) if args.since else None
+                summary = export_backup(
+                    database,
+                    media,
+                    Path(args.to),
+                    by=current_os_user(),
+                    account=args.account,
+                    since=since,
+                    progress=progress,
+                )
+                end_line()
+                out.write(
+                    f"{summary.path}: {summary.item_count:,} 件、メディア {summary.media_count:,} 件を書き出しました"
+                    f"({summary.bytes / 1024 / 1024:,.1f} MB)\n"
+                )
+            elif args.backup_command == "restore":
+                result = restore_backup(database, media, Path(args.dir), progress=progress)
+                end_line()
+                out.write(f"{result.added:,} 件を追加、{result.skipped:,} 件は登録済みのため省略\n")
+            else:
+                done = run_backup(database, media, Path(args.to), args.keep, by=current_os_user(), progress=progress)
+                end_line()
+                out.write(f"{done.summary.path}: {done.summary.item_count:,} 件をバックアップしました\n")
+                for old in done.removed:
+                    out.write(f"古いバックアップを削除しました: {old.name}\n")
+    except KeyboardInterrupt:
+        end_line()
+        err.write("sns-desk backup: 中止しました。書きかけのものは残していません\n")
+        return EXIT_USAGE
+    except (ArchiveError, StorageError, ValueError, PackageCancelled, ImportCancelled) as exc:
+        end_line()
+        err.write(f"sns-desk backup: {exc}\n")
+        return EXIT_USAGE
+    return EXIT_OK

@@ -1,0 +1,78 @@
+"""``sns-desk backup``: export, verify (exit 1 naming each problem), restore and the scheduled run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+
+def run(db: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LOGNAME": "tanaka", "USER": "tanaka", "USERNAME": "tanaka", "LNAME": "tanaka"}
+    return subprocess.run(
+        [sys.executable, "-m", "sns_desk", "--db", db, *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+    )
+
+
+def x_export(path: Path) -> Path:
+    posts = [
+        {"tweet": {"id_str": str(n), "full_text": f"お知らせ {n}", "created_at": f"Sat Aug 0{n} 09:00:00 +0000 2025"}}
+        for n in (1, 2, 3)
+    ]
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("data/account.js", "window.YTD.account.part0 = " + json.dumps([{"account": {"username": "koho"}}]))
+        z.writestr("data/tweets.js", "window.YTD.tweets.part0 = " + json.dumps(posts, ensure_ascii=False))
+        z.writestr("data/tweets_media/2-photo.jpg", b"\xff\xd8\xff not really a jpeg")
+    return path
+
+
+def test_export_verify_restore_and_run(tmp_path: Path) -> None:
+    db = f"sqlite:///{(tmp_path / 'a.db').as_posix()}"
+    assert run(db, "archive", "import", str(x_export(tmp_path / "x.zip"))).returncode == 0
+    bag = tmp_path / "bag"
+    exported = run(db, "backup", "export", "--to", str(bag), "--since", "2025-08-02")
+    assert exported.returncode == 0, exported.stderr
+    assert "2 件、メディア 1 件を書き出しました" in exported.stdout
+    ok = run(db, "backup", "verify", str(bag))
+    assert ok.returncode == 0 and "ありません" in ok.stdout
+
+    other = f"sqlite:///{(tmp_path / 'b.db').as_posix()}"
+    restored = run(other, "backup", "restore", str(bag))
+    assert restored.returncode == 0 and "2 件を追加、0 件は登録済み" in restored.stdout
+    found = json.loads(run(other, "archive", "search", "お知らせ", "--format", "json").stdout)
+    assert sorted(item["platform_id"] for item in found["items"]) == ["2", "3"]
+
+    (bag / "data" / "items.csv").write_text("changed", encoding="utf-8")
+    (bag / "data" / "extra.txt").write_text("extra", encoding="utf-8")
+    (media,) = (bag / "data" / "media").rglob("*.jpg")
+    media.unlink()
+    bad = run(db, "backup", "verify", str(bag))
+    assert bad.returncode == 1
+    assert "data/items.csv" in bad.stdout and "data/extra.txt" in bad.stdout and media.name in bad.stdout
+    assert "問題が 3 件あります" in bad.stdout
+    refused = run(other, "backup", "restore", str(bag))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+
+    root = tmp_path / "scheduled"
+    for _ in range(2):
+        scheduled = run(db, "backup", "run", "--to", str(root), "--keep", "1")
+        assert scheduled.returncode == 0, scheduled.stderr
+    assert "古いバックアップを削除しました" in scheduled.stdout
+    assert len([p for p in root.iterdir() if p.is_dir()]) == 1
+    assert run(db, "backup", "run", "--to", str(root), "--keep", "0").returncode == 2
+
+
+def test_verify_of_something_else_is_exit_1(tmp_path: Path) -> None:
+    folder = tmp_path / "not-a-bag"
+    folder.mkdir()
+    (folder / "file.txt").write_text("x", encoding="utf-8")
+    result = run(f"sqlite:///{(tmp_path / 'a.db').as_posix()}", "backup", "verify", str(folder))
+    assert result.returncode == 1 and result.stdout.startswith("NG")
