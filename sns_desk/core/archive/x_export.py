@@ -21,15 +21,21 @@ yields half of its posts; :meth:`XArchive.posts` then streams the posts again, o
 from __future__ import annotations
 
 import bisect
+import codecs
 import datetime as dt
 import html
+import io
 import json
 import re
+import zipfile
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import TracebackType
-from typing import Any, Final
+from typing import IO, Any, Final
+
+import ijson
 
 from sns_desk.core.archive.errors import ArchiveError
 from sns_desk.core.archive.model import ArchivedPost, MediaRef
@@ -160,6 +166,95 @@ def _load_array(source: ArchiveSource, name: str) -> list[Any]:
     if not isinstance(value, list):
         raise ArchiveError(f"アーカイブ内の「{name}」の中身が配列ではありません。")
     return value
+
+
+_PREFIX_PEEK = 4096
+_TAIL_HOLD = 64
+
+
+class _JsBody(io.RawIOBase):
+    """The JSON array inside ``window.YTD.x.part0 = [...];`` as a byte stream, for ijson.
+
+    The ``window.… =`` prefix (and a byte-order mark) is skipped at the start; the last bytes are held
+    back until the end so that a trailing ``;`` can be dropped, which a JSON parser would reject.
+    """
+
+    def __init__(self, stream: IO[bytes], name: str) -> None:
+        super().__init__()
+        self._stream = stream
+        try:
+            head = stream.read(_PREFIX_PEEK)
+        except BaseException:
+            stream.close()
+            raise
+        head = head.removeprefix(codecs.BOM_UTF8)
+        try:
+            text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        except UnicodeDecodeError as exc:
+            text = "\x00"
+            error: Exception | None = exc
+        else:
+            error = None
+        if "\x00" in text:
+            stream.close()
+            raise ArchiveError(
+                f"アーカイブ内の「{name}」の文字コードが UTF-8 ではありません。"
+                "書き出し元の X のアーカイブをそのまま指定してください。"
+            ) from error
+        match = _JS_PREFIX_RE.match(text)
+        if match is None:
+            stream.close()
+            raise ArchiveError(f"アーカイブ内の「{name}」の形式が想定と違います(window.… = で始まっていません)。")
+        self._pending = head[len(match.group(0).encode("utf-8")) :]
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        wanted = len(buffer)
+        while not self._done and len(self._pending) < wanted + _TAIL_HOLD:
+            chunk = self._stream.read(max(wanted, 65536))
+            if not chunk:
+                self._done = True
+                self._pending = self._pending.rstrip().removesuffix(b";")
+                break
+            self._pending += chunk
+        available = len(self._pending) if self._done else max(len(self._pending) - _TAIL_HOLD, 0)
+        count = min(wanted, available)
+        buffer[:count] = self._pending[:count]
+        self._pending = self._pending[count:]
+        return count
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
+
+
+def _iter_array(source: ArchiveSource, name: str) -> Iterator[Any]:
+    """The items of the array assigned in a ``.js`` part, parsed one at a time (a part can be hundreds of MB)."""
+    try:
+        body = _JsBody(source.open(name), name)
+    except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:
+        raise ArchiveError(f"アーカイブ内の「{name}」が壊れていて読めません。") from exc
+    count = 0
+    try:
+        with io.BufferedReader(body, 1024 * 1024) as stream:
+            for item in ijson.items(stream, "item", use_float=True):
+                count += 1
+                yield item
+    except ijson.JSONError as exc:
+        detail = str(exc).split("\n")[0].split("\n")[0]
+        if "UTF8" in detail or "UTF-8" in detail:
+            raise ArchiveError(
+                f"アーカイブ内の「{name}」の文字コードが UTF-8 ではありません({count + 1} 件目付近)。"
+                "書き出し元の X のアーカイブをそのまま指定してください。"
+            ) from exc
+        raise ArchiveError(
+            f"アーカイブ内の「{name}」の JSON が壊れています({count + 1} 件目付近: {detail.strip()})。"
+        ) from exc
+    except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:
+        raise ArchiveError(f"アーカイブ内の「{name}」が壊れていて最後まで読めません。") from exc
 
 
 def _unwrap(item: Any, key: str, name: str) -> Mapping[str, Any]:
@@ -392,14 +487,12 @@ class XArchive:
         notes = self._load_notes()
         seen: set[str] = set()
         for part in self._parts:
-            items = _load_array(self._source, part)
-            for item in items:
+            for item in _iter_array(self._source, part):
                 post = self._to_post(_unwrap(item, "tweet", part), part, notes)
                 if post.platform_id in seen:
                     continue
                 seen.add(post.platform_id)
                 yield post
-            del items
 
     def _to_post(self, tweet: Mapping[str, Any], part: str, notes: _NoteIndex) -> ArchivedPost:
         post_id = _str_or_none(tweet.get("id_str")) or _str_or_none(tweet.get("id"))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import inspect
+import io
 import json
 import locale
 import re
 import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 
@@ -268,13 +269,13 @@ def test_older_generation(tmp_path: Path) -> None:
 def test_posts_stream_one_part_at_a_time(modern_zip: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with read_x_archive(modern_zip) as archive:
         read_names: list[str] = []
-        original = x_export._load_array
+        original = x_export._iter_array
 
-        def spy(source: x_export._Source, name: str) -> list[Any]:
+        def spy(source: x_export.ArchiveSource, name: str) -> Iterator[Any]:
             read_names.append(name)
             return original(source, name)
 
-        monkeypatch.setattr(x_export, "_load_array", spy)
+        monkeypatch.setattr(x_export, "_iter_array", spy)
         stream: Iterator[ArchivedPost] = archive.posts()
         assert next(stream).platform_id == "1001"
         assert "data/tweets-part1.js" not in read_names
@@ -451,3 +452,30 @@ def test_bad_created_at_is_reported(tmp_path: Path) -> None:
     with pytest.raises(ArchiveError) as excinfo:
         read_x_archive(make_zip(tmp_path / "date.zip", files))
     assert "yesterday" in assert_japanese_error(excinfo)
+
+
+def test_a_big_part_is_parsed_as_a_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    posts = [tweet(str(3000 + n), "長い本文" * 200, "Tue Apr 01 00:30:00 +0000 2025") for n in range(3000)]
+    folder = tmp_path / "big"
+    (folder / "data").mkdir(parents=True)
+    (folder / "data" / "tweets.js").write_text(
+        "window.YTD.tweets.part0 = " + json.dumps(posts, ensure_ascii=False) + ";\n", encoding="utf-8"
+    )
+    size = (folder / "data" / "tweets.js").stat().st_size
+    assert size > 7_000_000
+    with read_x_archive(folder) as archive:
+        assert archive.total == 3000
+        opened: list[io.BufferedReader] = []
+        original_open = archive._source.open
+
+        def tracking_open(name: str) -> IO[bytes]:
+            stream = original_open(name)
+            assert isinstance(stream, io.BufferedReader)
+            opened.append(stream)
+            return stream
+
+        monkeypatch.setattr(archive._source, "open", tracking_open)
+        stream = archive.posts()
+        assert next(stream).platform_id == "3000"
+        assert opened[0].tell() < size / 3  # only the beginning has been read
+        assert sum(1 for _ in stream) == 2999
