@@ -80,21 +80,55 @@ def synthetic_tweets(count: int, seed: int = 6) -> Iterator[dict[str, object]]:
     step = dt.timedelta(days=3650) / max(count, 1)
     for index in range(count):
         when = start + step * index
+        post_id = str(1_000_000_000 + index)
+        text = post_text(rng, when)
+        link = text.rsplit(" ", 1)[-1]
+        short = f"https://t.co/{rng.randrange(36**10):010x}"
+        # The fields a real export carries around each text, so that parsing costs what it costs for real.
         yield {
             "tweet": {
-                "id_str": str(1_000_000_000 + index),
-                "full_text": post_text(rng, when),
+                "edit_info": {
+                    "initial": {
+                        "editTweetIds": [post_id],
+                        "editableUntil": "",
+                        "editsRemaining": "5",
+                        "isEditEligible": True,
+                    }
+                },
+                "retweeted": False,
+                "source": '<a href="https://mobile.twitter.com" rel="nofollow">Twitter Web App</a>',
+                "entities": {
+                    "hashtags": [{"text": "東広島市", "indices": ["0", "5"]}] if "#" in text else [],
+                    "symbols": [],
+                    "user_mentions": [],
+                    "urls": [{"url": short, "expanded_url": link, "display_url": link[8:40], "indices": ["0", "23"]}],
+                },
+                "display_text_range": ["0", str(len(text))],
+                "favorite_count": str(rng.randint(0, 300)),
+                "id_str": post_id,
+                "truncated": False,
+                "retweet_count": str(rng.randint(0, 80)),
+                "id": post_id,
                 "created_at": when.strftime("%a %b %d %H:%M:%S +0000 %Y"),
-                "entities": {"urls": []},
+                "favorited": False,
+                "full_text": text.replace(link, short),
+                "lang": "ja",
             }
         }
 
 
 def write_x_archive(
-    path: Path, count: int, *, media_every: int = 0, media_bytes: int = 0, seed: int = 6, account: str = "bench_city"
+    path: Path,
+    count: int,
+    *,
+    media_every: int = 0,
+    media_bytes: int = 0,
+    seed: int = 6,
+    account: str = "bench_city",
+    part_size: int = PART_SIZE,
 ) -> Path:
-    """An X archive zip with ``count`` posts in parts of 10,000; every ``media_every``-th post gets a random
-    (incompressible) image of ``media_bytes`` bytes."""
+    """An X archive zip with ``count`` posts in parts of ``part_size``; every ``media_every``-th post gets a
+    random (incompressible) image of ``media_bytes`` bytes."""
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         account_js = [{"account": {"username": account, "accountId": "42"}}]
         archive.writestr("data/account.js", "window.YTD.account.part0 = " + json.dumps(account_js))
@@ -118,8 +152,19 @@ def write_x_archive(
                     os.urandom(media_bytes),
                     compress_type=zipfile.ZIP_STORED,
                 )
-            if len(part) >= PART_SIZE:
+            if len(part) >= part_size:
                 flush()
         if part or part_no == 0:
             flush()
+        # The manifest X writes, with the number of posts per part (the importer's progress total).
+        files = [
+            {
+                "fileName": "data/tweets.js" if n == 0 else f"data/tweets-part{n}.js",
+                "globalName": f"YTD.tweets.part{n}",
+                "count": str(min(part_size, count - n * part_size)),
+            }
+            for n in range(part_no)
+        ]
+        manifest = {"userInfo": {"userName": account}, "dataTypes": {"tweets": {"files": files}}}
+        archive.writestr("data/manifest.js", "window.__THAR_CONFIG = " + json.dumps(manifest, indent=2))
     return path

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Slot
 from PySide6.QtGui import QFontDatabase
@@ -21,6 +21,9 @@ from ..storage.database import open_database
 from ..storage.desk import DeskService
 from ..storage.errors import StorageError
 from ..storage.media import MediaStore, default_media_root
+
+if TYPE_CHECKING:
+    from ..storage.archive_service import ArchiveService
 
 RULEBOOK_ENV_VAR: Final = "SNS_DESK_RULEBOOK"
 GC_INTERVAL_MS: Final = 5_000
@@ -144,7 +147,13 @@ def run(argv: list[str] | None = None, db_url: str | None = None) -> int:
     collector = MainThreadGarbageCollector()
     media = MediaStore(default_media_root(database.display_name))  # images, next to an SQLite file
     service = DeskService(database, lambda: checker, current_os_user(), media=media)
-    window = DeskWindow(service, checker, database_name=database.display_name)
+
+    def archive() -> ArchiveService:
+        from ..storage.archive_service import ArchiveService  # loaded when the archive is first opened
+
+        return ArchiveService(database, media)
+
+    window = DeskWindow(service, checker, database_name=database.display_name, archive=archive)
     if os.environ.get(QUIT_WHEN_READY_ENV):
         # For the start-up benchmark: report and leave once the window is usable (first refresh).
         def ready() -> None:

@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, QSettings, QSysInfo, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -73,6 +73,10 @@ from .guideline import guideline_location, location_url, missing_local_file, ope
 from .live_check import CheckResult, TextChecker
 from .ops import OpRunner
 from .preview import PreviewTabs
+
+if TYPE_CHECKING:
+    from ..storage.archive_service import ArchiveService
+    from .archive_window import ArchiveWindow
 
 WINDOW_TITLE: Final = "sns_desk — 投稿デスク"
 AUTOSAVE_DELAY_MS: Final = 2000
@@ -207,6 +211,7 @@ class DeskWindow(QMainWindow):
         database_name: str = "",
         settings: QSettings | None = None,
         autosave_ms: int = AUTOSAVE_DELAY_MS,
+        archive: Callable[[], ArchiveService] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -233,6 +238,9 @@ class DeskWindow(QMainWindow):
         self._close_requested = False
         self._closing_done = False
         self._check_window: CheckWindow | None = None
+        self._archive = archive
+        """Makes the service of the 第6条 archive window, the first time it is opened."""
+        self._archive_window: ArchiveWindow | None = None
 
         self.ops = OpRunner(self)
         self.ops.unhandledError.connect(self._on_unhandled_error)
@@ -434,6 +442,13 @@ class DeskWindow(QMainWindow):
         self.check_tool_action = a(
             "投稿チェック(下書きなし)(&T)…", self.open_check_tool, None, "投稿案を作らずに文章だけをチェックします"
         )
+        self.archive_action = a(
+            "アーカイブ(第6条)(&B)…",
+            self.open_archive,
+            None,
+            "投稿した内容の控え(第6条)を検索し、各サービスのエクスポートを取り込みます",
+        )
+        self.archive_action.setVisible(self._archive is not None)
         self.settings_action = a("設定(&O)…", self.edit_settings, None, "ガイドライン原文の場所などを設定します")
         self.quit_action = a("終了(&Q)", self.close, "Ctrl+Q", "保存して終了します")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -479,6 +494,7 @@ class DeskWindow(QMainWindow):
 
         view_menu = bar.addMenu("表示(&V)")
         view_menu.addAction(self.refresh_action)
+        view_menu.addAction(self.archive_action)
 
         help_menu = bar.addMenu("ヘルプ(&H)")
         help_menu.addActions([self.guideline_summary_action, self.open_guideline_action])
@@ -1279,7 +1295,9 @@ class DeskWindow(QMainWindow):
             return
         terminal = QSysInfo.machineHostName()
         self._workflow(
-            "post", lambda s, i: s.mark_posted(i, answer.url, answer.posted_at, terminal), "投稿済みにしました"
+            "post",
+            lambda s, i: s.mark_posted(i, answer.url, answer.posted_at, terminal, answer.off_terminal_reason),
+            "投稿済みにしました",
         )
 
     @Slot()
@@ -1303,6 +1321,22 @@ class DeskWindow(QMainWindow):
         self._check_window.show()
         self._check_window.raise_()
         return self._check_window
+
+    @Slot()
+    def open_archive(self) -> ArchiveWindow | None:
+        """The アーカイブ(第6条) window: made once, reloaded each time it is shown again."""
+        if self._archive is None:
+            return None
+        if self._archive_window is None:
+            from .archive_window import ArchiveWindow
+
+            self._archive_window = ArchiveWindow(self._archive(), settings=self.settings, parent=self)
+        elif not self._archive_window.isVisible():
+            self._archive_window.refresh()
+        self._archive_window.show()
+        self._archive_window.raise_()
+        self._archive_window.activateWindow()
+        return self._archive_window
 
     @Slot()
     def edit_settings(self) -> None:
@@ -1412,3 +1446,5 @@ class DeskWindow(QMainWindow):
         self.ops.shutdown()
         if self._check_window is not None:
             self._check_window.close()
+        if self._archive_window is not None:
+            self._archive_window.close()  # cancels a running import: nothing half-written is kept

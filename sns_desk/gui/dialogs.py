@@ -300,6 +300,8 @@ class PostedAnswer:
     url: str
     posted_at: dt.datetime
     """Aware, in the computer's time zone."""
+    off_terminal_reason: str = ""
+    """Why the post was made from a device the city does not manage (第5条); empty for a city terminal."""
 
 
 class MarkPostedDialog(_FormDialog):
@@ -329,21 +331,33 @@ class MarkPostedDialog(_FormDialog):
         form.addRow("投稿の URL(&U):", self.url_edit)
         form.addRow("投稿日時(&D):", self.time_edit)
         form.addRow("", self.zone_label)
+        self.off_terminal_box = QCheckBox("市が管理する端末以外から投稿した(第5条: 緊急時・災害時など)")
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setAccessibleName("端末以外から投稿した理由")
+        self.reason_edit.setPlaceholderText("例: 災害対応中で庁舎の端末が使えなかったため")
+        self.reason_edit.setEnabled(False)
+        form.addRow("", self.off_terminal_box)
+        form.addRow("理由(&R):", self.reason_edit)
         self.layout_.addLayout(form)
         note = QLabel("投稿した内容・URL・日時は記録として保存されます(第6条)。")
         note.setWordWrap(True)
         self.layout_.addWidget(note)
         self.url_edit.textChanged.connect(self.update_ok)
+        self.reason_edit.textChanged.connect(self.update_ok)
+        self.off_terminal_box.toggled.connect(self.reason_edit.setEnabled)
+        self.off_terminal_box.toggled.connect(self.update_ok)
         self.finish_layout()
 
     def is_complete(self) -> bool:
-        return bool(self.url_edit.text().strip())
+        reason_needed = self.off_terminal_box.isChecked() and not self.reason_edit.text().strip()
+        return bool(self.url_edit.text().strip()) and not reason_needed
 
     def answer(self) -> PostedAnswer:
         qdt = self.time_edit.dateTime()
         d, t = qdt.date(), qdt.time()
         naive = dt.datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
-        return PostedAnswer(self.url_edit.text().strip(), naive.replace(tzinfo=self._tzinfo))
+        reason = self.reason_edit.text().strip() if self.off_terminal_box.isChecked() else ""
+        return PostedAnswer(self.url_edit.text().strip(), naive.replace(tzinfo=self._tzinfo), reason)
 
     @classmethod
     def ask(cls, parent: QWidget | None, now: dt.datetime | None = None) -> PostedAnswer | None:

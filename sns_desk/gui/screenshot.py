@@ -42,7 +42,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         prog="python -m sns_desk.gui.screenshot", description="画面の見本を PNG で保存します"
     )
     parser.add_argument("out", type=Path, help="保存先の PNG ファイル")
-    parser.add_argument("--window", choices=("desk", "check"), default="desk", help="どの画面か(既定: desk)")
+    parser.add_argument("--window", choices=("desk", "check", "archive"), default="desk", help="どの画面か(既定: desk)")
     parser.add_argument("--scale", type=float, default=None, help="表示倍率(例: 2 で 200 %%)")
     parser.add_argument("--size", default="1440x880", help="ウィンドウの大きさ(論理ピクセル、既定: 1440x880)")
     return parser.parse_args(argv)
@@ -71,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         size = (int(width), int(height))
         if args.window == "check":
             code = _check_window_shot(args.out, size)
+        elif args.window == "archive":
+            code = _archive_shot(args.out, Path(folder), size)
         else:
             code = _desk_shot(args.out, Path(folder), size)
     app.processEvents()
@@ -315,6 +317,89 @@ def _check_window_shot(out: Path, size: tuple[int, int]) -> int:
     finally:
         window.close()
         window.deleteLater()
+
+
+def _tourism_export(path: Path) -> Path:
+    """A small X archive with a photo, a poster and a video, for the archive window's detail pane."""
+    import json
+    import zipfile
+
+    def js(name: str, data: object) -> bytes:
+        return f"window.{name} = {json.dumps(data, ensure_ascii=False)}".encode()
+
+    photos = {"media": [{"media_url_https": "https://pbs/x/hall.jpg"}, {"media_url_https": "https://pbs/x/flyer.png"}]}
+    posts = [
+        {
+            "tweet": {
+                "id_str": "77001",
+                "full_text": "今夜は西条の花火大会🎆 会場の様子です。打ち上げは19時30分から。交通規制にご注意ください。"
+                " https://www.city.example.lg.jp/hanabi.html",
+                "created_at": "Sat Aug 02 09:00:00 +0000 2025",
+                "extended_entities": photos,
+            }
+        },
+        {
+            "tweet": {
+                "id_str": "77002",
+                "full_text": "紅葉が見ごろです #東広島 #紅葉",
+                "created_at": "Sat Nov 15 01:00:00 +0000 2025",
+            }
+        },
+    ]
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("data/account.js", js("YTD.account.part0", [{"account": {"username": "hh_kanko"}}]))
+        z.writestr("data/tweets.js", js("YTD.tweets.part0", posts))
+        z.writestr("data/tweets_media/77001-hall.jpg", sample_photo())
+        z.writestr("data/tweets_media/77001-flyer.png", sample_poster())
+        z.writestr("data/tweets_media/77001-clip.mp4", b"\x00\x00\x00\x18ftypmp42 not a real video")
+    return path
+
+
+def _archive_shot(out: Path, folder: Path, size: tuple[int, int]) -> int:
+    from PySide6.QtCore import QSettings
+    from sqlalchemy import select
+
+    from ..bench.synthetic import write_x_archive
+    from ..storage.archive_service import ArchiveService
+    from ..storage.database import open_database
+    from ..storage.media import MediaStore
+    from ..storage.models import AccountRow, BackupRecordRow, utc_now
+    from .archive_window import ArchiveWindow
+
+    database = open_database(f"sqlite:///{(folder / 'sns_desk.db').as_posix()}")
+    service = ArchiveService(database, MediaStore(folder / "sns_desk.media"))
+    service.import_export(
+        write_x_archive(folder / "koho.zip", 300, media_every=20, media_bytes=2000, account="hh_koho")
+    )
+    service.import_export(_tourism_export(folder / "kanko.zip"), account="東広島市観光")
+    with database.session() as s:
+        kanko = s.scalars(select(AccountRow).where(AccountRow.name == "東広島市観光")).one()
+        two_days_ago = utc_now() - dt.timedelta(days=2)
+        s.add(BackupRecordRow(account_id=kanko.id, path="\\\\fileserver\\kanko\\backup", items=2, by=DRAFTER,
+                              finished_at=two_days_ago))  # fmt: skip
+    settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    window = ArchiveWindow(service, settings=settings)
+    try:
+        window.resize(*size)
+        window.show()
+        if not _wait_until(lambda: window.overview is not None and not window.ops.is_busy):
+            print("アカウントが時間内に読み込まれませんでした", file=sys.stderr)
+            return 1
+        window.search_edit.setText("花火")
+        window.run_search()
+        _wait_until(lambda: not window.ops.is_busy)
+        row = next(i for i, item in enumerate(window.results_model.items()) if item.platform_id == "77001")
+        window.select_result(row)
+        if not _wait_until(lambda: not window.ops.is_busy and window.detail.media_list.count() == 3):
+            print("画像が時間内に読み込まれませんでした", file=sys.stderr)
+            return 1
+        window.results_view.setFocus()
+        return _save(window, out)
+    finally:
+        window.close()
+        window.ops.shutdown()
+        window.deleteLater()
+        database.close()
 
 
 if __name__ == "__main__":

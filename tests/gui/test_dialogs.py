@@ -86,6 +86,20 @@ def test_mark_posted_dialog_defaults_to_now_in_local_time() -> None:
     dialog.deleteLater()
 
 
+def test_posting_from_outside_a_city_terminal_needs_a_reason() -> None:
+    dialog = MarkPostedDialog(None, dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
+    dialog.url_edit.setText("https://x.com/hh_koho/status/1")
+    assert dialog.answer().off_terminal_reason == "" and not dialog.reason_edit.isEnabled()
+    dialog.off_terminal_box.setChecked(True)
+    assert dialog.reason_edit.isEnabled() and not dialog.ok_button.isEnabled()
+    dialog.reason_edit.setText(" 停電で庁舎に入れないため ")
+    assert dialog.ok_button.isEnabled()
+    assert dialog.answer().off_terminal_reason == "停電で庁舎に入れないため"
+    dialog.off_terminal_box.setChecked(False)
+    assert dialog.answer().off_terminal_reason == ""
+    dialog.deleteLater()
+
+
 def test_timezone_text() -> None:
     assert timezone_text(dt.datetime(2026, 1, 1, tzinfo=JST)) == "JST(UTC+09:00)"
     assert timezone_text(dt.datetime(2026, 1, 1, tzinfo=dt.UTC)) == "UTC+00:00"

@@ -22,10 +22,10 @@ FORMAT_LABELS: Final = {
 }
 
 
-def _read_x(source: ArchiveSource) -> ExportReader:
+def _read_x(source: ArchiveSource, verify: bool = True) -> ExportReader:
     from sns_desk.core.archive.x_export import _MARKER_FILES, read_x_source
 
-    return read_x_source(source.rooted(_MARKER_FILES))
+    return read_x_source(source.rooted(_MARKER_FILES), verify=verify)
 
 
 def _read_facebook(source: ArchiveSource) -> ExportReader:
@@ -82,9 +82,13 @@ def detect_format(source: ArchiveSource) -> str | None:
     return None
 
 
-def open_export(path: Path, fmt: str = "auto", *, max_total_bytes: int = MAX_TOTAL_UNCOMPRESSED_BYTES) -> ExportReader:
+def open_export(
+    path: Path, fmt: str = "auto", *, max_total_bytes: int = MAX_TOTAL_UNCOMPRESSED_BYTES, verify: bool = True
+) -> ExportReader:
     """Open and verify an export; a damaged one raises :class:`ArchiveError` before any post is read.
 
+    ``verify=False`` skips the X reader's extra reading pass (its posts files can be hundreds of MB), for
+    callers that consume the posts in one transaction anyway, where a late error still writes nothing.
     The reader owns the opened file (or temporary folder): use it as a context manager.
     """
     if fmt not in FORMATS:
@@ -93,7 +97,7 @@ def open_export(path: Path, fmt: str = "auto", *, max_total_bytes: int = MAX_TOT
     if fmt == "x":
         from sns_desk.core.archive.x_export import read_x_archive
 
-        return read_x_archive(path, max_total_bytes=max_total_bytes)
+        return read_x_archive(path, max_total_bytes=max_total_bytes, verify=verify)
     source = open_source(path, max_total_bytes)
     try:
         if fmt == "auto":
@@ -104,6 +108,8 @@ def open_export(path: Path, fmt: str = "auto", *, max_total_bytes: int = MAX_TOT
                     "X・Facebook・Instagram・Mastodon のエクスポート(zip・tar.gz・フォルダ)か CSV を指定してください。"
                 )
             fmt = detected
+        if fmt == "x":
+            return _read_x(source, verify)
         return _READERS[fmt](source)
     except BaseException:
         source.close()

@@ -82,6 +82,7 @@ _NOTE_PART_RE: Final = re.compile(r"data/note-tweet(?:-part(?P<n>\d+))?\.js")
 _MEDIA_DIRS: Final = ("data/tweets_media/", "data/tweet_media/")
 _MARKER_FILES: Final = ("data/manifest.js", "data/tweets.js", "data/tweet.js", "data/account.js")
 _ELLIPSIS_TAIL_RE: Final = re.compile(r"(?:…|\.\.\.)(?:\s+https?://t\.co/\S+)?\s*$")
+_TCO_LINK_RE: Final = re.compile(r"https?://t\.co/[A-Za-z0-9]+(?![A-Za-z0-9])")
 _TCO_TAIL_RE: Final = re.compile(r"\s*https?://t\.co/\S+\s*$")
 
 
@@ -296,12 +297,21 @@ def _url_map(entities: Any, short_key: str, long_keys: Sequence[str]) -> dict[st
 
 
 def _expand(text: str, mapping: Mapping[str, str]) -> str:
+    """Replace the short links of ``mapping`` in ``text`` by their targets.
+
+    Short links are t.co addresses, found with one precompiled pattern (compiling a pattern per post
+    would cost more than everything else the import does); any other key falls back to a pattern of its own.
+    """
     if not mapping:
         return text
-    pattern = re.compile(
-        "|".join(re.escape(short) for short in sorted(mapping, key=len, reverse=True)) + r"(?![A-Za-z0-9])"
-    )
-    return pattern.sub(lambda match: mapping[match.group(0)], text)
+    text = _TCO_LINK_RE.sub(lambda match: mapping.get(match.group(0), match.group(0)), text)
+    others = [short for short in mapping if not _TCO_LINK_RE.fullmatch(short)]
+    if others:
+        pattern = re.compile(
+            "|".join(re.escape(short) for short in sorted(others, key=len, reverse=True)) + r"(?![A-Za-z0-9])"
+        )
+        text = pattern.sub(lambda match: mapping[match.group(0)], text)
+    return text
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -392,8 +402,9 @@ class XArchive:
         self.account = self._read_account(names)
         """Screen name from ``data/account.js`` (without ``@``), or ``""``."""
         self.platform = "x"
-        self.total: int | None = None
-        """How many posts :meth:`posts` yields; known after the verifying pass."""
+        self.total: int | None = self._manifest_count(("tweets", "tweet"))
+        """How many posts :meth:`posts` yields: from ``manifest.js`` (``count`` per file) when it says, and
+        exactly after the verifying pass."""
 
     # ---- discovery ----
 
@@ -428,6 +439,25 @@ class XArchive:
                 if name not in files:
                     files.append(name)
         return files
+
+    def _manifest_count(self, keys: Sequence[str]) -> int | None:
+        """The sum of the ``count`` of every listed part, or None when the manifest does not give them all."""
+        manifest = self._manifest_data
+        if manifest is None or not isinstance(manifest.get("dataTypes"), Mapping):
+            return None
+        total = 0
+        listed = False
+        for key in keys:
+            entry = manifest["dataTypes"].get(key)
+            if not isinstance(entry, Mapping) or not isinstance(entry.get("files"), list):
+                continue
+            for item in entry["files"]:
+                count = item.get("count") if isinstance(item, Mapping) else None
+                if not (isinstance(count, str | int) and str(count).isdigit()):
+                    return None
+                total += int(count)
+                listed = True
+        return total if listed else None
 
     def _find_parts(self, names: Sequence[str]) -> list[str]:
         listed = self._manifest_files(self._manifest_data, ("tweets", "tweet"))

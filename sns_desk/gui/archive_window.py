@@ -1,0 +1,1097 @@
+"""The アーカイブ(第6条) window: everything the city posted, searchable, with each account's last backup.
+
+Left: the accounts, each with how many posts the archive holds and its last backup; an account
+whose backup is older than the warning threshold is marked, and a banner above lists them
+(第6条第9号: the copy of what was posted stays in the office). Centre: full-text search with
+filters and the results, newest first, the hits marked. Right: the chosen post in full with its
+address, the 第5条 terminal note and its media. 「エクスポートを取り込む」 adds a platform export.
+
+Every call to the :class:`ArchiveService` runs on the window's own :class:`OpRunner` (never on the
+UI thread, and apart from the desk's saves, which a long import must not hold up); the window only
+receives plain values. An import reports progress from the worker thread through a queued signal
+and stops when 「中止」 sets a :class:`threading.Event` that the importer polls.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QDate,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSettings,
+    QSize,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QImage, QKeySequence, QPixmap, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QProgressDialog,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QStyle,
+    QTableView,
+    QTextBrowser,
+    QTextEdit,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.archive import ArchiveError
+from ..storage.archive_import import ImportCancelled, ImportResult
+from ..storage.archive_service import AccountArchive, ArchiveService
+from ..storage.errors import StorageError
+from ..storage.search import FoundItem, SearchPage, SearchQuery
+from .archive_model import (
+    COLUMN_ACCOUNT,
+    COLUMN_MEDIA,
+    COLUMN_PLATFORM,
+    COLUMN_TEXT,
+    COLUMN_TIME,
+    ITEM_ROLE,
+    JST,
+    WARNING_COLOR,
+    AccountsModel,
+    HighlightDelegate,
+    ResultsModel,
+    jst_minute,
+    platform_label,
+    source_label,
+    total_text,
+)
+from .dialogs import MessageDialog
+from .guideline import open_location
+from .import_dialog import ImportDialog, ImportRequest
+from .offsets import Utf16Map
+from .ops import OpRunner
+
+WINDOW_TITLE: Final = "sns_desk — アーカイブ(第6条)"
+SEARCH_DELAY_MS: Final = 250
+"""Search this long after typing stops."""
+WARN_SAVE_DELAY_MS: Final = 600
+"""Store the warning threshold this long after the spin box stops changing."""
+PAGE_SIZE: Final = 100
+THUMBNAIL_SIDE: Final = 88
+MEDIA_ROWS: Final = 2
+"""The media strip is this many thumbnails high (X allows four images: two rows of two in a narrow pane)."""
+MAX_WARN_DAYS: Final = 365
+ARTICLE_NOTE: Final = "第6条第9号: 投稿の控えは庁内に残す"
+ALL_PLATFORMS: Final = "すべてのサービス"
+NO_ITEM_TEXT: Final = "一覧から投稿を選ぶと、ここに本文とメディアが表示されます。"
+GEOMETRY_KEY: Final = "archive/geometry"
+SPLITTER_KEY: Final = "archive/splitter"
+IMPORT_FOLDER_KEY: Final = "archive/import_folder"
+BANNER_STYLE: Final = "QFrame#backup_banner { background: #fdecea; border: 1px solid #e57373; border-radius: 4px; }"
+HIT_COLOR: Final = "#ffe082"
+_WEB_SCHEMES: Final = ("http", "https")
+
+
+# == values handed from the worker thread ===========================================================
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveOverview:
+    """What a refresh loads in one background call."""
+
+    accounts: tuple[AccountArchive, ...]
+    warn_days: int
+    now: dt.datetime
+
+
+def load_overview(service: ArchiveService) -> ArchiveOverview:
+    return ArchiveOverview(tuple(service.accounts()), service.backup_warning_days(), service.now())
+
+
+@dataclass(frozen=True, slots=True)
+class MediaPreview:
+    """One media file of a post: its thumbnail when it is an image Qt can read."""
+
+    name: str
+    sha256: str
+    image: QImage | None
+    problem: str = ""
+    """Why the file could not be read (missing, damaged), else empty."""
+
+
+@dataclass(frozen=True, slots=True)
+class MediaSnapshot:
+    item_id: int
+    previews: tuple[MediaPreview, ...]
+
+
+def load_media(service: ArchiveService, item_id: int, side: int) -> MediaSnapshot:
+    """Runs on the worker thread: the post's media, images decoded and scaled (QImage is thread-safe)."""
+    previews = []
+    for media in service.media_of(item_id):
+        try:
+            data = service.media.get(media.sha256)
+        except StorageError as exc:
+            previews.append(MediaPreview(media.name, media.sha256, None, str(exc)))
+            continue
+        image = QImage.fromData(data)
+        if image.isNull():
+            previews.append(MediaPreview(media.name, media.sha256, None))
+            continue
+        scaled = image.scaled(
+            side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
+        previews.append(MediaPreview(media.name, media.sha256, scaled))
+    return MediaSnapshot(item_id, tuple(previews))
+
+
+def save_warn_days(service: ArchiveService, days: int) -> int:
+    service.set_backup_warning_days(days)
+    return days
+
+
+# == texts ====================================================================================================
+
+
+def error_text(exc: Exception, title: str = "操作できません") -> tuple[str, str]:
+    """(title, message) for an exception from the archive service; the messages are Japanese."""
+    if isinstance(exc, ArchiveError):
+        return "取り込めません", exc.message_ja
+    if isinstance(exc, StorageError):
+        return "データベースのエラー", str(exc)
+    if isinstance(exc, ValueError):
+        # The importer speaks to the command line; here the option is a field of the import dialog.
+        return title, str(exc).replace(
+            "--account で指定してください", "「アカウント名」に入力して、もう一度取り込んでください"
+        )
+    return "予期しないエラー", f"予期しないエラーが発生しました。({type(exc).__name__}: {exc})"
+
+
+def banner_text(overdue: Sequence[AccountArchive], warn_days: int) -> str:
+    names = "、".join(a.name for a in overdue)
+    return f"⚠ バックアップが {warn_days} 日以上ないアカウント: {names}({ARTICLE_NOTE})"
+
+
+def import_result_text(result: ImportResult) -> str:
+    return f"{result.account}: {result.added:,} 件を追加、{result.skipped:,} 件は取り込み済み"
+
+
+def count_text(shown: int, total: int, more: bool) -> str:
+    """「250 件」, 「250 件(新しい順に 100 件を表示)」 or 「1,000 件以上(新しい順に 100 件を表示)」."""
+    if more:
+        return f"{total_text(total)}(新しい順に {shown:,} 件を表示)"
+    return f"{shown:,} 件" if shown >= total else total_text(total)  # all listed: exact, even past the cap
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight in Japan at the start of ``day``."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=JST)
+
+
+def is_web_url(url: str) -> bool:
+    """Only web addresses are opened: an export is untrusted, and may hold ``file:`` or script links."""
+    parsed = QUrl(url)
+    return parsed.isValid() and parsed.scheme().lower() in _WEB_SCHEMES and bool(parsed.host())
+
+
+def link_html(url: str) -> str:
+    escaped = html.escape(url, quote=True)
+    return f'<a href="{escaped}">{escaped}</a>'
+
+
+def _today_jst() -> dt.date:
+    return dt.datetime.now(JST).date()
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(day: QDate) -> dt.date:
+    return dt.date(day.year(), day.month(), day.day())
+
+
+# == widgets ==================================================================================================
+
+
+class ProgressRelay(QObject):
+    """Lives on the main thread; the importer calls :attr:`progressed`'s emit from the worker thread."""
+
+    progressed = Signal(int, int)
+    """(done, total); total is -1 when the export does not say how many posts it holds."""
+
+
+class ItemDetail(QGroupBox):
+    """The chosen post in full: when, who, its address, the 第5条 note, the text with the hits, the media."""
+
+    linkActivated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("選んだ投稿", parent)
+        self._item: FoundItem | None = None
+        self.placeholder = QLabel(NO_ITEM_TEXT)
+        self.placeholder.setWordWrap(True)
+
+        def value_label(name: str) -> QLabel:
+            label = QLabel()
+            label.setAccessibleName(name)
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)  # exports are untrusted text
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            return label
+
+        self.time_label = value_label("投稿日時")
+        self.account_label = value_label("アカウント")
+        self.url_label = self._link_label("投稿の URL")
+        self.reposted_label = self._link_label("再投稿元")
+        self.terminal_label = value_label("投稿した端末")
+        self.source_label = value_label("記録の出どころ")
+        self.form = QFormLayout()
+        self.form.addRow("日時:", self.time_label)
+        self.form.addRow("アカウント:", self.account_label)
+        self.form.addRow("URL:", self.url_label)
+        self.form.addRow("再投稿元:", self.reposted_label)
+        self.form.addRow("端末(第5条):", self.terminal_label)
+        self.form.addRow("記録:", self.source_label)
+
+        self.text_view = QTextBrowser()
+        self.text_view.setAccessibleName("投稿の本文")
+        self.text_view.setOpenLinks(False)
+        self.text_view.setReadOnly(True)
+        self.text_view.setUndoRedoEnabled(False)
+
+        self.media_label = QLabel()
+        self.media_list = QListWidget()
+        self.media_list.setAccessibleName("投稿のメディア")
+        self.media_list.setViewMode(QListView.ViewMode.IconMode)
+        self.media_list.setFlow(QListView.Flow.LeftToRight)
+        self.media_list.setWrapping(True)
+        self.media_list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.media_list.setMovement(QListView.Movement.Static)
+        self.media_list.setIconSize(QSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+        self.media_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.media_list.setWordWrap(True)
+        self.media_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        lines = self.media_list.fontMetrics().lineSpacing()
+        grid = QSize(THUMBNAIL_SIDE + 24, THUMBNAIL_SIDE + 2 * lines + 8)
+        self.media_list.setGridSize(grid)
+        self.media_list.setFixedHeight(MEDIA_ROWS * grid.height() + 2 * self.media_list.frameWidth() + 4)
+
+        self.content = QWidget()
+        content_layout = QVBoxLayout(self.content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.addLayout(self.form)
+        content_layout.addWidget(self.text_view, 1)
+        content_layout.addWidget(self.media_label)
+        content_layout.addWidget(self.media_list)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.placeholder)
+        layout.addWidget(self.content, 1)
+        self.show_item(None)
+
+    def _link_label(self, name: str) -> QLabel:
+        label = QLabel()
+        label.setAccessibleName(name)
+        label.setWordWrap(True)
+        label.setOpenExternalLinks(False)  # opened by the window, web addresses only
+        label.linkActivated.connect(self.linkActivated)
+        return label
+
+    @property
+    def item(self) -> FoundItem | None:
+        return self._item
+
+    def _set_row_visible(self, field: QWidget, visible: bool) -> None:
+        self.form.setRowVisible(field, visible)
+
+    @staticmethod
+    def _show_link(label: QLabel, url: str) -> None:
+        if is_web_url(url):
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+            label.setText(link_html(url))
+            label.setToolTip(f"{url} をブラウザーで開きます")
+        else:
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setText(url)
+            label.setToolTip("")
+
+    def show_item(self, item: FoundItem | None) -> None:
+        self._item = item
+        self.placeholder.setVisible(item is None)
+        self.content.setVisible(item is not None)
+        self.media_list.clear()
+        if item is None:
+            self.text_view.clear()
+            return
+        self.time_label.setText(f"{jst_minute(item.posted_at)}(日本時間)")
+        who = f"{item.account}({platform_label(item.platform)})"
+        if item.author and item.author != item.account:
+            who += f" 投稿者: {item.author}"
+        self.account_label.setText(who)
+        self._show_link(self.url_label, item.url)
+        self._set_row_visible(self.url_label, bool(item.url))
+        self._show_link(self.reposted_label, item.reposted_url or "")
+        self._set_row_visible(self.reposted_label, bool(item.reposted_url))
+        terminal = item.terminal
+        if item.off_terminal_reason:
+            terminal = f"⚠ 市の端末以外から投稿 — 理由: {item.off_terminal_reason}" + (
+                f"(端末: {item.terminal})" if item.terminal else ""
+            )
+        self.terminal_label.setText(terminal)
+        self.terminal_label.setStyleSheet(f"color: {WARNING_COLOR};" if item.off_terminal_reason else "")
+        self._set_row_visible(self.terminal_label, bool(terminal))
+        self.source_label.setText(source_label(item.source))
+        self._set_row_visible(self.source_label, bool(item.source))
+        self.text_view.setPlainText(item.text)
+        self._mark_hits(item)
+        self.media_label.setText(f"メディア {item.media_count} 点(読み込み中…)" if item.media_count else "メディアなし")
+        self.media_list.setVisible(item.media_count > 0)
+
+    def _mark_hits(self, item: FoundItem) -> None:
+        """The hits as extra selections: drawn over the text, the document itself is never changed."""
+        positions = Utf16Map(item.text)  # the spans count code points, Qt counts UTF-16 units
+        marked = QTextCharFormat()
+        marked.setBackground(QColor(HIT_COLOR))
+        marked.setForeground(QColor("#000000"))
+        selections: list[QTextEdit.ExtraSelection] = []
+        for start, end in item.highlights:
+            first, last = positions.span(start, end)
+            cursor = QTextCursor(self.text_view.document())
+            cursor.setPosition(first)
+            cursor.setPosition(last, QTextCursor.MoveMode.KeepAnchor)
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = cursor
+            selection.format = marked
+            selections.append(selection)
+        self.text_view.setExtraSelections(selections)
+
+    def hit_texts(self) -> list[str]:
+        """The marked passages of the text shown (for tests and screen readers)."""
+        return [s.cursor.selectedText() for s in self.text_view.extraSelections()]
+
+    def show_media(self, snapshot: MediaSnapshot, ratio: float) -> None:
+        if self._item is None or self._item.id != snapshot.item_id:
+            return
+        self.media_list.clear()
+        style = self.style()
+        for preview in snapshot.previews:
+            item = QListWidgetItem(preview.name)
+            if preview.image is not None:
+                pixmap = QPixmap.fromImage(preview.image)
+                pixmap.setDevicePixelRatio(ratio)
+                item.setIcon(pixmap)
+                item.setToolTip(f"{preview.name}({preview.image.width()}×{preview.image.height()} で表示)")
+            elif preview.problem:
+                item.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
+                item.setToolTip(preview.problem)
+            else:
+                item.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_FileIcon))
+                item.setToolTip(f"{preview.name}(画像として表示できないファイル)")
+            item.setData(Qt.ItemDataRole.UserRole, preview.sha256)
+            self.media_list.addItem(item)
+        problems = sum(1 for p in snapshot.previews if p.problem)
+        text = f"メディア {len(snapshot.previews)} 点"
+        if problems:
+            text += f"(うち {problems} 点は読めません)"
+        self.media_label.setText(text)
+
+    def media_names(self) -> list[str]:
+        return [self.media_list.item(row).text() for row in range(self.media_list.count())]
+
+
+# == the window ================================================================================================
+
+
+class ArchiveWindow(QMainWindow):
+    """Search the archive, see each account's backup state, import platform exports."""
+
+    overviewLoaded = Signal(object)
+    """An :class:`ArchiveOverview` (accounts, threshold) has been shown."""
+    resultsLoaded = Signal()
+    """A page of results was shown (a new search, or 「さらに表示」)."""
+    detailShown = Signal(object)
+    """A :class:`FoundItem` (or None) is shown in the detail pane."""
+    mediaLoaded = Signal(object)
+    """A :class:`MediaSnapshot` was shown."""
+    importStarted = Signal(object)
+    """An :class:`ImportRequest` is about to run (the progress dialog is open)."""
+    importFinished = Signal(object)
+    """The import ended: its :class:`ImportResult`, or the exception (cancelled, refused, failed)."""
+    warnDaysSaved = Signal(int)
+    """The warning threshold was stored."""
+    actionFailed = Signal(str)
+    """A call failed; the argument is the message shown."""
+
+    def __init__(
+        self,
+        service: ArchiveService,
+        *,
+        settings: QSettings | None = None,
+        search_delay_ms: int = SEARCH_DELAY_MS,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(WINDOW_TITLE)
+        self.service = service
+        self.settings = settings if settings is not None else QSettings()
+        self._overview: ArchiveOverview | None = None
+        self._query = SearchQuery(limit=PAGE_SIZE)
+        """The query of the rows shown."""
+        self._search_serial = 0
+        self._loading_more = False
+        self._syncing = False
+        self._import_cancel: threading.Event | None = None
+        self._import_request: ImportRequest | None = None
+        self.progress_dialog: QProgressDialog | None = None
+        """Made for the first import and kept: see :meth:`_progress_dialog`."""
+
+        self.ops = OpRunner(self)
+        self.ops.unhandledError.connect(self._show_failure)
+        self.progress_relay = ProgressRelay(self)
+        self.progress_relay.progressed.connect(self._on_import_progress, Qt.ConnectionType.QueuedConnection)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(search_delay_ms)
+        self.search_timer.timeout.connect(self.run_search)
+        self.warn_timer = QTimer(self)
+        self.warn_timer.setSingleShot(True)
+        self.warn_timer.setInterval(WARN_SAVE_DELAY_MS)
+        self.warn_timer.timeout.connect(self.save_warn_days)
+
+        self._build_accounts()
+        self._build_search()
+        self.detail = ItemDetail()
+        self.detail.linkActivated.connect(self.open_link)
+        self._build_layout()
+        self._build_actions()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.cancel_import)  # never hold up quitting for an import
+        self.resize(1400, 860)
+        self._restore_layout()
+        self.refresh()
+
+    # == construction ===========================================================================================
+
+    def _build_accounts(self) -> None:
+        self.accounts_model = AccountsModel(self)
+        view = QListView()
+        view.setModel(self.accounts_model)
+        view.setAccessibleName("アカウントの一覧")
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.setSpacing(2)
+        view.setIconSize(QSize(20, 20))
+        view.selectionModel().currentRowChanged.connect(self._on_account_changed)
+        self.accounts_view = view
+
+        self.warn_spin = QSpinBox()
+        self.warn_spin.setAccessibleName("バックアップの警告までの日数")
+        self.warn_spin.setRange(1, MAX_WARN_DAYS)
+        self.warn_spin.setSuffix(" 日")
+        self.warn_spin.setToolTip("最後のバックアップからこの日数を過ぎたアカウントを、赤色で知らせます")
+        self.warn_spin.valueChanged.connect(lambda _value: self._on_warn_days_edited())
+        self.warn_spin.editingFinished.connect(self._on_warn_days_finished)
+
+        self.banner = QFrame()
+        self.banner.setObjectName("backup_banner")
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setAccessibleName("バックアップの警告")
+        self.banner_label = QLabel()
+        self.banner_label.setWordWrap(True)
+        self.banner_label.setTextFormat(Qt.TextFormat.PlainText)  # account names come from exports
+        self.banner_label.setStyleSheet(f"color: {WARNING_COLOR}; font-weight: bold;")
+        banner_layout = QHBoxLayout(self.banner)
+        banner_layout.setContentsMargins(8, 6, 8, 6)
+        banner_layout.addWidget(self.banner_label, 1)
+        self.banner.hide()
+
+    def _build_search(self) -> None:
+        self.search_edit = QLineEdit()
+        self.search_edit.setAccessibleName("検索語")
+        self.search_edit.setPlaceholderText("本文を検索(空白で区切ると、すべての語を含む投稿)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(lambda _text: self.search_timer.start())
+        self.search_edit.returnPressed.connect(self.run_search)
+
+        self.platform_combo = QComboBox()
+        self.platform_combo.setAccessibleName("サービスで絞り込み")
+        self.platform_combo.addItem(ALL_PLATFORMS, None)
+        self.platform_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.platform_combo.currentIndexChanged.connect(lambda _index: self._on_filter_changed())
+
+        today = _today_jst()
+        locale = QLocale(QLocale.Language.Japanese, QLocale.Country.Japan)
+        self.since_check = QCheckBox("開始日(&S)")
+        self.since_edit = QDateEdit(_qdate(today - dt.timedelta(days=30)))
+        self.until_check = QCheckBox("終了日(&E)")
+        self.until_edit = QDateEdit(_qdate(today))
+        for check, edit, name in (
+            (self.since_check, self.since_edit, "開始日(この日を含む)"),
+            (self.until_check, self.until_edit, "終了日(この日を含む)"),
+        ):
+            edit.setLocale(locale)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setCalendarPopup(True)
+            edit.setAccessibleName(name)
+            edit.setToolTip(f"{name}、日本時間")
+            edit.setEnabled(False)
+            check.setAccessibleName(f"{name}で絞り込む")
+            check.toggled.connect(edit.setEnabled)
+            check.toggled.connect(lambda _checked: self._on_filter_changed())
+            edit.dateChanged.connect(lambda _date, c=check: self.search_timer.start() if c.isChecked() else None)
+
+        self.results_model = ResultsModel(self)
+        view = QTableView()
+        view.setModel(self.results_model)
+        view.setAccessibleName("検索結果")
+        view.setItemDelegateForColumn(COLUMN_TEXT, HighlightDelegate(view))
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        view.verticalHeader().setVisible(False)
+        header = view.horizontalHeader()
+        header.setHighlightSections(False)
+        metrics = view.fontMetrics()
+        pad = metrics.horizontalAdvance("あ") * 2
+        widths = {
+            COLUMN_TIME: metrics.horizontalAdvance("2025-04-01 09:30") + pad,
+            COLUMN_ACCOUNT: metrics.horizontalAdvance("あ" * 8) + pad,
+            COLUMN_PLATFORM: metrics.horizontalAdvance("Instagram") + pad,
+            COLUMN_MEDIA: metrics.horizontalAdvance("メディア") + pad,
+        }
+        for column, width in widths.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(COLUMN_TEXT, QHeaderView.ResizeMode.Stretch)
+        view.selectionModel().currentRowChanged.connect(self._on_result_changed)
+        self.results_view = view
+
+        self.count_label = QLabel("")
+        self.count_label.setAccessibleName("見つかった件数")
+        self.more_button = QPushButton(f"さらに表示({PAGE_SIZE} 件)")
+        self.more_button.setToolTip("続きの検索結果を、一覧の下に追加します")
+        self.more_button.clicked.connect(self.load_more)
+        self.more_button.setEnabled(False)
+
+    def _build_layout(self) -> None:
+        accounts_box = QGroupBox("アカウント")
+        accounts_layout = QVBoxLayout(accounts_box)
+        accounts_layout.addWidget(self.accounts_view, 1)
+        warn_box = QGroupBox("バックアップの警告(第6条)")
+        warn_layout = QHBoxLayout(warn_box)
+        warn_label = QLabel("最終バックアップから(&W)")
+        warn_label.setBuddy(self.warn_spin)
+        warn_layout.addWidget(warn_label)
+        warn_layout.addWidget(self.warn_spin)
+        warn_layout.addWidget(QLabel("を過ぎたら警告"), 1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(accounts_box, 1)
+        left_layout.addWidget(warn_box)
+
+        search_row = QHBoxLayout()
+        search_label = QLabel("検索(&F):")
+        search_label.setBuddy(self.search_edit)
+        search_row.addWidget(search_label)
+        search_row.addWidget(self.search_edit, 1)
+        platform_label_widget = QLabel("サービス(&P):")
+        platform_label_widget.setBuddy(self.platform_combo)
+        search_row.addWidget(platform_label_widget)
+        search_row.addWidget(self.platform_combo)
+        date_row = QHBoxLayout()
+        date_row.addWidget(self.since_check)
+        date_row.addWidget(self.since_edit)
+        date_row.addSpacing(12)
+        date_row.addWidget(self.until_check)
+        date_row.addWidget(self.until_edit)
+        date_row.addStretch(1)
+        date_row.addWidget(self.count_label)
+        more_row = QHBoxLayout()
+        more_row.addStretch(1)
+        more_row.addWidget(self.more_button)
+        more_row.addStretch(1)
+        centre = QGroupBox("投稿(新しい順)")
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.addLayout(search_row)
+        centre_layout.addLayout(date_row)
+        centre_layout.addWidget(self.results_view, 1)
+        centre_layout.addLayout(more_row)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setChildrenCollapsible(False)
+        em = self.fontMetrics().horizontalAdvance("あ")
+        self.splitter.setSizes([em * 17, em * 55, em * 28])
+
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(8, 8, 8, 0)
+        body_layout.addWidget(self.banner)
+        body_layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(body)
+
+    def _action(self, label: str, slot: object, shortcut: str | None, tip: str) -> QAction:
+        action = QAction(label, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip}({keys})" if keys else tip)
+        action.setStatusTip(tip)
+        assert callable(slot)
+        action.triggered.connect(lambda: slot())
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.import_action = a(
+            "エクスポートを取り込む(&I)…",
+            self.import_export,
+            "Ctrl+I",
+            "各サービスからダウンロードしたエクスポートの投稿を、アーカイブに取り込みます",
+        )
+        self.refresh_action = a("更新(&U)", self.refresh, "F5", "アカウントと検索結果を読み込み直します")
+        self.find_action = a("検索(&F)", self.focus_search, "Ctrl+F", "検索語の入力欄に移ります")
+        self.close_action = a("閉じる(&C)", self.close, "Ctrl+W", "アーカイブの画面を閉じます")
+        file_menu = self.menuBar().addMenu("ファイル(&F)")
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.close_action)
+        view_menu = self.menuBar().addMenu("表示(&V)")
+        view_menu.addActions([self.find_action, self.refresh_action])
+
+        toolbar = QToolBar("操作")
+        toolbar.setObjectName("archive_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.import_action, self.refresh_action):
+            toolbar.addAction(action)
+            button = toolbar.widgetForAction(action)
+            if button is not None:
+                button.setAccessibleName(action.text().split("(&")[0])
+                button.setAccessibleDescription(action.statusTip())
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.toolbar = toolbar
+
+    # == state ==================================================================================================
+
+    @property
+    def overview(self) -> ArchiveOverview | None:
+        return self._overview
+
+    @property
+    def is_importing(self) -> bool:
+        return self._import_cancel is not None
+
+    def selected_account(self) -> str | None:
+        """The name of the account chosen on the left (None for 「すべてのアカウント」)."""
+        index = self.accounts_view.currentIndex()
+        account = self.accounts_model.account(index.row()) if index.isValid() else None
+        return account.name if account is not None else None
+
+    def select_account(self, name: str | None) -> None:
+        """Choose an account on the left (None: すべてのアカウント); the results follow."""
+        self.accounts_view.setCurrentIndex(self.accounts_model.index(self.accounts_model.row_of(name)))
+
+    def current_query(self) -> SearchQuery:
+        """The search the filters on screen describe (first page)."""
+        platform = self.platform_combo.currentData()
+        since = day_start(_pydate(self.since_edit.date())) if self.since_check.isChecked() else None
+        until = (
+            day_start(_pydate(self.until_edit.date()) + dt.timedelta(days=1)) if self.until_check.isChecked() else None
+        )
+        return SearchQuery(
+            text=self.search_edit.text().strip(),
+            account=self.selected_account(),
+            platform=platform if isinstance(platform, str) else None,
+            since=since,
+            until=until,
+            limit=PAGE_SIZE,
+        )
+
+    def current_item(self) -> FoundItem | None:
+        return self.detail.item
+
+    # == loading ================================================================================================
+
+    @Slot()
+    def refresh(self) -> None:
+        """Reload the accounts (and the threshold), then the results."""
+        self.load_overview()
+        self.run_search()
+
+    def load_overview(self) -> None:
+        service = self.service
+        self.ops.run(lambda: load_overview(service), self._apply_overview, self._show_failure, label="overview")
+
+    def _apply_overview(self, overview: ArchiveOverview) -> None:
+        self._overview = overview
+        chosen = self.selected_account()
+        self._syncing = True
+        try:
+            self.accounts_model.set_accounts(overview.accounts, overview.now, overview.warn_days)
+            self.accounts_view.setCurrentIndex(self.accounts_model.index(self.accounts_model.row_of(chosen)))
+        finally:
+            self._syncing = False
+        platform_gone = self._fill_platforms(overview.accounts)
+        if not self.warn_timer.isActive() and not self.warn_spin.hasFocus():
+            self.warn_spin.blockSignals(True)
+            self.warn_spin.setValue(overview.warn_days)
+            self.warn_spin.blockSignals(False)
+        self._show_banner()
+        if self.selected_account() != chosen or platform_gone:
+            self.run_search()  # the account or service chosen is not in the archive any more
+        self.overviewLoaded.emit(overview)
+
+    def _fill_platforms(self, accounts: Sequence[AccountArchive]) -> bool:
+        """List the services the archive holds; True when the one chosen is gone."""
+        current = self.platform_combo.currentData()
+        platforms = sorted({a.platform for a in accounts}, key=platform_label)
+        self.platform_combo.blockSignals(True)
+        try:
+            self.platform_combo.clear()
+            self.platform_combo.addItem(ALL_PLATFORMS, None)
+            for platform in platforms:
+                self.platform_combo.addItem(platform_label(platform), platform)
+            index = self.platform_combo.findData(current) if current is not None else 0
+            self.platform_combo.setCurrentIndex(max(index, 0))
+        finally:
+            self.platform_combo.blockSignals(False)
+        return current is not None and index < 0
+
+    def _show_banner(self) -> None:
+        overdue = self.accounts_model.overdue()
+        if overdue:
+            text = banner_text(overdue, self.accounts_model.warn_days)
+            self.banner_label.setText(text)
+            self.banner.setAccessibleDescription(text)
+        self.banner.setVisible(bool(overdue))
+
+    @Slot()
+    def run_search(self) -> None:
+        """Search with the filters on screen (the first page replaces the results)."""
+        self.search_timer.stop()
+        query = self.current_query()
+        self._search_serial += 1
+        serial = self._search_serial
+        self._loading_more = False
+        service = self.service
+        self.count_label.setText("検索中…")
+        self.ops.run(
+            lambda: service.search(query),
+            lambda page: self._show_page(serial, query, page),
+            lambda exc: self._on_search_failed(serial, exc),
+            label="search",
+        )
+
+    @Slot()
+    def load_more(self) -> None:
+        """「さらに表示」: the next page of the same search, added below."""
+        if self._loading_more or not self.results_model.has_more:
+            return
+        query = dataclasses.replace(self._query, offset=self.results_model.rowCount(), limit=PAGE_SIZE)
+        serial = self._search_serial
+        service = self.service
+        self._loading_more = True
+        self.more_button.setEnabled(False)
+        self.ops.run(
+            lambda: service.search(query),
+            lambda page: self._show_page(serial, query, page, append=True),
+            lambda exc: self._on_search_failed(serial, exc),
+            label="more",
+        )
+
+    def _show_page(self, serial: int, query: SearchQuery, page: SearchPage, append: bool = False) -> None:
+        if serial != self._search_serial:
+            return  # a newer search was started meanwhile
+        if append:
+            self._loading_more = False
+            self.results_model.append_page(page.items, page.total, query.limit)
+        else:
+            self._query = query
+            shown = self.detail.item
+            self._syncing = True
+            try:
+                self.results_model.set_page(page.items, page.total, query.limit)
+                row = self.results_model.row_of(shown.id) if shown is not None else None
+                if row is not None:
+                    self.results_view.selectRow(row)
+            finally:
+                self._syncing = False
+            if row is None:
+                self.show_item(None)
+        model = self.results_model
+        self.count_label.setText(count_text(model.rowCount(), model.total, model.has_more))
+        self.more_button.setEnabled(model.has_more)
+        remaining = PAGE_SIZE if model.total_is_capped else min(PAGE_SIZE, model.total - model.rowCount())
+        self.more_button.setText(f"さらに表示({remaining:,} 件)" if model.has_more else "これで全部です")
+        self.resultsLoaded.emit()
+
+    def _on_search_failed(self, serial: int, exc: Exception) -> None:
+        if serial != self._search_serial:
+            return
+        self._loading_more = False
+        self.count_label.setText("検索できませんでした")
+        self.more_button.setEnabled(self.results_model.has_more)
+        self._show_failure(exc)
+
+    # == selection ==============================================================================================
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_account_changed(
+        self, _current: QModelIndex | QPersistentModelIndex, _previous: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        if not self._syncing:
+            self.run_search()
+
+    def _on_filter_changed(self) -> None:
+        self.run_search()
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_result_changed(
+        self, current: QModelIndex | QPersistentModelIndex, _previous: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        if self._syncing:
+            return
+        item = self.results_model.data(current, ITEM_ROLE) if current.isValid() else None
+        self.show_item(item if isinstance(item, FoundItem) else None)
+
+    def select_result(self, row: int) -> None:
+        self.results_view.selectRow(row)
+
+    def show_item(self, item: FoundItem | None) -> None:
+        """Show ``item`` in the detail pane and load its media in the background."""
+        self.detail.show_item(item)
+        if item is not None and item.media_count:
+            service, item_id = self.service, item.id
+            side = max(1, round(THUMBNAIL_SIDE * self.devicePixelRatioF()))
+            self.ops.run(
+                lambda: load_media(service, item_id, side), self._show_media, self._show_failure, label="media"
+            )
+        self.detailShown.emit(item)
+
+    def _show_media(self, snapshot: MediaSnapshot) -> None:
+        self.detail.show_media(snapshot, self.devicePixelRatioF())
+        self.mediaLoaded.emit(snapshot)
+
+    @Slot(str)
+    def open_link(self, url: str) -> bool:
+        """Open a post's address in the browser (web addresses only)."""
+        if not is_web_url(url):
+            return False
+        if not open_location(QUrl(url)):
+            self.statusBar().showMessage(f"{url} を開けませんでした", 10_000)
+            return False
+        return True
+
+    @Slot()
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    # == the warning threshold ==================================================================================
+
+    def _on_warn_days_edited(self) -> None:
+        self.warn_timer.start()
+
+    @Slot()
+    def _on_warn_days_finished(self) -> None:
+        if self.warn_timer.isActive():
+            self.save_warn_days()
+
+    @Slot()
+    def save_warn_days(self) -> None:
+        """Store the threshold in the spin box (for every user of this database), then re-mark the accounts."""
+        self.warn_timer.stop()
+        days = self.warn_spin.value()
+        if self._overview is not None and self._overview.warn_days == days:
+            return
+        service = self.service
+
+        def saved(stored: int) -> None:
+            self.statusBar().showMessage(
+                f"バックアップの警告を、最終バックアップから {stored} 日に設定しました", 10_000
+            )
+            self.warnDaysSaved.emit(stored)
+            self.load_overview()
+
+        self.ops.run(lambda: save_warn_days(service, days), saved, self._show_failure, label="warn days")
+
+    # == import ==================================================================================================
+
+    def _import_folder(self) -> str:
+        value = self.settings.value(IMPORT_FOLDER_KEY, "")
+        return value if isinstance(value, str) else ""
+
+    @Slot()
+    def import_export(self) -> None:
+        """「エクスポートを取り込む」: ask for the export, then import it with a progress dialog."""
+        if self.is_importing:
+            return
+        request = ImportDialog.ask(self, self._import_folder())
+        if request is not None:
+            self.start_import(request)
+
+    def start_import(self, request: ImportRequest) -> None:
+        if self.is_importing:
+            return
+        cancel = threading.Event()
+        self._import_cancel = cancel
+        self._import_request = request
+        self.import_action.setEnabled(False)
+        dialog = self._progress_dialog()
+        dialog.reset()  # forget an earlier cancel
+        dialog.setRange(0, 0)  # "busy" until the export says how many posts it holds
+        dialog.setLabelText(self._progress_text(request, 0, -1))
+        dialog.show()
+        self.statusBar().showMessage(f"「{request.path.name}」を取り込んでいます…")
+        self.importStarted.emit(request)
+
+        service, relay = self.service, self.progress_relay
+
+        def progress(done: int, total: int | None) -> None:  # on the worker thread
+            relay.progressed.emit(done, -1 if total is None else total)
+
+        def work() -> ImportResult:
+            return service.import_export(request.path, request.fmt, request.account, progress, cancel.is_set)
+
+        self.ops.run(work, self._on_import_done, self._on_import_failed, label="import")
+
+    def _progress_dialog(self) -> QProgressDialog:
+        """The window-modal progress dialog with its 「中止」 button.
+
+        It is hidden after an import, never deleted: a modal :class:`QProgressDialog` processes events
+        inside ``setValue()``, where the end of the import may be delivered, and must outlive that call.
+        """
+        if self.progress_dialog is None:
+            dialog = QProgressDialog("", "中止", 0, 0, self)
+            dialog.setWindowTitle("エクスポートの取り込み")
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            dialog.setAutoClose(False)
+            dialog.setAutoReset(False)
+            dialog.setMinimumDuration(0)
+            dialog.setMinimumWidth(self.fontMetrics().horizontalAdvance("あ") * 30)
+            dialog.canceled.connect(self.cancel_import)
+            dialog.hide()
+            self.progress_dialog = dialog
+        return self.progress_dialog
+
+    @staticmethod
+    def _progress_text(request: ImportRequest, done: int, total: int) -> str:
+        name = request.path.name or str(request.path)
+        if total > 0:
+            return f"「{name}」を取り込んでいます… {done:,} / {total:,} 件"
+        if done:
+            return f"「{name}」を取り込んでいます… {done:,} 件"
+        return f"「{name}」を読み込んでいます…"
+
+    @Slot(int, int)
+    def _on_import_progress(self, done: int, total: int) -> None:
+        dialog, request, cancel = self.progress_dialog, self._import_request, self._import_cancel
+        if dialog is None or request is None or cancel is None or cancel.is_set():
+            return
+        dialog.setLabelText(self._progress_text(request, done, total))
+        if total > 0:
+            dialog.setMaximum(total)
+            dialog.setValue(min(done, total))  # last: a modal progress dialog processes events here
+
+    @Slot()
+    def cancel_import(self) -> None:
+        """「中止」: the importer stops at its next post and rolls back; nothing is written."""
+        if self._import_cancel is None or self._import_cancel.is_set():
+            return
+        self._import_cancel.set()
+        self.statusBar().showMessage("取り込みを中止しています…")
+
+    def _end_import(self) -> None:
+        self._import_cancel = None
+        self._import_request = None
+        self.import_action.setEnabled(True)
+        if self.progress_dialog is not None:
+            self.progress_dialog.hide()
+
+    def _on_import_done(self, result: ImportResult) -> None:
+        request = self._import_request
+        self._end_import()
+        if request is not None:
+            folder = request.path if request.path.is_dir() else request.path.parent
+            self.settings.setValue(IMPORT_FOLDER_KEY, str(folder))
+        self.statusBar().showMessage(import_result_text(result))
+        self.refresh()
+        self.importFinished.emit(result)
+
+    def _on_import_failed(self, exc: Exception) -> None:
+        self._end_import()
+        if isinstance(exc, ImportCancelled):
+            self.statusBar().showMessage(str(exc), 15_000)
+        else:
+            title, message = error_text(exc, "取り込めません")
+            self.statusBar().showMessage("取り込めませんでした", 15_000)
+            MessageDialog.ask(self, title, message)
+            self.actionFailed.emit(message)
+        self.importFinished.emit(exc)
+
+    # == failures and closing =====================================================================================
+
+    @Slot(object)
+    def _show_failure(self, exc: object) -> None:
+        if not isinstance(exc, Exception):
+            return
+        title, message = error_text(exc)
+        MessageDialog.ask(self, title, message)
+        self.actionFailed.emit(message)
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value(GEOMETRY_KEY)
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        splitter = self.settings.value(SPLITTER_KEY)
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing hides the window (the desk may show it again); a running import is cancelled."""
+        self.cancel_import()
+        self.search_timer.stop()
+        if self.warn_timer.isActive():
+            self.save_warn_days()
+        self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        self.settings.setValue(SPLITTER_KEY, self.splitter.saveState())
+        self.settings.sync()
+        super().closeEvent(event)
