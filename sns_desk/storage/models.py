@@ -7,11 +7,12 @@ Every schema change here needs a hand-written migration in ``migrations/versions
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Date,
     DateTime,
     Dialect,
     Enum,
@@ -146,6 +147,41 @@ class AccountRow(Base):
     """Login name of the account manager (アカウント管理者)."""
     status: Mapped[str] = mapped_column(String(16), default="active")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    display_name: Mapped[str] = mapped_column(String(200), default="", server_default=sql_text("''"))
+    manager_title: Mapped[str] = mapped_column(String(200), default="", server_default=sql_text("''"))
+    """The account manager's title as the public reads it (e.g. 広報戦略担当課長)."""
+    publisher_title: Mapped[str] = mapped_column(String(200), default="", server_default=sql_text("''"))
+    """情報発信責任者 when it is not the account manager; '' → the manager."""
+    operating_hours: Mapped[str] = mapped_column(String(200), default="", server_default=sql_text("''"))
+    contact: Mapped[str] = mapped_column(String(500), default="", server_default=sql_text("''"))
+    purpose: Mapped[str] = mapped_column(Text, default="", server_default=sql_text("''"))
+    requested_by: Mapped[str] = mapped_column(String(150), default="", server_default=sql_text("''"))
+    approval_number: Mapped[str] = mapped_column(String(100), default="", server_default=sql_text("''"))
+    approved_by: Mapped[str] = mapped_column(String(150), default="", server_default=sql_text("''"))
+    status_note: Mapped[str] = mapped_column(Text, default="", server_default=sql_text("''"))
+    """The reason given for the last refusal, suspension or closure."""
+    requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    approved_on: Mapped[date | None] = mapped_column(Date(), nullable=True)
+
+
+class PolicyVersionRow(Base):
+    """One saved version of an account's usage policy (利用方針, 第4条第4項); never changed once saved,
+    except for its status (draft → approved → published)."""
+
+    __tablename__ = "policy_versions"
+    __table_args__ = (UniqueConstraint("account_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    """The nine items as JSON (``sns_desk.core.policy``)."""
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    author: Mapped[str] = mapped_column(String(150))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    approved_by: Mapped[str] = mapped_column(String(150), default="")
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    published_on: Mapped[date | None] = mapped_column(Date(), nullable=True)
 
 
 class DraftRow(Base):
