@@ -26,6 +26,10 @@ def run(args: argparse.Namespace) -> int:
         from .archive import run_archive
 
         return run_archive(args, sys.stdout, sys.stderr)
+    if args.command in ("account", "policy"):
+        from .account import run_registry
+
+        return run_registry(args, sys.stdout, sys.stderr)
     if args.command == "backup":
         from .backup import run_backup_command
 

@@ -7,6 +7,7 @@ import sys
 from typing import NoReturn
 
 from .. import __version__
+from .account import add_parser as add_account_parser
 from .archive import add_parser as add_archive_parser
 from .backup import add_parser as add_backup_parser
 from .draft import add_parser as add_draft_parser
@@ -60,6 +61,7 @@ def build_parser() -> JapaneseArgumentParser:
     )
     check.add_argument("source", nargs="?", default="-", metavar="FILE|-", help="チェックするファイル(- は標準入力)")
     add_draft_parser(sub)
+    add_account_parser(sub)
     add_archive_parser(sub)
     add_backup_parser(sub)
     return parser

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from ..core.accounts import Account, AccountStatus
+from ..core.accounts import Account
 from ..core.attachments import AttachmentError, ExifConcern, inspect_image, make_thumbnail, strip_metadata
 from ..core.checker import CheckContext, Checker, Finding
 from ..core.people import Person, Role
@@ -125,26 +125,12 @@ class DeskService:
         return [a for a in accounts if a.postable] if postable_only else accounts
 
     def add_account(self, platform: str, name: str, url: str, department: str, manager: str) -> Account:
-        """Register an account (the full application and approval flow comes with 第4条's issue)."""
-        if not name.strip():
-            raise WorkflowError("アカウント名を入力してください")
-        with self._db.session() as s:
-            if self._person(s).role is not Role.OPERATIONS_MANAGER:
-                raise WorkflowError("アカウントを登録できるのは運用管理者だけです")
-            if s.scalar(select(AccountRow).where(AccountRow.name == name.strip())) is not None:
-                raise WorkflowError(f"アカウント「{name}」は登録済みです")
-            row = AccountRow(
-                platform=platform,
-                name=name.strip(),
-                url=url.strip(),
-                department=department.strip(),
-                manager=manager.strip(),
-                status=AccountStatus.ACTIVE.value,
-                created_at=self._clock(),
-            )
-            s.add(row)
-            s.flush()
-            return _account(row)
+        """Register an approved account that is in operation (the operations manager); the request and
+        approval flow is :class:`~sns_desk.storage.registry.RegistryService`."""
+        from .registry import AccountFactsInput, RegistryService
+
+        registry = RegistryService(self._db, self._login, self._clock)
+        return registry.register(AccountFactsInput(platform, name, url, department, manager))
 
     # -- drafts ------------------------------------------------------------------------------
 
@@ -440,7 +426,9 @@ class DeskService:
 
 
 def _account(row: AccountRow) -> Account:
-    return Account(row.id, row.platform, row.name, row.url, row.department, row.manager, AccountStatus(row.status))
+    from .registry import account_from_row
+
+    return account_from_row(row)
 
 
 def _draft(row: DraftRow, acks: Sequence[AcknowledgementRow], attachment_count: int = 0) -> Draft:
