@@ -62,6 +62,10 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
         action.add_argument("--reason", required=True, metavar="TEXT")
     start = actions.add_parser("start", help="運用を開始・再開する(利用方針の公表後)")
     start.add_argument("name", metavar="NAME")
+    request_doc = actions.add_parser("request-doc", help="開設申請書(第4条第2項)を HTML・Word で書き出す")
+    request_doc.add_argument("name", metavar="NAME")
+    request_doc.add_argument("--format", required=True, choices=("html", "docx"))
+    request_doc.add_argument("--out", required=True, metavar="PATH")
 
     policy = sub.add_parser("policy", help="アカウントの利用方針(第4条第4項)")
     steps = policy.add_subparsers(dest="policy_command", metavar="操作", required=True)
@@ -161,6 +165,8 @@ def _account(registry: RegistryService, args: argparse.Namespace, out: TextIO) -
             for account in accounts:
                 out.write(_line(account) + "\n")
         return EXIT_OK
+    if command == "request-doc":
+        return _request_doc(registry, args, out)
     if command == "add":
         account = registry.register(_facts(args), args.approval_number, _day(args.approved_on, "--approved-on"))
     elif command == "request":
@@ -176,6 +182,28 @@ def _account(registry: RegistryService, args: argparse.Namespace, out: TextIO) -
     else:
         account = registry.start_operation(args.name)
     out.write(_line(account) + "\n")
+    return EXIT_OK
+
+
+def _request_doc(registry: RegistryService, args: argparse.Namespace, out: TextIO) -> int:
+    """The account request (開設申請書), with the account's policy (newest version or template) as its annex."""
+    from ..core.account_request import request_document_docx, request_document_html
+    from ..core.policy import PolicyTemplateError
+    from ..storage.registry import PLATFORM_LABELS
+
+    account = registry.account(args.name)
+    try:
+        policy, _version = registry.policy(account.id)
+    except PolicyTemplateError as exc:
+        raise _InputError(str(exc)) from None
+    label = PLATFORM_LABELS.get(account.platform, "")
+    target = Path(args.out)
+    if args.format == "html":
+        html = request_document_html(account, policy=policy, platform_label=label)
+        target.write_text(html, encoding="utf-8")
+    else:
+        request_document_docx(account, target, policy=policy, platform_label=label)
+    out.write(f"{target}: {account.name} の開設申請書を書き出しました({account.status.label})\n")
     return EXIT_OK
 
 
