@@ -11,24 +11,29 @@ so memory stays flat however big the export is.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..core.accounts import AccountStatus
-from ..core.archive import ArchivedPost
+from ..core.archive import ArchivedPost, ArchiveError
 from ..core.archive.formats import open_export
 from ..core.archive.reader import ExportReader
 from ..core.archive.search_text import search_key, spaced
-from .database import Database
+from .database import Database, begin_transaction
+from .errors import StorageError
 from .media import MediaStore
 from .models import AccountRow, PostedItemRow, PostedMediaRow, utc_now
 from .search import deferred_indexing
 
 BATCH = 500
+MAX_ACCOUNT_NAME = 150
+MAX_MEDIA_NAME = 255
 
 Progress = Callable[[int, int | None], None]
 """``progress(done, total)``; ``total`` is None when the export does not say how many posts it holds."""
@@ -66,7 +71,14 @@ def import_export(
     # No separate verifying pass: the import is one transaction, so an export found damaged half-way
     # still leaves the archive as it was, and X's posts are read once instead of twice.
     with open_export(path, fmt, verify=False) as reader:
-        return import_reader(database, media, reader, account_name, progress, cancelled)
+        try:
+            return import_reader(database, media, reader, account_name, progress, cancelled)
+        except IntegrityError as exc:
+            # Two terminals importing the same export at once into a shared (PostgreSQL) archive.
+            raise StorageError(
+                "同じ投稿を別の端末が同時に取り込んだため、この取り込みは取り消しました。"
+                "もう一度取り込んでください(取り込み済みの投稿は省略されます)"
+            ) from exc
 
 
 def import_reader(
@@ -82,10 +94,12 @@ def import_reader(
     added = skipped = seen = 0
     names: list[str] = []
     with database.session() as s:
+        begin_transaction(s, write=True)  # the trigger dance below must be inside one transaction
         accounts: dict[str, int] = {}
         known = {
             (platform, pid) for platform, pid in s.execute(select(PostedItemRow.platform, PostedItemRow.platform_id))
         }
+        desk = _desk_records(s)
         batch: list[tuple[dict[str, Any], ArchivedPost]] = []
 
         def write_batch() -> None:
@@ -98,7 +112,7 @@ def import_reader(
                     {
                         "item_id": ids[(post.platform, post.platform_id)],
                         "sha256": media.put(reader.media_bytes(ref)),
-                        "name": ref.name,
+                        "name": _media_name(ref.name),
                     }
                     for post in with_media
                     for ref in post.media
@@ -114,11 +128,19 @@ def import_reader(
                 key = (post.platform, post.platform_id)
                 if key in known:
                     skipped += 1
+                elif key in desk:
+                    # Posted from the desk and recorded there without the platform's id: the same post,
+                    # whose desk record (terminal, 第5条 reason, images) is kept and now gets the id.
+                    s.execute(update(PostedItemRow).where(PostedItemRow.id == desk.pop(key)).values(platform_id=key[1]))
+                    known.add(key)
+                    skipped += 1
                 else:
                     known.add(key)
                     name = forced or post.account or reader.account
                     if not name:
                         raise ValueError("アカウント名が分かりません。--account で指定してください")
+                    if len(name) > MAX_ACCOUNT_NAME:
+                        raise ArchiveError(f"アカウント名「{name[:40]}…」が長すぎます({MAX_ACCOUNT_NAME} 文字まで)")
                     if name not in accounts:
                         accounts[name] = _account(s, post.platform, name).id
                         names.append(name)
@@ -141,6 +163,13 @@ def import_reader(
 def _account(s: Session, platform: str, name: str) -> AccountRow:
     """The registered account of that name, or a new record marked as known from an import."""
     row = s.scalar(select(AccountRow).where(AccountRow.name == name))
+    if row is not None and row.platform != platform:
+        # Cities use one handle on every service; posts must not land on another service's account.
+        raise ArchiveError(
+            f"アカウント「{name}」は {row.platform} のアカウントとして登録されています。"
+            f"{platform} の投稿を取り込むには、取り込み先のアカウント名を別に指定してください"
+            "(コマンドでは --account、画面では「アカウント名」)"
+        )
     if row is None:
         row = AccountRow(
             platform=platform,
@@ -154,6 +183,39 @@ def _account(s: Session, platform: str, name: str) -> AccountRow:
         s.add(row)
         s.flush()
     return row
+
+
+_STATUS_ID_RE = re.compile(r"/(?:status|statuses|@[^/?#]+)/([0-9]+)/?(?:[?#].*)?$")
+
+
+def platform_id_from_url(platform: str, url: str) -> str | None:
+    """The platform's own post id in a post's address, where the platform shows it (X, Mastodon)."""
+    if platform not in ("x", "mastodon"):
+        return None
+    match = _STATUS_ID_RE.search(url.strip())
+    return match.group(1) if match is not None else None
+
+
+def _desk_records(s: Session) -> dict[tuple[str, str], int]:
+    """Desk records without a platform id, by the id their URL shows."""
+    found: dict[tuple[str, str], int] = {}
+    for row_id, platform, url in s.execute(
+        select(PostedItemRow.id, PostedItemRow.platform, PostedItemRow.url).where(PostedItemRow.platform_id.is_(None))
+    ):
+        pid = platform_id_from_url(platform, url)
+        if pid is not None:
+            found.setdefault((platform, pid), row_id)
+    return found
+
+
+def _media_name(name: str) -> str:
+    """At most 255 characters, keeping the extension."""
+    if len(name) <= MAX_MEDIA_NAME:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if dot and len(ext) <= 10:
+        return stem[: MAX_MEDIA_NAME - len(ext) - 1] + "." + ext
+    return name[:MAX_MEDIA_NAME]
 
 
 def _ids_of(s: Session, posts: list[ArchivedPost]) -> dict[tuple[str, str], int]:

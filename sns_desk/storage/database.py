@@ -24,7 +24,7 @@ from sns_desk.storage.errors import (
     driver_detail,
     translate_db_error,
 )
-from sns_desk.storage.models import Base, User, UserRole
+from sns_desk.storage.models import SEARCH_INDEXES, SQLITE_SEARCH_DDL, Base, User, UserRole
 
 #: Folder holding env.py, script.py.mako and versions/ (shipped inside the package).
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -144,14 +144,34 @@ Alembic lets an up-to-date database open without importing Alembic at all, which
 the app's start-up time spent on storage."""
 
 
+def begin_transaction(s: Session, *, write: bool) -> None:
+    """Start the session's transaction now, before its first statement.
+
+    Python's sqlite3 module only opens a transaction before the first INSERT/UPDATE/DELETE, so the
+    reads before it see no snapshot and DDL before it is committed at once. Work that must be one
+    unit -- an import that drops and recreates the search trigger, an export that reads a
+    consistent archive -- calls this first: SQLite ``BEGIN IMMEDIATE`` (write: the write lock now)
+    or ``BEGIN`` (read: one snapshot); PostgreSQL ``REPEATABLE READ`` for a read snapshot.
+    """
+    dialect = s.get_bind().dialect.name
+    if dialect == "sqlite":
+        s.connection().exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    elif dialect == "postgresql" and not write:
+        s.connection().exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
 def setup_database(engine: Engine) -> None:
     """Migrate ``engine``'s database to the head revision and register the first user.
 
     Cheap when there is nothing to do: only then is no write lock taken.
     """
     with engine.connect() as connection:
-        if not _needs_setup(connection):
-            return
+        needs_setup = _needs_setup(connection)
+        repair = not needs_setup and _search_triggers_missing(connection)
+    if repair:
+        _repair_search_index(engine)
+    if not needs_setup:
+        return
     with _schema_lock(engine) as connection:
         where = describe_url(engine.url)
         if _current_revision(connection) != head_revision():
@@ -289,6 +309,26 @@ def _stored_revision(connection: Connection) -> str | None:
         return None
     versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     return versions[0] if len(versions) == 1 else None
+
+
+def _search_triggers_missing(connection: Connection) -> bool:
+    if connection.dialect.name != "sqlite":
+        return False
+    present = set(connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars().all())
+    wanted = {f"{table}_{kind}" for table, _column in SEARCH_INDEXES for kind in ("insert", "update", "delete")}
+    return not wanted <= present
+
+
+def _repair_search_index(engine: Engine) -> None:
+    """Recreate missing search triggers and rebuild the indexes from the table (a database left by an older
+    version that could lose them)."""
+    with engine.connect() as connection:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        for statement in SQLITE_SEARCH_DDL:
+            connection.exec_driver_sql(statement)
+        for table, _column in SEARCH_INDEXES:
+            connection.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+        connection.commit()
 
 
 def _needs_setup(connection: Connection) -> bool:

@@ -282,24 +282,39 @@ class DeskService:
             account = _require_postable(s, row, "投稿済みに")
             updated = rules.mark_posted(draft, me, url, posted_at, now)
             _apply(s, draft, updated)
-            item = PostedItemRow(
-                account_id=row.account_id,
-                draft_id=draft_id,
-                platform=account.platform,
-                url=updated.posted_url,
-                text=draft.text,
-                author=draft.author,
-                terminal=terminal,
-                off_terminal_reason=off_terminal_reason.strip(),
-                posted_at=posted_at,
-                created_at=now,
-            )
-            s.add(item)
+            from .archive_import import platform_id_from_url
+
+            platform_id = platform_id_from_url(account.platform, updated.posted_url)
+            item = None
+            if platform_id is not None:
+                # Already in the archive from a platform export: complete that record instead of adding a twin.
+                item = s.scalar(
+                    select(PostedItemRow).where(
+                        PostedItemRow.platform == account.platform, PostedItemRow.platform_id == platform_id
+                    )
+                )
+            if item is None:
+                item = PostedItemRow(
+                    account_id=row.account_id,
+                    platform=account.platform,
+                    platform_id=platform_id,
+                    url=updated.posted_url,
+                    text=draft.text,
+                    posted_at=posted_at,
+                    created_at=now,
+                )
+                s.add(item)
+            item.draft_id = draft_id
+            item.author = draft.author
+            item.terminal = terminal
+            item.off_terminal_reason = off_terminal_reason.strip()
             s.flush()
+            known_media = set(s.scalars(select(PostedMediaRow.sha256).where(PostedMediaRow.item_id == item.id)))
             for attachment in s.scalars(
                 select(AttachmentRow).where(AttachmentRow.draft_id == draft_id).order_by(AttachmentRow.id)
             ):
-                s.add(PostedMediaRow(item_id=item.id, sha256=attachment.sha256, name=attachment.filename))
+                if attachment.sha256 not in known_media:
+                    s.add(PostedMediaRow(item_id=item.id, sha256=attachment.sha256, name=attachment.filename))
             comment = updated.posted_url
             if off_terminal_reason.strip():
                 comment += f"(市の端末以外から投稿: {off_terminal_reason.strip()})"

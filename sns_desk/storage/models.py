@@ -269,14 +269,15 @@ class PostedItemRow(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"), nullable=True)
     platform: Mapped[str] = mapped_column(String(32))
-    url: Mapped[str] = mapped_column(String(1000))
+    url: Mapped[str] = mapped_column(String(2000))
     text: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(150))
     terminal: Mapped[str] = mapped_column(String(200), default="")
-    platform_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    platform_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
     """The platform's own id of the post (None for desk records until it is known)."""
-    reply_to_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    quoted_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reply_to_id: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    """What it replies to: an id, or on Mastodon the address of the post."""
+    quoted_id: Mapped[str | None] = mapped_column(String(2000), nullable=True)
     source: Mapped[str] = mapped_column(String(32), default="desk")
     """Where the record came from: desk, x-archive, …"""
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
@@ -285,7 +286,7 @@ class PostedItemRow(Base):
     """Non-empty when posted from outside a city terminal (第5条): the emergency reason."""
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("posted_items.id"), nullable=True)
     """The item this one corrects (第9条)."""
-    reposted_url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    reposted_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
     """For a boost/repost: the address of what was reposted."""
     search_text: Mapped[str] = mapped_column(Text, default="", server_default=sql_text("''"))
     """``text`` normalised for search (NFKC, case-folded); kept in step by an ORM event."""

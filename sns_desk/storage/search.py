@@ -203,6 +203,10 @@ class SqliteTrigramSearch(_BaseSearch):
                 hits = s.scalar(text(f"SELECT count(*) FROM {table} WHERE {table} MATCH :match"), {"match": match})
                 if (hits or 0) <= crossover:
                     conditions.append(_fts_match(table, match))
+                    if table == CHAR_INDEX_TABLE:
+                        # The character index drops punctuation and spaces, so 「花、火」 holds 花 next to 火:
+                        # it only narrows the candidates, LIKE decides.
+                        conditions.extend(super()._term_conditions(group))
                 else:
                     conditions.extend(super()._term_conditions(group))
         return conditions

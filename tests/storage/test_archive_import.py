@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from sns_desk.core.archive import ArchiveError
 from sns_desk.storage.archive_import import ImportCancelled, import_export
@@ -117,3 +118,73 @@ def test_cli_archive_import(tmp_path: Path, os_user: str) -> None:
         [*run, str(tmp_path / "junk.zip")], capture_output=True, text=True, encoding="utf-8", env=env, timeout=120
     )
     assert junk.returncode == 2 and "Traceback" not in junk.stderr and junk.stderr.strip()
+
+
+def test_desk_posts_and_export_posts_are_one_record(
+    opener: Callable[..., Database], db_url: str, os_user: str, tmp_path: Path
+) -> None:
+    from sns_desk.core.checker import default_checker
+    from sns_desk.core.people import Role
+    from sns_desk.storage.desk import DeskService
+
+    database = opener(db_url)
+    media = MediaStore(tmp_path / "media")
+    ops = DeskService(database, default_checker, os_user, media=media)
+    ops.set_role("kacho", Role.ACCOUNT_MANAGER)
+    account = ops.add_account("x", "hh_koho", "https://x.com/hh_koho", "広報", "kacho")
+    suzuki = DeskService(database, default_checker, "suzuki", media=media)
+    kacho = DeskService(database, default_checker, "kacho", media=media)
+    posted_at = dt.datetime(2025, 11, 25, 1, 0, tzinfo=dt.UTC)
+    for text, url in (("冬のおはなし会を開催します & 参加無料", "https://x.com/hh_koho/status/100"),
+                      ("年末年始の窓口のお知らせ", "https://twitter.com/hh_koho/status/102?s=20")):  # fmt: skip
+        draft = suzuki.create_draft(account.id, text=text)
+        suzuki.submit(draft.id)
+        kacho.approve(draft.id)
+        suzuki.mark_posted(draft.id, url, posted_at, "KOHO-PC01")
+    # An older desk record without the id (before ids were read from URLs) is matched by its URL too.
+    with database.session() as s:
+        s.execute(update(PostedItemRow).where(PostedItemRow.platform_id == "100").values(platform_id=None))
+    result = import_export(database, media, make_export(tmp_path / "x.zip", FIRST))
+    assert (result.added, result.skipped) == (1, 1)
+    later = make_export(
+        tmp_path / "x2.zip", [_tweet("102", "年末年始の窓口のお知らせ", "Thu Nov 27 03:00:00 +0000 2025")]
+    )
+    assert import_export(database, media, later).added == 0
+    with database.session() as s:
+        rows = s.execute(select(PostedItemRow.platform_id, PostedItemRow.terminal).order_by(PostedItemRow.platform_id))
+        assert rows.all() == [("100", "KOHO-PC01"), ("101", ""), ("102", "KOHO-PC01")]
+
+    # Posted at the desk after the export was imported: the imported record is completed, not doubled.
+    draft = suzuki.create_draft(account.id, text="会場の写真です")
+    suzuki.submit(draft.id)
+    kacho.approve(draft.id)
+    suzuki.mark_posted(draft.id, "https://x.com/hh_koho/status/101", posted_at, "KOHO-PC02", "停電のため")
+    with database.session() as s:
+        (row,) = s.scalars(select(PostedItemRow).where(PostedItemRow.platform_id == "101")).all()
+        assert (row.terminal, row.off_terminal_reason, row.draft_id) == ("KOHO-PC02", "停電のため", draft.id)
+
+
+def test_an_account_of_another_service_is_not_reused(database: Database, tmp_path: Path) -> None:
+    media = MediaStore(tmp_path / "media")
+    import_export(database, media, make_export(tmp_path / "x.zip", FIRST))
+    csv = tmp_path / "insta.csv"
+    csv.write_text("platform,account,text,posted_at\ninstagram,hh_koho,写真です,2025-01-01T09:00:00+09:00\n", "utf-8")
+    with pytest.raises(ArchiveError, match="x のアカウント"):
+        import_export(database, media, csv)
+    assert import_export(database, media, csv, account_name="hh_koho_insta").added == 1
+
+
+def test_long_ids_and_names_fit(database: Database, tmp_path: Path) -> None:
+    media = MediaStore(tmp_path / "media")
+    long_reply = "https://social.example/users/" + "a" * 300 + "/statuses/1"
+    csv = tmp_path / "long.csv"
+    csv.write_text(
+        f"platform,account,id,text,posted_at,reply_to_id\nmastodon,city,{'i' * 200},返信です,2025-01-01T09:00:00+09:00,"
+        f"{long_reply}\n",
+        encoding="utf-8",
+    )
+    assert import_export(database, media, csv).added == 1
+    too_long = tmp_path / "name.csv"
+    too_long.write_text(f"platform,account,text,posted_at\nline,{'n' * 200},本文,2025-01-01T09:00:00+09:00\n", "utf-8")
+    with pytest.raises(ArchiveError, match="長すぎます"):
+        import_export(database, media, too_long)

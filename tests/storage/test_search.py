@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import zipfile
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import insert, text
 
+from sns_desk.core.archive import ArchiveError
 from sns_desk.core.archive.search_text import highlight_spans, query_terms, search_key
-from sns_desk.storage.database import Database
+from sns_desk.storage.archive_import import import_export
+from sns_desk.storage.database import Database, alembic_config, open_database
+from sns_desk.storage.engine import make_engine
+from sns_desk.storage.media import MediaStore
 from sns_desk.storage.models import AccountRow, PostedItemRow
 from sns_desk.storage.search import LikeSearch, SearchQuery, SqliteTrigramSearch, archive_search, deferred_indexing
 
@@ -104,6 +112,9 @@ def test_highlight_spans_merge_overlaps_and_cover_expanded_characters() -> None:
     assert highlight_spans("花火大会花火", query_terms("花火 火大")) == [(0, 3), (4, 6)]
     assert highlight_spans("㍻30年", query_terms("平成")) == [(0, 1)]
     assert highlight_spans("anything", []) == []
+    assert highlight_spans("ﾃﾞｼﾞﾀﾙ㈱の花火", query_terms("タル 花火")) == [(4, 6), (8, 10)]
+    assert highlight_spans("ﾊﾞｽの時刻表", query_terms("バス")) == [(0, 3)]
+    assert highlight_spans("Straße", query_terms("STRASSE")) == [(0, 6)]
     assert query_terms("  Ａ  a  ") == ["a"]
     assert search_key("ｶﾀｶﾅ ＡＢＣ") == "カタカナ abc"
 
@@ -173,3 +184,80 @@ def test_postgresql_uses_like_search(opener: Callable[..., Database], pg_url: st
     assert isinstance(search, LikeSearch) and not isinstance(search, SqliteTrigramSearch)
     assert ids(search, SearchQuery("花火大会")) == ["3", "2"]
     assert ids(search, SearchQuery("ａｂｃ")) == ["2"]
+
+
+def test_items_from_before_the_archive_migration_are_found(tmp_path: Path, os_user: str) -> None:
+    url = f"sqlite:///{(tmp_path / 'old.db').as_posix()}"
+    engine = make_engine(url)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+        connection.execute(
+            text(
+                "INSERT INTO accounts (platform, name, url, department, manager, status, created_at) "
+                "VALUES ('x', 'koho', '', '', '', 'active', '2025-01-01 00:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO posted_items (account_id, platform, url, text, author, terminal, source, posted_at,"
+                " created_at) VALUES (1, 'x', '', '市長の会見 ＡＢＣ', '', '', 'desk', '2025-01-01 00:00:00',"
+                " '2025-01-01 00:00:00')"
+            )
+        )
+    engine.dispose()
+    with open_database(url) as database:
+        search = archive_search(database)
+        for query in ("市長の会見", "市長", "市", "abc", "ab"):
+            assert len(search.search(SearchQuery(query)).items) == 1, query
+
+
+def test_a_failed_import_keeps_the_search_triggers(
+    opener: Callable[..., Database], db_url: str, os_user: str, tmp_path: Path
+) -> None:
+    database = opener(db_url)
+    _fill(database)
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(broken, "w") as z:
+        good = [{"tweet": {"id_str": "77", "full_text": "x", "created_at": "Tue Apr 01 00:30:00 +0000 2025"}}]
+        z.writestr("data/tweets.js", "window.YTD.tweets.part0 = " + json.dumps(good)[:-1] + ", {broken")
+    with pytest.raises(ArchiveError):
+        import_export(database, MediaStore(tmp_path / "media"), broken, account_name="koho")
+    with database.session() as s:
+        s.add(
+            PostedItemRow(
+                account_id=1, platform="x", platform_id="500", url="", text="防災訓練のお知らせ", author="",
+                posted_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+            )
+        )  # fmt: skip
+    assert ids(archive_search(database), SearchQuery("防災訓練")) == ["500"]
+
+
+def test_missing_search_triggers_are_repaired_on_open(db_url: str, os_user: str) -> None:
+    with open_database(db_url) as database:
+        _fill(database)
+        with database.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TRIGGER posted_items_fts_insert")
+            connection.execute(
+                text(
+                    "INSERT INTO posted_items (account_id, platform, platform_id, url, text, author, terminal, source,"
+                    " posted_at, created_at, search_text, search_chars) VALUES (1, 'x', '9', '', '', '', '', 'desk',"
+                    " '2025-01-01 00:00:00', '2025-01-01 00:00:00', '見落とされた投稿', '見 落 と さ れ た 投 稿')"
+                )
+            )
+    with open_database(db_url) as database:
+        assert ids(archive_search(database), SearchQuery("見落とされた")) == ["9"]
+
+
+def test_two_character_terms_do_not_match_across_punctuation(search: LikeSearch) -> None:
+    with search._db.session() as s:
+        s.add(
+            PostedItemRow(
+                account_id=1, platform="x", platform_id="600", url="", text="花、火の用心 東 京へ", author="",
+                posted_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+            )
+        )  # fmt: skip
+    assert "600" not in ids(search, SearchQuery("花火"))
+    assert ids(search, SearchQuery("東京")) == []
+    assert ids(search, SearchQuery("用心")) == ["600"]

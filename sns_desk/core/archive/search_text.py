@@ -30,38 +30,52 @@ def query_terms(query: str) -> list[str]:
     return sorted(terms, key=lambda term: (-len(term), term))
 
 
+_JOINERS: Final = frozenset("\uff9e\uff9f\u3099\u309a")
+"""Marks that NFKC folds into the character before them (half-width ﾞ ﾟ and the combining kana marks)."""
+
+
 def highlight_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     """Where the terms occur in ``text``, as sorted, non-overlapping ``(start, end)`` offsets into ``text``.
 
-    Each character is normalised on its own so that offsets map back exactly; a hit that starts or ends
-    inside the expansion of one character (e.g. ``㍻``) covers that whole character.
+    The text is folded in clusters -- a character with the marks that join it (ﾊﾞ → バ, combining
+    accents) -- so that offsets map back exactly; a hit that starts or ends inside the expansion of one
+    cluster (e.g. ``㍻``) covers that whole cluster.
     """
     if not terms:
         return []
-    normalised = search_key(text)
-    owner: range | list[int]
-    if len(normalised) == len(text):
-        owner = range(len(text))  # the usual case: every character folds to one character
+    folded = text.casefold()
+    starts: range | list[int]
+    ends: range | list[int]
+    if len(folded) == len(text) and unicodedata.is_normalized("NFKC", text):
+        normalised = folded  # the usual case: every character folds to exactly one character
+        starts = range(len(text))
+        ends = range(1, len(text) + 1)
     else:
         pieces: list[str] = []
-        owner = []  # normalised offset -> original offset
-        for index, char in enumerate(text):
-            folded = char.casefold() if char.isascii() else search_key(char)
-            pieces.append(folded)
-            owner.extend([index] * len(folded))
+        starts, ends = [], []
+        index = 0
+        while index < len(text):
+            end = index + 1
+            while end < len(text) and (text[end] in _JOINERS or unicodedata.combining(text[end])):
+                end += 1
+            piece = search_key(text[index:end])
+            pieces.append(piece)
+            starts.extend([index] * len(piece))
+            ends.extend([end] * len(piece))
+            index = end
         normalised = "".join(pieces)
     spans: list[tuple[int, int]] = []
     for term in terms:
-        start = normalised.find(term)
-        while start != -1:
-            end = start + len(term)
-            spans.append((owner[start], owner[end - 1] + 1))
-            start = normalised.find(term, end)
+        found = normalised.find(term)
+        while found != -1:
+            last = found + len(term) - 1
+            spans.append((starts[found], ends[last]))
+            found = normalised.find(term, found + len(term))
     spans.sort()
     merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
+    for begin, end in spans:
+        if merged and begin <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
-            merged.append((start, end))
+            merged.append((begin, end))
     return merged

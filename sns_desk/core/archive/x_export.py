@@ -25,6 +25,7 @@ import codecs
 import datetime as dt
 import html
 import io
+import itertools
 import json
 import re
 import zipfile
@@ -173,6 +174,51 @@ _PREFIX_PEEK = 4096
 _TAIL_HOLD = 64
 
 
+MAX_JSON_DEPTH: Final = 64
+"""X's posts nest about eight levels deep; a part nested deeper is refused before it is parsed, because
+the streaming parser's memory grows with the square of the depth (a 200 KB file of brackets would need
+gigabytes)."""
+
+_NON_BRACKETS: Final = bytes(b for b in range(256) if b not in b"[]{}")
+_BRACKET_STEP: Final = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+class _DepthGuard:
+    """Tracks how deeply the JSON fed to it nests, outside strings, chunk by chunk.
+
+    Byte operations do the scanning (drop escaped backslashes and quotes, split on quotes, keep the
+    brackets of the pieces outside strings), so the cost stays small next to parsing.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._depth = 0
+        self._in_string = False
+        self._backslash = b""
+        """An unpaired backslash that ended the previous chunk (it escapes this chunk's first byte)."""
+
+    def feed(self, data: bytes) -> None:
+        data = self._backslash + data
+        run = len(data) - len(data.rstrip(b"\\"))
+        self._backslash = b"\\" if run % 2 else b""
+        data = data[: len(data) - run]  # pairs of backslashes are escapes of nothing that matters here
+        pieces = data.replace(b"\\\\", b"").replace(b'\\"', b"").split(b'"')
+        outside = pieces[1::2] if self._in_string else pieces[0::2]
+        if len(pieces) % 2 == 0:
+            self._in_string = not self._in_string
+        brackets = b"".join(outside).translate(None, _NON_BRACKETS)
+        if not brackets:
+            return
+        steps = [_BRACKET_STEP[b] for b in brackets]
+        deepest = max(itertools.accumulate(steps, initial=self._depth))
+        self._depth += sum(steps)
+        if deepest > MAX_JSON_DEPTH:
+            raise ArchiveError(
+                f"アーカイブ内の「{self._name}」の JSON の入れ子が深すぎます({MAX_JSON_DEPTH} 段を超えています)。"
+                "X のアーカイブではないか、壊れています。"
+            )
+
+
 class _JsBody(io.RawIOBase):
     """The JSON array inside ``window.YTD.x.part0 = [...];`` as a byte stream, for ijson.
 
@@ -208,6 +254,14 @@ class _JsBody(io.RawIOBase):
             raise ArchiveError(f"アーカイブ内の「{name}」の形式が想定と違います(window.… = で始まっていません)。")
         self._pending = head[len(match.group(0).encode("utf-8")) :]
         self._done = False
+        self._guard = _DepthGuard(name)
+        try:
+            self._guard.feed(self._pending)
+            if not self._pending.lstrip().startswith(b"[") and self._pending.strip():
+                raise ArchiveError(f"アーカイブ内の「{name}」の中身が配列ではありません。")
+        except BaseException:
+            stream.close()
+            raise
 
     def readable(self) -> bool:
         return True
@@ -216,6 +270,8 @@ class _JsBody(io.RawIOBase):
         wanted = len(buffer)
         while not self._done and len(self._pending) < wanted + _TAIL_HOLD:
             chunk = self._stream.read(max(wanted, 65536))
+            if chunk:
+                self._guard.feed(chunk)
             if not chunk:
                 self._done = True
                 self._pending = self._pending.rstrip().removesuffix(b";")
@@ -504,7 +560,7 @@ class XArchive:
                     continue
                 try:
                     created_at = parse_x_created_at(created)
-                except ValueError as exc:
+                except (ValueError, OverflowError) as exc:
                     raise ArchiveError(f"「{part}」の日時「{created}」を読めません。") from exc
                 raw = html.unescape(text)
                 urls = core.get("urls") if isinstance(core, Mapping) else None
@@ -533,7 +589,7 @@ class XArchive:
             raise ArchiveError(f"「{part}」の投稿 {post_id} に投稿日時がありません。")
         try:
             posted_at = parse_x_created_at(created)
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             raise ArchiveError(f"「{part}」の投稿 {post_id} の投稿日時「{created}」を読めません。") from exc
         full_text = tweet.get("full_text", tweet.get("text", ""))
         if not isinstance(full_text, str):

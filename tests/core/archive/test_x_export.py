@@ -479,3 +479,27 @@ def test_a_big_part_is_parsed_as_a_stream(tmp_path: Path, monkeypatch: pytest.Mo
         assert next(stream).platform_id == "3000"
         assert opened[0].tell() < size / 3  # only the beginning has been read
         assert sum(1 for _ in stream) == 2999
+
+
+def test_deeply_nested_json_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    body = "window.YTD.tweets.part0 = " + "[" * 100_000 + "]" * 100_000
+    with pytest.raises(ArchiveError) as excinfo:
+        read_x_archive(make_zip(tmp_path / "deep.zip", {"data/tweets.js": body.encode()}))
+    assert "入れ子が深すぎます" in assert_japanese_error(excinfo)
+
+
+def test_a_part_that_is_not_an_array_or_has_an_impossible_date(tmp_path: Path) -> None:
+    with pytest.raises(ArchiveError) as excinfo:
+        read_x_archive(make_zip(tmp_path / "object.zip", {"data/tweets.js": js("YTD.tweets.part0", {"a": 1})}))
+    assert "配列ではありません" in assert_japanese_error(excinfo)
+    far = [tweet("1", "x", "Mon Jan 01 00:30:00 +0100 0001")]
+    with pytest.raises(ArchiveError) as excinfo:
+        read_x_archive(make_zip(tmp_path / "far.zip", {"data/tweets.js": js("YTD.tweets.part0", far)}))
+    assert_japanese_error(excinfo)
+
+
+def test_brackets_and_escapes_inside_strings_do_not_count_as_nesting(tmp_path: Path) -> None:
+    tricky = '[[[[{{{{ \\" ]]]] \\\\' * 40
+    posts = [tweet("1", tricky, "Tue Apr 01 00:30:00 +0000 2025")]
+    with read_x_archive(make_zip(tmp_path / "tricky.zip", {"data/tweets.js": js("YTD.tweets.part0", posts)})) as a:
+        assert [p.text for p in a.posts()] == [tricky]

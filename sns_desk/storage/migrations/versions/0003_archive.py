@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from sns_desk.core.archive.search_text import search_key
+from sns_desk.core.archive.search_text import search_key, spaced
 from sns_desk.storage.models import SEARCH_INDEXES, SQLITE_SEARCH_DDL
 
 revision: str = "0003"
@@ -24,7 +24,12 @@ def upgrade() -> None:
     with op.batch_alter_table("posted_items") as batch:
         batch.add_column(sa.Column("off_terminal_reason", sa.Text(), server_default=sa.text("''"), nullable=False))
         batch.add_column(sa.Column("corrects_id", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("reposted_url", sa.String(length=1000), nullable=True))
+        batch.add_column(sa.Column("reposted_url", sa.String(length=2000), nullable=True))
+        # Wider: Mastodon ids and reply targets are addresses, and post URLs can be long.
+        batch.alter_column("url", type_=sa.String(length=2000), existing_type=sa.String(length=1000))
+        batch.alter_column("platform_id", type_=sa.String(length=255), existing_type=sa.String(length=64))
+        batch.alter_column("reply_to_id", type_=sa.String(length=2000), existing_type=sa.String(length=64))
+        batch.alter_column("quoted_id", type_=sa.String(length=2000), existing_type=sa.String(length=64))
         batch.add_column(sa.Column("search_text", sa.Text(), server_default=sa.text("''"), nullable=False))
         batch.add_column(sa.Column("search_chars", sa.Text(), server_default=sa.text("''"), nullable=False))
         batch.create_foreign_key(
@@ -53,8 +58,8 @@ def upgrade() -> None:
     rows = bind.execute(sa.select(items.c.id, items.c.text)).all()
     for item_id, text in rows:
         bind.execute(
-            sa.text("UPDATE posted_items SET search_text = :key WHERE id = :id"),
-            {"key": search_key(text), "id": item_id},
+            sa.text("UPDATE posted_items SET search_text = :key, search_chars = :chars WHERE id = :id"),
+            {"key": search_key(text), "chars": spaced(search_key(text)), "id": item_id},
         )
     if bind.dialect.name == "sqlite":
         for statement in SQLITE_SEARCH_DDL:
@@ -80,5 +85,9 @@ def downgrade() -> None:
         batch.drop_column("search_chars")
         batch.drop_column("search_text")
         batch.drop_column("reposted_url")
+        batch.alter_column("quoted_id", type_=sa.String(length=64), existing_type=sa.String(length=2000))
+        batch.alter_column("reply_to_id", type_=sa.String(length=64), existing_type=sa.String(length=2000))
+        batch.alter_column("platform_id", type_=sa.String(length=64), existing_type=sa.String(length=255))
+        batch.alter_column("url", type_=sa.String(length=1000), existing_type=sa.String(length=2000))
         batch.drop_column("corrects_id")
         batch.drop_column("off_terminal_reason")
