@@ -61,6 +61,7 @@ def run_archive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # The database layer is imported here, so that `sns-desk check` never loads it.
     from ..config import resolve_db_url
     from ..core.archive import ArchiveError
+    from ..storage.archive_import import ImportCancelled
     from ..storage.database import open_database
     from ..storage.errors import StorageError
 
@@ -69,7 +70,11 @@ def run_archive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if args.archive_command == "search":
                 return _search(database, args, out)
             return _import(database, args, out, err)
-    except (ArchiveError, StorageError, ValueError) as exc:
+    except KeyboardInterrupt:  # Ctrl+C: like `backup`, a message and exit 2, never a traceback
+        cancelled = ImportCancelled() if args.archive_command == "import" else "中止しました"
+        err.write(f"sns-desk archive: {cancelled}\n")
+        return EXIT_USAGE
+    except (ArchiveError, StorageError, ValueError, ImportCancelled) as exc:
         err.write(f"sns-desk archive: {exc}\n")
         return EXIT_USAGE
 
@@ -95,7 +100,8 @@ def _import(database: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -
     except KeyboardInterrupt:
         if tty:
             err.write("\n")
-        raise ImportCancelled() from None
+        err.write(f"sns-desk archive: {ImportCancelled()}\n")  # the transaction was rolled back
+        return EXIT_USAGE
     except BaseException:
         if tty:
             err.write("\n")

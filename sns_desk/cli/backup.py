@@ -9,6 +9,14 @@ from typing import Any, TextIO
 from .archive import day_start, parse_day, progress_line
 from .exits import EXIT_FOUND, EXIT_OK, EXIT_USAGE
 
+_CANCELLED = {
+    "export": "中止しました。書きかけのものは残していません",
+    "run": "中止しました。書きかけのものは残していません",
+    "verify": "検証を中止しました。パッケージには手を加えていません",
+    "restore": "復元を中止しました。データベースは復元前のままです",
+}
+"""What Ctrl+C left behind, per subcommand."""
+
 
 def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     backup = sub.add_parser("backup", help="第6条のバックアップ(BagIt パッケージ)の書き出し・検証・復元")
@@ -87,9 +95,9 @@ def run_backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
                 out.write(f"{done.summary.path}: {done.summary.item_count:,} 件をバックアップしました\n")
                 for old in done.removed:
                     out.write(f"古いバックアップを削除しました: {old.name}\n")
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl+C in any subcommand: a message and exit 2, never a traceback
         end_line()
-        err.write("sns-desk backup: 中止しました。書きかけのものは残していません\n")
+        err.write(f"sns-desk backup: {_CANCELLED.get(args.backup_command, _CANCELLED['export'])}\n")
         return EXIT_USAGE
     except (ArchiveError, StorageError, ValueError, PackageCancelled, ImportCancelled) as exc:
         end_line()

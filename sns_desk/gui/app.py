@@ -24,6 +24,7 @@ from ..storage.media import MediaStore, default_media_root
 
 if TYPE_CHECKING:
     from ..storage.archive_service import ArchiveService
+    from ..storage.registry import RegistryService
 
 RULEBOOK_ENV_VAR: Final = "SNS_DESK_RULEBOOK"
 GC_INTERVAL_MS: Final = 5_000
@@ -153,7 +154,12 @@ def run(argv: list[str] | None = None, db_url: str | None = None) -> int:
 
         return ArchiveService(database, media)
 
-    window = DeskWindow(service, checker, database_name=database.display_name, archive=archive)
+    def registry() -> RegistryService:
+        from ..storage.registry import RegistryService  # loaded when the registry is first opened
+
+        return RegistryService(database, current_os_user(), checker=lambda: checker)
+
+    window = DeskWindow(service, checker, database_name=database.display_name, archive=archive, registry=registry)
     if os.environ.get(QUIT_WHEN_READY_ENV):
         # For the start-up benchmark: report and leave once the window is usable (first refresh).
         def ready() -> None:

@@ -76,7 +76,9 @@ from .preview import PreviewTabs
 
 if TYPE_CHECKING:
     from ..storage.archive_service import ArchiveService
+    from ..storage.registry import RegistryService
     from .archive_window import ArchiveWindow
+    from .registry_window import RegistryWindow
 
 WINDOW_TITLE: Final = "sns_desk — 投稿デスク"
 AUTOSAVE_DELAY_MS: Final = 2000
@@ -212,6 +214,7 @@ class DeskWindow(QMainWindow):
         settings: QSettings | None = None,
         autosave_ms: int = AUTOSAVE_DELAY_MS,
         archive: Callable[[], ArchiveService] | None = None,
+        registry: Callable[[], RegistryService] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -241,6 +244,9 @@ class DeskWindow(QMainWindow):
         self._archive = archive
         """Makes the service of the 第6条 archive window, the first time it is opened."""
         self._archive_window: ArchiveWindow | None = None
+        self._registry = registry
+        """Makes the service of the 第4条 registry window, the first time it is opened."""
+        self._registry_window: RegistryWindow | None = None
 
         self.ops = OpRunner(self)
         self.ops.unhandledError.connect(self._on_unhandled_error)
@@ -449,6 +455,13 @@ class DeskWindow(QMainWindow):
             "投稿した内容の控え(第6条)を検索し、各サービスのエクスポートを取り込みます",
         )
         self.archive_action.setVisible(self._archive is not None)
+        self.registry_action = a(
+            "アカウントと利用方針(第4条)(&R)…",
+            self.open_registry,
+            None,
+            "公式アカウントの台帳(開設の申請・承認・運用開始・休止・廃止)と、各アカウントの利用方針を扱います",
+        )
+        self.registry_action.setVisible(self._registry is not None)
         self.settings_action = a("設定(&O)…", self.edit_settings, None, "ガイドライン原文の場所などを設定します")
         self.quit_action = a("終了(&Q)", self.close, "Ctrl+Q", "保存して終了します")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -495,6 +508,7 @@ class DeskWindow(QMainWindow):
         view_menu = bar.addMenu("表示(&V)")
         view_menu.addAction(self.refresh_action)
         view_menu.addAction(self.archive_action)
+        view_menu.addAction(self.registry_action)
 
         help_menu = bar.addMenu("ヘルプ(&H)")
         help_menu.addActions([self.guideline_summary_action, self.open_guideline_action])
@@ -1339,6 +1353,23 @@ class DeskWindow(QMainWindow):
         return self._archive_window
 
     @Slot()
+    def open_registry(self) -> RegistryWindow | None:
+        """The アカウントと利用方針(第4条) window: made once, reloaded each time it is shown again."""
+        if self._registry is None:
+            return None
+        if self._registry_window is None:
+            from .registry_window import RegistryWindow
+
+            self._registry_window = RegistryWindow(self._registry(), settings=self.settings, parent=self)
+            self._registry_window.accountChanged.connect(lambda _account: self.refresh())  # e.g. 運用開始
+        elif not self._registry_window.isVisible():
+            self._registry_window.refresh()
+        self._registry_window.show()
+        self._registry_window.raise_()
+        self._registry_window.activateWindow()
+        return self._registry_window
+
+    @Slot()
     def edit_settings(self) -> None:
         location = SettingsDialog.ask(self, guideline_location(self.settings))
         if location is not None:
@@ -1448,3 +1479,5 @@ class DeskWindow(QMainWindow):
             self._check_window.close()
         if self._archive_window is not None:
             self._archive_window.close()  # cancels a running import: nothing half-written is kept
+        if self._registry_window is not None:
+            self._registry_window.close()

@@ -5,7 +5,8 @@ as a drafter on a returned draft whose text has findings and which has two image
 photo that still carries its GPS position, so the 第6条第3号 warning shows), waits until the check
 and the thumbnails have painted and saves the window. Runs offscreen unless ``QT_QPA_PLATFORM`` says otherwise.
 
-Options: ``--window check`` shows the check window (下書きなしの投稿チェック) instead;
+Options: ``--window check`` shows the check window (下書きなしの投稿チェック) instead, ``--window archive``
+the archive (第6条), ``--window registry`` the account registry and usage policies (第4条);
 ``--scale 2`` renders at 200 % (sets ``QT_SCALE_FACTOR``).
 """
 
@@ -42,7 +43,9 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         prog="python -m sns_desk.gui.screenshot", description="画面の見本を PNG で保存します"
     )
     parser.add_argument("out", type=Path, help="保存先の PNG ファイル")
-    parser.add_argument("--window", choices=("desk", "check", "archive"), default="desk", help="どの画面か(既定: desk)")
+    parser.add_argument(
+        "--window", choices=("desk", "check", "archive", "registry"), default="desk", help="どの画面か(既定: desk)"
+    )
     parser.add_argument("--scale", type=float, default=None, help="表示倍率(例: 2 で 200 %%)")
     parser.add_argument("--size", default="1440x880", help="ウィンドウの大きさ(論理ピクセル、既定: 1440x880)")
     return parser.parse_args(argv)
@@ -73,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
             code = _check_window_shot(args.out, size)
         elif args.window == "archive":
             code = _archive_shot(args.out, Path(folder), size)
+        elif args.window == "registry":
+            code = _registry_shot(args.out, Path(folder), size)
         else:
             code = _desk_shot(args.out, Path(folder), size)
     app.processEvents()
@@ -394,6 +399,135 @@ def _archive_shot(out: Path, folder: Path, size: tuple[int, int]) -> int:
             print("画像が時間内に読み込まれませんでした", file=sys.stderr)
             return 1
         window.results_view.setFocus()
+        return _save(window, out)
+    finally:
+        window.close()
+        window.ops.shutdown()
+        window.deleteLater()
+        database.close()
+
+
+KOSODATE = "@hh_kosodate"
+"""The account the registry screenshot shows: approved, its first policy version a draft with a mistake."""
+
+
+def _seed_registry(url: str) -> None:
+    """Accounts in every stage of 第4条: in operation with a published policy, approved with a draft,
+    requested, suspended."""
+    from ..config import current_os_user
+    from ..core.checker import default_checker
+    from ..core.people import Role
+    from ..storage.database import open_database
+    from ..storage.desk import DeskService
+    from ..storage.registry import AccountFactsInput, RegistryService
+
+    checker = default_checker()
+    database = open_database(url)
+    moments = iter(dt.datetime(2026, 3, 2, 0, 30, tzinfo=dt.UTC) + dt.timedelta(days=i, hours=i) for i in range(60))
+
+    def clock() -> dt.datetime:
+        return next(moments)
+
+    def registry(login: str) -> RegistryService:
+        return RegistryService(database, login, clock, checker=lambda: checker)
+
+    try:
+        me = current_os_user()
+        DeskService(database, lambda: checker, me).set_role(MANAGER, Role.ACCOUNT_MANAGER)
+        ops, kacho = registry(me), registry(MANAGER)
+        koho = ops.register(
+            AccountFactsInput(
+                platform="x", name="@hh_koho", url="https://x.com/hh_koho",
+                department="総務部 経営戦略チーム 広報戦略担当", manager=MANAGER,
+                display_name="東広島市広報", manager_title="広報戦略担当課長",
+                operating_hours="平日 8時30分〜17時15分", contact="082-420-0919 koho@city.example.lg.jp",
+                purpose="市政情報や催しの案内を、広く市民に届けるため",
+            ),
+            "東広戦第101号",
+            dt.date(2025, 4, 1),
+        )  # fmt: skip
+        policy, _ = ops.policy(koho.id)
+        first = ops.save_policy(koho.id, policy)
+        ops.approve_policy(koho.id, first.version)
+        ops.publish_policy(koho.id, first.version, dt.date(2025, 4, 1))
+        revised = policy.replace_item("content", policy["content"] + "\n- 災害時の避難情報")
+        ops.save_policy(koho.id, revised)
+
+        kosodate = kacho.request(
+            AccountFactsInput(
+                platform="x", name=KOSODATE, url="https://x.com/hh_kosodate", department="こども家庭課",
+                display_name="東広島市 子育て応援", manager_title="こども家庭課長",
+                operating_hours="平日 8時30分〜17時15分", contact="082-420-0407 kosodate@city.example.lg.jp",
+                purpose="子育て世帯に向けた制度や催しの案内",
+            )
+        )  # fmt: skip
+        ops.approve(kosodate.id, "東広戦第214号", dt.date(2026, 3, 10))
+        draft, _ = kacho.policy(kosodate.id)
+        draft = draft.replace_item(
+            "content", draft["content"] + "\n- 子育て支援の説明会の案内(詳しくは https://bit.ly/3abcDEF)"
+        )
+        kacho.save_policy(kosodate.id, draft)
+
+        kacho.request(
+            AccountFactsInput(
+                platform="instagram", name="hh_kanko", url="https://www.instagram.com/hh_kanko",
+                department="観光振興課", display_name="東広島市観光", manager_title="観光振興課長",
+                purpose="酒蔵通りや紅葉など、市の観光の魅力を写真で伝えるため",
+            )
+        )  # fmt: skip
+        bosai = ops.register(
+            AccountFactsInput(
+                platform="line", name="@hh_bosai", url="https://line.me/R/ti/p/@hh_bosai", department="危機管理課",
+                manager=MANAGER, display_name="東広島市防災", manager_title="危機管理課長",
+            ),
+            "東広戦第87号",
+            dt.date(2024, 6, 1),
+        )  # fmt: skip
+        ops.suspend(bosai.id, "配信システムの更新のため(2026年4月まで)")
+    finally:
+        database.close()
+
+
+def _registry_shot(out: Path, folder: Path, size: tuple[int, int]) -> int:
+    from PySide6.QtCore import QSettings
+
+    from ..config import current_os_user
+    from ..core.checker import default_checker
+    from ..storage.database import open_database
+    from ..storage.registry import RegistryService
+    from .registry_window import RegistryWindow
+
+    url = f"sqlite:///{(folder / 'sns_desk.db').as_posix()}"
+    _seed_registry(url)
+    checker = default_checker()
+    database = open_database(url)
+    settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    service = RegistryService(database, current_os_user(), checker=lambda: checker)
+    window = RegistryWindow(service, settings=settings, today=lambda: dt.date(2026, 3, 20))
+    try:
+        window.resize(*size)
+        window.show()
+        if not _wait_until(lambda: window.overview is not None and not window.ops.is_busy):
+            print("台帳が時間内に読み込まれませんでした", file=sys.stderr)
+            return 1
+        kosodate = next(a for a in window.accounts_model.accounts() if a.name == KOSODATE)
+        window.select_account(kosodate.id)
+        shown = _wait_until(
+            lambda: (
+                window.snapshot is not None
+                and window.snapshot.account.id == kosodate.id
+                and window.editor.checked_policy is not None
+                and not window.ops.is_busy
+            )
+        )
+        if not shown:
+            print("利用方針の確認結果が時間内に届きませんでした", file=sys.stderr)
+            return 1
+        errors = [p for p in window.editor.problems() if p.is_error and p.start is not None]
+        if not errors:
+            print("見本の利用方針にエラーが見つかりません", file=sys.stderr)
+            return 1
+        window.editor.focus_problem(errors[0])  # the problem's span selected in its item
         return _save(window, out)
     finally:
         window.close()

@@ -8,10 +8,10 @@
   skipped) and atomic (one transaction, media stored before the rows that point at them).
 * :func:`run_backup` is the scheduled job: a new complete package in a folder of dated packages, media
   hard-linked from the previous package where unchanged (incremental), the oldest removed beyond
-  ``keep``, a lock so that two runs never overlap.
+  ``keep``, an OS lock so that two runs never overlap (a run that died releases it with its process).
 
 An item's identity across databases is its *key*: ``<platform>:<platform id>``, or for a desk record
-whose platform id is unknown ``<platform>:desk-<hash of account, time and text>``.
+whose platform id is unknown ``<platform>:desk-<hash of account, time, text and URL>``.
 """
 
 from __future__ import annotations
@@ -19,22 +19,23 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 import re
 import shutil
-import time
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from ..core.accounts import AccountStatus
 from ..core.archive import ArchiveError, ArchiveItem, PackagedMedia
 from ..core.archive.package import PackageSummary, Progress, read_package, write_package
 from ..core.archive.search_text import search_key, spaced
-from .database import Database
+from .database import Database, begin_transaction
 from .media import MediaStore
 from .models import AccountRow, BackupRecordRow, PostedItemRow, PostedMediaRow, utc_now
 from .search import deferred_indexing
@@ -43,9 +44,10 @@ _log = logging.getLogger(__name__)
 
 PACKAGE_PREFIX = "sns-desk-backup-"
 _PACKAGE_RE = re.compile(re.escape(PACKAGE_PREFIX) + r"\d{8}-\d{6}(?:-\d+)?")
+_PARTIAL_RE = re.compile(_PACKAGE_RE.pattern + r"\.partial-.+")
+"""The folder ``write_package`` builds a package in before renaming it; left behind only by a crash."""
 LOCK_NAME = ".sns-desk-backup.lock"
-STALE_LOCK_SECONDS = 12 * 3600
-"""A lock older than this was left by a run that died; the next run takes over."""
+"""Locked by the OS while a run is going; the file itself stays (deleting it would let two runs in)."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -61,12 +63,32 @@ class RunResult:
     """Older packages deleted by the retention rule."""
 
 
-def item_key(platform: str, platform_id: str | None, account: str, posted_at: dt.datetime, text: str) -> str:
+def item_key(platform: str, platform_id: str | None, account: str, posted_at: dt.datetime, text: str, url: str) -> str:
+    """The item's identity in every database: its platform id, or a hash of what the desk recorded.
+
+    A repeated notice (same text, same minute) on another page has another URL, so the URL is part of it.
+    """
     if platform_id:
         return f"{platform}:{platform_id}"
     stamp = posted_at.astimezone(dt.UTC).isoformat()
-    digest = hashlib.sha256(f"{account}\n{stamp}\n{text}".encode()).hexdigest()[:16]
-    return f"{platform}:desk-{digest}"
+    fields = json.dumps([account, stamp, text, url or ""], ensure_ascii=False)  # unambiguous, unlike joining
+    return f"{platform}:desk-{hashlib.sha256(fields.encode()).hexdigest()[:16]}"
+
+
+def _keyed_rows(s: Session) -> Iterator[tuple[int, str]]:
+    """(row id, key) of every item, the account name joined in the same statement."""
+    for row_id, platform, pid, name, posted_at, text, url in s.execute(
+        select(
+            PostedItemRow.id,
+            PostedItemRow.platform,
+            PostedItemRow.platform_id,
+            AccountRow.name,
+            PostedItemRow.posted_at,
+            PostedItemRow.text,
+            PostedItemRow.url,
+        ).join(AccountRow, AccountRow.id == PostedItemRow.account_id)
+    ):
+        yield row_id, item_key(platform, pid, name, posted_at, text, url)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -92,31 +114,34 @@ _COLUMNS = (
 )
 
 
-def _items(s: Session, account: str | None, since: dt.datetime | None) -> Iterator[ArchiveItem]:
-    """Every selected item with its media, streamed in batches from one session (one snapshot)."""
-    names = dict(s.execute(select(AccountRow.id, AccountRow.name)).all())
-    keys: dict[int, str] = {}
-    for row_id, platform, pid, account_id, posted_at, text in s.execute(
-        select(
-            PostedItemRow.id,
-            PostedItemRow.platform,
-            PostedItemRow.platform_id,
-            PostedItemRow.account_id,
-            PostedItemRow.posted_at,
-            PostedItemRow.text,
-        ).where(PostedItemRow.id.in_(select(PostedItemRow.corrects_id).where(PostedItemRow.corrects_id.is_not(None))))
-    ):
-        keys[row_id] = item_key(platform, pid, names[account_id], posted_at, text)
+def _items(s: Session, account: str | None, since: dt.datetime | None) -> Iterator[tuple[int, ArchiveItem]]:
+    """(account id, item) of every selected item with its media, streamed in batches from one session.
+
+    The account name and the corrected item come joined into the one statement that reads the items,
+    never from an earlier lookup: an account or a correction added meanwhile cannot be half seen.
+    """
+    corrected = aliased(PostedItemRow)
+    corrected_account = aliased(AccountRow)
     # Plain rows, not ORM objects: nothing accumulates in the session however big the archive is.
     statement = (
-        select(*[PostedItemRow.__table__.c[name] for name in _COLUMNS])
+        select(
+            *[PostedItemRow.__table__.c[name] for name in _COLUMNS],
+            AccountRow.name.label("account_name"),
+            corrected.platform.label("corrected_platform"),
+            corrected.platform_id.label("corrected_platform_id"),
+            corrected_account.name.label("corrected_account"),
+            corrected.posted_at.label("corrected_posted_at"),
+            corrected.text.label("corrected_text"),
+            corrected.url.label("corrected_url"),
+        )
+        .join(AccountRow, AccountRow.id == PostedItemRow.account_id)
+        .outerjoin(corrected, corrected.id == PostedItemRow.corrects_id)
+        .outerjoin(corrected_account, corrected_account.id == corrected.account_id)
         .order_by(PostedItemRow.id)
         .execution_options(yield_per=1000)
     )
     if account is not None:
-        statement = statement.join(AccountRow, AccountRow.id == PostedItemRow.account_id).where(
-            AccountRow.name == account
-        )
+        statement = statement.where(AccountRow.name == account)
     if since is not None:
         statement = statement.where(PostedItemRow.posted_at >= since)
     for partition in s.execute(statement).partitions():
@@ -129,24 +154,36 @@ def _items(s: Session, account: str | None, since: dt.datetime | None) -> Iterat
         ):
             media.setdefault(item_id, []).append(PackagedMedia(sha256, name))
         for row in partition:
-            name = names[row.account_id]
-            yield ArchiveItem(
-                key=item_key(row.platform, row.platform_id, name, row.posted_at, row.text),
-                platform=row.platform,
-                account=name,
-                platform_id=row.platform_id,
-                url=row.url,
-                text=row.text,
-                author=row.author,
-                posted_at=row.posted_at,
-                source=row.source,
-                terminal=row.terminal,
-                off_terminal_reason=row.off_terminal_reason,
-                reply_to_id=row.reply_to_id,
-                quoted_id=row.quoted_id,
-                corrects_key=keys.get(row.corrects_id) if row.corrects_id is not None else None,
-                reposted_url=row.reposted_url,
-                media=tuple(media.get(row.id, ())),
+            name = row.account_name
+            yield (
+                row.account_id,
+                ArchiveItem(
+                    key=item_key(row.platform, row.platform_id, name, row.posted_at, row.text, row.url),
+                    platform=row.platform,
+                    account=name,
+                    platform_id=row.platform_id,
+                    url=row.url,
+                    text=row.text,
+                    author=row.author,
+                    posted_at=row.posted_at,
+                    source=row.source,
+                    terminal=row.terminal,
+                    off_terminal_reason=row.off_terminal_reason,
+                    reply_to_id=row.reply_to_id,
+                    quoted_id=row.quoted_id,
+                    corrects_key=None
+                    if row.corrected_account is None
+                    else item_key(
+                        row.corrected_platform,
+                        row.corrected_platform_id,
+                        row.corrected_account,
+                        row.corrected_posted_at,
+                        row.corrected_text,
+                        row.corrected_url,
+                    ),
+                    reposted_url=row.reposted_url,
+                    media=tuple(media.get(row.id, ())),
+                ),
             )
 
 
@@ -162,15 +199,23 @@ def export_backup(
     cancelled: Callable[[], bool] | None = None,
     reuse: Path | None = None,
 ) -> PackageSummary:
-    """Write the archive (optionally one account's items, or those posted since ``since``) as a package."""
+    """Write the archive (optionally one account's items, or those posted since ``since``) as a package.
+
+    A full export (no ``since``) notes a ``backup_records`` row for each account it holds (with
+    ``account``: that account); one limited by date does not, as older items are not in it.
+    """
     with database.session() as s:
-        if account is not None and s.scalar(select(AccountRow.id).where(AccountRow.name == account)) is None:
-            raise ArchiveError(f"アカウント「{account}」は登録されていません")
-        counts: dict[str, int] = {}
+        begin_transaction(s, write=False)  # one snapshot, however long the export takes
+        account_id = None
+        if account is not None:
+            account_id = s.scalar(select(AccountRow.id).where(AccountRow.name == account))
+            if account_id is None:
+                raise ArchiveError(f"アカウント「{account}」は登録されていません")
+        counts: dict[int, int] = {} if account_id is None else {account_id: 0}
 
         def counted() -> Iterator[ArchiveItem]:
-            for item in _items(s, account, since):
-                counts[item.account] = counts.get(item.account, 0) + 1
+            for item_account, item in _items(s, account, since):
+                counts[item_account] = counts.get(item_account, 0) + 1
                 yield item
 
         title = "SNS 投稿アーカイブ" + (f"({account})" if account else "")
@@ -185,14 +230,15 @@ def export_backup(
             cancelled=cancelled,
             reuse=reuse,
         )
+    if since is not None:
+        return summary  # a partial backup: the archive window must keep warning about the older items
     try:
         with database.session() as s:
-            ids = dict(s.execute(select(AccountRow.name, AccountRow.id)).all())
             now = utc_now()
-            for name, count in counts.items():
+            for noted, count in counts.items():
                 s.add(
                     BackupRecordRow(
-                        account_id=ids[name], path=str(summary.path.resolve()), items=count, by=by, finished_at=now
+                        account_id=noted, path=str(summary.path.resolve()), items=count, by=by, finished_at=now
                     )
                 )
     except Exception as exc:  # the package is complete and valid; only the archive window's note is missing
@@ -218,19 +264,9 @@ def restore_backup(
     package = read_package(path)
     added = skipped = done = 0
     with database.session() as s:
+        begin_transaction(s, write=True)  # the search-trigger dance must be inside the transaction
         accounts: dict[str, int] = dict(s.execute(select(AccountRow.name, AccountRow.id)).all())
-        names = {account_id: name for name, account_id in accounts.items()}
-        known: set[str] = set()
-        for platform, pid, account_id, posted_at, text in s.execute(
-            select(
-                PostedItemRow.platform,
-                PostedItemRow.platform_id,
-                PostedItemRow.account_id,
-                PostedItemRow.posted_at,
-                PostedItemRow.text,
-            )
-        ):
-            known.add(item_key(platform, pid, names[account_id], posted_at, text))
+        known = {key for _row_id, key in _keyed_rows(s)}
         corrections: list[tuple[str, str]] = []
         with deferred_indexing(s):
             for item in package.items():
@@ -277,7 +313,7 @@ def restore_backup(
                     corrections.append((item.key, item.corrects_key))
                 added += 1
             s.flush()
-            _link_corrections(s, corrections, names | {v: k for k, v in accounts.items()})
+            _link_corrections(s, corrections)
         if cancelled is not None and cancelled():
             raise ImportCancelled()
         if progress is not None:
@@ -300,21 +336,10 @@ def _restored_account(s: Session, item: ArchiveItem) -> int:
     return row.id
 
 
-def _link_corrections(s: Session, corrections: list[tuple[str, str]], names: dict[int, str]) -> None:
+def _link_corrections(s: Session, corrections: list[tuple[str, str]]) -> None:
     if not corrections:
         return
-    ids: dict[str, int] = {}
-    for row_id, platform, pid, account_id, posted_at, text in s.execute(
-        select(
-            PostedItemRow.id,
-            PostedItemRow.platform,
-            PostedItemRow.platform_id,
-            PostedItemRow.account_id,
-            PostedItemRow.posted_at,
-            PostedItemRow.text,
-        )
-    ):
-        ids[item_key(platform, pid, names[account_id], posted_at, text)] = row_id
+    ids = {key: row_id for row_id, key in _keyed_rows(s)}
     for key, corrected in corrections:
         if key in ids and corrected in ids:
             s.execute(update(PostedItemRow).where(PostedItemRow.id == ids[key]).values(corrects_id=ids[corrected]))
@@ -336,33 +361,73 @@ def packages_in(root: Path) -> list[Path]:
 
 
 class _Lock:
-    """An exclusive lock file in the backup folder; a stale one (a run that died) is taken over."""
+    """An exclusive OS lock on a file in the backup folder, held for the whole run.
+
+    The OS releases it when the process ends however it ends, so a crashed run never blocks the next
+    one and there is no staleness guess. The file stays: deleting it while others may have it open
+    would let a second run lock a new file of the same name.
+    """
 
     def __init__(self, root: Path) -> None:
         self.path = root / LOCK_NAME
+        self._fd: int | None = None
 
     def __enter__(self) -> _Lock:
-        for _attempt in range(2):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            except FileExistsError:
-                try:
-                    age = time.time() - self.path.stat().st_mtime
-                except OSError:
-                    continue
-                if age > STALE_LOCK_SECONDS:
-                    self.path.unlink(missing_ok=True)
-                    continue
-                raise ArchiveError(
-                    f"別のバックアップが実行中です(ロックファイル {self.path})。終わってから実行してください"
-                ) from None
-            with os.fdopen(fd, "w") as handle:
-                handle.write(f"{os.getpid()}\n")
-            return self
-        raise ArchiveError(f"ロックファイル {self.path} を作れません")
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise ArchiveError(f"ロックファイル {self.path} を作れません({exc.strerror or exc})") from exc
+        try:
+            _lock(fd)
+        except OSError:
+            os.close(fd)
+            raise ArchiveError(
+                f"別のバックアップが実行中です(ロックファイル {self.path})。終わってから実行してください"
+            ) from None
+        try:  # who holds it, for a person looking; the lock itself does not depend on the content
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+        except OSError:
+            pass
+        self._fd = fd
+        return self
 
     def __exit__(self, *_exc: object) -> None:
-        self.path.unlink(missing_ok=True)
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            try:
+                _unlock(fd)
+            finally:
+                os.close(fd)  # releases the lock in any case
+
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _lock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # the first byte; may lie beyond the end of the file
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _remove_partials(root: Path) -> None:
+    """Delete the half-written packages of runs that crashed (only called while holding the lock)."""
+    for child in root.iterdir():
+        if _PARTIAL_RE.fullmatch(child.name) and child.is_dir():
+            _log.info("中断したバックアップの書きかけを削除します: %s", child)
+            shutil.rmtree(child, ignore_errors=True)
 
 
 def run_backup(
@@ -384,6 +449,7 @@ def run_backup(
     except OSError as exc:
         raise ArchiveError(f"バックアップ先「{root}」を作れません({exc.strerror or exc})") from exc
     with _Lock(root):
+        _remove_partials(root)
         earlier = packages_in(root)
         stamp = now().astimezone(dt.timezone(dt.timedelta(hours=9))).strftime("%Y%m%d-%H%M%S")
         target = root / f"{PACKAGE_PREFIX}{stamp}"

@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import argparse
+import io
 import json
 import os
+import select
+import signal
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
+import pytest
+
+from sns_desk.bench.synthetic import write_x_archive
+from sns_desk.cli.backup import run_backup_command
+from sns_desk.core.archive import package
+
+ENV = {**os.environ, "LOGNAME": "tanaka", "USER": "tanaka", "USERNAME": "tanaka", "LNAME": "tanaka"}
+
 
 def run(db: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LOGNAME": "tanaka", "USER": "tanaka", "USERNAME": "tanaka", "LNAME": "tanaka"}
     return subprocess.run(
         [sys.executable, "-m", "sns_desk", "--db", db, *args],
         capture_output=True,
         text=True,
         encoding="utf-8",
-        env=env,
+        env=ENV,
         timeout=120,
     )
 
@@ -76,3 +88,82 @@ def test_verify_of_something_else_is_exit_1(tmp_path: Path) -> None:
     (folder / "file.txt").write_text("x", encoding="utf-8")
     result = run(f"sqlite:///{(tmp_path / 'a.db').as_posix()}", "backup", "verify", str(folder))
     assert result.returncode == 1 and result.stdout.startswith("NG")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT and a pseudo-terminal are POSIX")
+def test_ctrl_c_during_archive_import_is_a_message_and_exit_2_like_backup(tmp_path: Path) -> None:
+    import pty
+
+    db = f"sqlite:///{(tmp_path / 'a.db').as_posix()}"
+    export = write_x_archive(tmp_path / "x.zip", 30000)
+    # stderr on a pseudo-terminal, so the import writes its progress there: the first progress line
+    # says the import is under way (no sleeping, no guessing how long start-up takes).
+    master, terminal = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sns_desk", "--db", db, "archive", "import", str(export)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        env=ENV,
+    )
+    os.close(terminal)
+    received = b""
+    deadline = time.monotonic() + 120
+    try:
+        while "件".encode() not in received:
+            assert proc.poll() is None, received.decode("utf-8", "replace")
+            assert time.monotonic() < deadline, "no progress from the import"
+            if select.select([master], [], [], 0.5)[0]:
+                received += os.read(master, 4096)
+        proc.send_signal(signal.SIGINT)
+        while True:  # the rest of stderr, until the process closes the terminal
+            assert time.monotonic() < deadline, "the import did not stop"
+            if select.select([master], [], [], 0.5)[0]:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:  # EIO: the other end is closed
+                    break
+                if not chunk:
+                    break
+                received += chunk
+            elif proc.poll() is not None:
+                break
+        assert proc.wait(timeout=60) == 2
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        assert proc.stdout is not None
+        proc.stdout.close()
+        os.close(master)
+    stderr = received.decode("utf-8", "replace")
+    assert "中止" in stderr and "Traceback" not in stderr, stderr
+    found = run(db, "archive", "search", "", "--format", "json")
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)["total"] == 0  # one transaction: nothing of the import is left
+
+
+@pytest.mark.parametrize("command", ["verify", "export", "restore", "run"])
+def test_ctrl_c_in_every_backup_subcommand_is_a_message_and_exit_2(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*_args: object, **_kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    from sns_desk.storage import backup
+
+    monkeypatch.setattr(package, "verify_package", interrupted)
+    for name in ("export_backup", "restore_backup", "run_backup"):
+        monkeypatch.setattr(backup, name, interrupted)
+    args = argparse.Namespace(
+        db=f"sqlite:///{(tmp_path / 'a.db').as_posix()}",
+        backup_command=command,
+        dir=str(tmp_path / "bag"),
+        to=str(tmp_path / "to"),
+        account=None,
+        since=None,
+        keep=1,
+    )
+    out, err = io.StringIO(), io.StringIO()
+    assert run_backup_command(args, out, err) == 2
+    assert "中止しました" in err.getvalue() and out.getvalue() == ""

@@ -14,7 +14,10 @@ from .conftest import OPS_MANAGER
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("window", "size"), [("desk", "1440x880"), ("check", "1120x720")])
+@pytest.mark.parametrize(
+    ("window", "size"),
+    [("desk", "1440x880"), ("check", "1120x720"), ("archive", "1440x880"), ("registry", "1440x880")],
+)
 def test_screenshot_script_writes_a_png(tmp_path: Path, window: str, size: str) -> None:
     out = tmp_path / "shots" / f"{window}.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LOGNAME": OPS_MANAGER, "USER": OPS_MANAGER}

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import filecmp
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import bagit
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from sns_desk.core.archive import ArchiveError
 from sns_desk.core.archive.package import verify_package
@@ -18,7 +21,7 @@ from sns_desk.storage.archive_service import ArchiveService
 from sns_desk.storage.backup import LOCK_NAME, export_backup, packages_in, restore_backup, run_backup
 from sns_desk.storage.database import Database
 from sns_desk.storage.media import MediaStore
-from sns_desk.storage.models import AccountRow, PostedItemRow, PostedMediaRow
+from sns_desk.storage.models import AccountRow, BackupRecordRow, PostedItemRow, PostedMediaRow
 
 JST = dt.timezone(dt.timedelta(hours=9))
 PHOTO = b"\x89PNG\r\n\x1a\n-photo-of-the-fireworks"
@@ -82,6 +85,29 @@ def test_export_is_a_valid_bag_and_notes_the_backup_per_account(
     assert accounts["kanko"].last_backup_at is not None
 
 
+def backup_records(database: Database) -> list[tuple[str, int]]:
+    with database.session() as s:
+        rows = s.execute(
+            select(AccountRow.name, BackupRecordRow.items)
+            .join(AccountRow, AccountRow.id == BackupRecordRow.account_id)
+            .order_by(AccountRow.name)
+        )
+        return [(name, items) for name, items in rows]
+
+
+def test_only_full_exports_are_noted_as_backups(filled: tuple[Database, MediaStore], tmp_path: Path) -> None:
+    database, media = filled
+    since = dt.datetime(2025, 7, 20, 9, 30, tzinfo=JST)
+    export_backup(database, media, tmp_path / "recent", by="k", since=since)
+    export_backup(database, media, tmp_path / "recent-koho", by="k", account="koho", since=since)
+    assert backup_records(database) == []  # older items are not in them: the archive window keeps warning
+    assert all(a.last_backup_at is None for a in ArchiveService(database, media).accounts())
+    export_backup(database, media, tmp_path / "kanko", by="k", account="kanko")
+    assert backup_records(database) == [("kanko", 1)]
+    export_backup(database, media, tmp_path / "all", by="k")
+    assert backup_records(database) == [("kanko", 1), ("kanko", 1), ("koho", 2)]
+
+
 def test_export_filters_by_account_and_date(filled: tuple[Database, MediaStore], tmp_path: Path) -> None:
     database, media = filled
     assert export_backup(database, media, tmp_path / "a", by="k", account="kanko").item_count == 1
@@ -108,6 +134,79 @@ def test_round_trip_export_restore_export_gives_identical_payload(
         correction = s.scalar(select(PostedItemRow).where(PostedItemRow.corrects_id.is_not(None)))
         assert correction is not None and correction.off_terminal_reason == "停電のため自宅から"
         assert s.scalar(select(AccountRow.status).where(AccountRow.name == "koho")) == "imported"
+
+
+def test_a_repeated_notice_on_two_pages_is_two_items_and_round_trips(
+    filled: tuple[Database, MediaStore], opener: Callable[..., Database], tmp_path: Path
+) -> None:
+    database, media = filled
+    with database.session() as s:
+        koho = s.scalar(select(AccountRow.id).where(AccountRow.name == "koho"))
+        assert koho is not None
+        s.add_all(
+            [
+                PostedItemRow(
+                    account_id=koho, platform="x", platform_id=None, url=url, author="suzuki",
+                    text="【再掲】台風接近のため本日の窓口は正午までです",
+                    posted_at=dt.datetime(2025, 8, 1, 8, 0, tzinfo=JST),
+                )
+                for url in ("https://x.com/koho/status/501", "https://x.com/koho/status/502")
+            ]
+        )  # fmt: skip
+        s.flush()
+        notice = s.scalar(select(PostedItemRow.id).where(PostedItemRow.url.endswith("/501")))
+        s.add(
+            PostedItemRow(
+                account_id=koho, platform="x", platform_id=None, url="https://x.com/koho/status/503",
+                author="suzuki", text="【訂正】窓口は午後1時までです", corrects_id=notice,
+                posted_at=dt.datetime(2025, 8, 1, 8, 5, tzinfo=JST),
+            )
+        )  # fmt: skip
+    first = export_backup(database, media, tmp_path / "first", by="kacho")
+    assert first.item_count == 6
+    jsonl = (tmp_path / "first" / "data" / "items.jsonl").read_text(encoding="utf-8")
+    assert jsonl.count('"corrects_key":"x:desk-') == 1
+    empty = opener(f"sqlite:///{(tmp_path / 'restored.db').as_posix()}")
+    restored_media = MediaStore(tmp_path / "restored-media")
+    assert restore_backup(empty, restored_media, tmp_path / "first").added == 6
+    again = restore_backup(empty, restored_media, tmp_path / "first")
+    assert (again.added, again.skipped) == (0, 6)  # the same keys are computed from the restored rows
+    export_backup(empty, restored_media, tmp_path / "second", by="someone-else")
+    assert payload_files(tmp_path / "first") == payload_files(tmp_path / "second")  # corrections linked too
+
+
+def test_an_account_added_during_the_export_does_not_break_it(
+    filled: tuple[Database, MediaStore], opener: Callable[..., Database], db_url: str, tmp_path: Path
+) -> None:
+    database, media = filled
+    colleague = opener(db_url)
+    statements = 0
+
+    def meanwhile(*_args: Any) -> None:
+        nonlocal statements
+        statements += 1
+        if statements == 2:  # between the export's first and second statement, someone registers an account
+            with colleague.session() as s:
+                new = AccountRow(platform="x", name="bosai", url="", department="", manager="", status="active")
+                s.add(new)
+                s.flush()
+                s.add(
+                    PostedItemRow(
+                        account_id=new.id, platform="x", platform_id="77", url="", author="sato",
+                        text="避難所を開設しました",
+                        posted_at=dt.datetime(2025, 8, 1, tzinfo=JST),
+                    )
+                )  # fmt: skip
+
+    event.listen(database.engine, "before_cursor_execute", meanwhile)
+    try:
+        summary = export_backup(database, media, tmp_path / "bag", by="kacho")
+    finally:
+        event.remove(database.engine, "before_cursor_execute", meanwhile)
+    assert statements >= 2
+    assert verify_package(tmp_path / "bag") == []
+    lines = (tmp_path / "bag" / "data" / "items.jsonl").read_text(encoding="utf-8").splitlines()
+    assert summary.item_count == len(lines) in (3, 4)  # 3 once sessions read one snapshot
 
 
 def test_restore_refuses_a_tampered_package_and_writes_nothing(
@@ -139,20 +238,71 @@ def test_scheduled_runs_keep_n_packages_and_link_unchanged_media(
     (new_photo,) = (kept[1] / "data" / "media").rglob("*.png")
     assert filecmp.cmp(old_photo, new_photo, shallow=False)
     assert os.stat(old_photo).st_ino == os.stat(new_photo).st_ino  # hard link: stored once
-    assert not (root / LOCK_NAME).exists()
+    with held_lock(root / LOCK_NAME):  # released after each run
+        pass
     assert not [p for p in root.iterdir() if ".partial-" in p.name]
+
+
+@contextlib.contextmanager
+def held_lock(path: Path) -> Iterator[None]:
+    """Lock ``path`` the way a running backup does (another open file description, so it conflicts)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT)
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            try:
+                yield
+            finally:
+                os.lseek(fd, 0, os.SEEK_SET)
+                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def test_a_running_backup_blocks_a_second_one(filled: tuple[Database, MediaStore], tmp_path: Path) -> None:
     database, media = filled
     root = tmp_path / "backups"
     root.mkdir()
-    (root / LOCK_NAME).write_text("12345\n")
-    with pytest.raises(ArchiveError, match="実行中"):
-        run_backup(database, media, root, keep=3, by="task")
-    old = 13 * 3600
-    os.utime(root / LOCK_NAME, (os.path.getmtime(root / LOCK_NAME) - old,) * 2)
-    assert run_backup(database, media, root, keep=3, by="task").summary.item_count == 3  # stale lock taken over
+    with held_lock(root / LOCK_NAME):
+        with pytest.raises(ArchiveError, match="別のバックアップが実行中です"):
+            run_backup(database, media, root, keep=3, by="task")
+        assert packages_in(root) == []
+        assert (root / LOCK_NAME).exists()  # the refused run does not delete the lock of the one running
+    assert run_backup(database, media, root, keep=3, by="task").summary.item_count == 3
+    with held_lock(root / LOCK_NAME):  # and the run released it
+        pass
+
+
+def test_a_lock_left_by_a_dead_run_does_not_block(filled: tuple[Database, MediaStore], tmp_path: Path) -> None:
+    database, media = filled
+    root = tmp_path / "backups"
+    root.mkdir()
+    (root / LOCK_NAME).write_text("12345\n")  # a file without an OS lock: its process has ended
+    assert run_backup(database, media, root, keep=3, by="task").summary.item_count == 3
+
+
+def test_a_run_removes_what_crashed_runs_left_half_written(filled: tuple[Database, MediaStore], tmp_path: Path) -> None:
+    database, media = filled
+    root = tmp_path / "backups"
+    crashed = root / "sns-desk-backup-20250801-030000.partial-k2j4h1"
+    (crashed / "data").mkdir(parents=True)
+    (crashed / "data" / "items.jsonl").write_text("{}\n", encoding="utf-8")
+    someone_elses = root / "keiyaku.partial-abc"
+    someone_elses.mkdir()
+    run_backup(database, media, root, keep=3, by="task")
+    assert not crashed.exists()
+    assert someone_elses.is_dir()  # not a name a backup run makes: left alone
+    assert len(packages_in(root)) == 1
 
 
 def test_a_damaged_media_file_stops_the_export(filled: tuple[Database, MediaStore], tmp_path: Path) -> None:

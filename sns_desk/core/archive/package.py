@@ -83,6 +83,10 @@ _TOKYO: Final = dt.timezone(dt.timedelta(hours=9))
 _PROGRESS_STEP: Final = 250
 _RAW_LINE_BREAKS: Final = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 _COPY_CHUNK: Final = 1024 * 1024
+_TAG_FILES: Final = ("bagit.txt", "bag-info.txt", f"manifest-{ALGORITHM}.txt")
+"""The tag files :func:`write_package` writes besides the tag manifest, which must list each of them."""
+_OTHER_MANIFEST: Final = re.compile(r"(?:tag)?manifest-[a-z0-9]+\.txt")
+"""Manifests (of any algorithm) are read and checked by bagit; any other file next to ``data/`` is extra."""
 
 _ITEM_FIELDS: Final = tuple(f.name for f in dataclasses.fields(ArchiveItem))
 _REQUIRED_FIELDS: Final = frozenset(
@@ -646,6 +650,7 @@ def _verify(path: Path, progress: Progress | None) -> tuple[list[PackageProblem]
             problems.append(
                 _problem(ProblemKind.DAMAGED, "bagit.txt", "bagit.txt の先頭に BOM があります(BagIt の規格違反)")
             )
+    problems.extend(_check_tag_manifest(path, bag))
     problems.extend(_check_files(bag, progress))
     if not problems:
         if _TAG_FORMAT not in bag.info:
@@ -665,6 +670,63 @@ def _verify(path: Path, progress: Progress | None) -> tuple[list[PackageProblem]
     return problems, bag
 
 
+def _check_tag_manifest(path: Path, bag: bagit.Bag) -> list[PackageProblem]:
+    """The tag manifest must be there and hold the checksum of every tag file this module writes.
+
+    Without it, bag-info.txt (and bagit.txt, and the payload manifest itself) could be changed unnoticed:
+    bagit treats the tag manifest as optional, a backup cannot.
+    """
+    name = f"tagmanifest-{ALGORITHM}.txt"
+    if not (path / name).is_file():
+        return [
+            _problem(
+                ProblemKind.DAMAGED,
+                name,
+                f"「{name}」がありません(削除されたか、移動されています)。"
+                f"bag-info.txt などが作成時から変わっていないか確かめられません",
+            )
+        ]
+    entries: dict[str, dict[str, str]] = bag.entries
+    return [
+        _problem(
+            ProblemKind.DAMAGED,
+            name,
+            f"「{name}」に「{tag}」のチェックサムが載っていません。「{tag}」が作成時から変わっていないか確かめられません",
+        )
+        for tag in _TAG_FILES
+        if ALGORITHM not in entries.get(tag, {})
+    ]
+
+
+def _is_known_tag_file(name: str) -> bool:
+    return name in _TAG_FILES or _OTHER_MANIFEST.fullmatch(name) is not None
+
+
+def _extra_at_root(root: Path) -> list[PackageProblem]:
+    """Files and folders next to ``data/`` that are none of the BagIt tag files (bagit only looks in data/)."""
+    problems: list[PackageProblem] = []
+    for child in sorted(root.iterdir(), key=lambda p: p.name):
+        if child.name == "data" and child.is_dir():
+            continue
+        if child.is_dir():
+            problems.append(
+                _problem(
+                    ProblemKind.EXTRA,
+                    child.name,
+                    f"「{child.name}」は作成時になかったフォルダです(data フォルダの外に置かれています)",
+                )
+            )
+        elif not _is_known_tag_file(child.name):
+            problems.append(
+                _problem(
+                    ProblemKind.EXTRA,
+                    child.name,
+                    f"「{child.name}」は作成時になかったファイルです(マニフェストに載っていません)",
+                )
+            )
+    return problems
+
+
 def _check_files(bag: bagit.Bag, progress: Progress | None) -> list[PackageProblem]:
     problems: list[PackageProblem] = []
     only_in_manifest, only_on_disk = bag.compare_manifests_with_fs()
@@ -681,6 +743,7 @@ def _check_files(bag: bagit.Bag, progress: Progress | None) -> list[PackageProbl
                 f"「{_posix(rel)}」は作成時になかったファイルです(マニフェストに載っていません)",
             )
         )
+    problems.extend(_extra_at_root(Path(bag.path)))
     entries: dict[str, dict[str, str]] = bag.entries
     to_hash = sorted(rel for rel in entries if rel not in missing)
     for n, rel in enumerate(to_hash):

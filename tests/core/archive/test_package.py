@@ -428,6 +428,39 @@ def test_changed_and_missing_tag_files_are_reported(bag: Path) -> None:
     assert [(p.kind, p.path) for p in verify_package(bag)] == [(ProblemKind.DAMAGED, "bagit.txt")]
 
 
+def test_a_deleted_tag_manifest_is_reported_and_bag_info_cannot_be_edited_unnoticed(bag: Path) -> None:
+    (bag / "tagmanifest-sha256.txt").unlink()
+    problems = verify_package(bag)
+    assert [(p.kind, p.path) for p in problems] == [(ProblemKind.DAMAGED, "tagmanifest-sha256.txt")]
+    assert "tagmanifest-sha256.txt" in problems[0].message and "ありません" in problems[0].message
+    info = bag / "bag-info.txt"
+    info.write_text(info.read_text(encoding="utf-8").replace("Item-Count: 3", "Item-Count: 4"), encoding="utf-8")
+    assert verify_package(bag) != []
+    with pytest.raises(ArchiveError, match=r"tagmanifest-sha256\.txt"):
+        read_package(bag)
+
+
+@pytest.mark.parametrize("left_out", ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"])
+def test_the_tag_manifest_must_cover_every_tag_file(bag: Path, left_out: str) -> None:
+    tag_manifest = bag / "tagmanifest-sha256.txt"
+    lines = tag_manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+    tag_manifest.write_text("".join(line for line in lines if not line.endswith(f"  {left_out}\n")), encoding="utf-8")
+    problems = verify_package(bag)
+    assert [(p.kind, p.path) for p in problems] == [(ProblemKind.DAMAGED, "tagmanifest-sha256.txt")]
+    assert left_out in problems[0].message and "tagmanifest-sha256.txt" in problems[0].message
+
+
+def test_extra_files_and_folders_next_to_data_are_reported(bag: Path) -> None:
+    (bag / "notes.txt").write_text("メモ", encoding="utf-8")
+    (bag / "写真").mkdir()
+    (bag / "写真" / "a.jpg").write_bytes(PNG)
+    problems = verify_package(bag)
+    assert sorted((p.kind, p.path) for p in problems) == [(ProblemKind.EXTRA, "notes.txt"), (ProblemKind.EXTRA, "写真")]
+    assert all(p.path in p.message for p in problems)
+    with pytest.raises(ArchiveError, match=r"notes\.txt"):
+        read_package(bag)
+
+
 def test_a_damaged_bagit_txt_or_manifest_is_reported(bag: Path) -> None:
     (bag / "manifest-sha256.txt").unlink()
     problems = verify_package(bag)
