@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, and_, func, select, text
+from sqlalchemy import ColumnElement, and_, false, func, select, text
 from sqlalchemy.orm import Session
 
 from ..core.archive.search_text import highlight_spans, query_terms
@@ -98,9 +98,14 @@ class _BaseSearch:
     def _term_conditions(self, terms: list[str]) -> list[ColumnElement[bool]]:
         return [PostedItemRow.search_text.like(f"%{_escape_like(term)}%", escape="\\") for term in terms]
 
+    def _plan(self, terms: list[str]) -> tuple[list[ColumnElement[bool]], int | None]:
+        """The conditions for ``terms``, and the number of matches when the plan already knows it."""
+        return self._term_conditions(terms), None
+
     def search(self, query: SearchQuery) -> SearchPage:
         terms = query_terms(query.text)
-        conditions: list[ColumnElement[bool]] = self._term_conditions(terms)
+        conditions, known_total = self._plan(terms)
+        filtered = bool(query.account or query.platform or query.since or query.until)
         if query.account:
             # By id, so that the planner walks the (account_id, posted_at) index instead of sorting.
             account_id = select(AccountRow.id).where(AccountRow.name == query.account).scalar_subquery()
@@ -113,8 +118,13 @@ class _BaseSearch:
             conditions.append(PostedItemRow.posted_at < query.until)
         where = and_(True, *conditions)
         with self._db.session() as s:
-            matching = select(PostedItemRow.id).join(AccountRow, _ACCOUNT).where(where).limit(COUNT_CAP + 1)
-            total = s.scalar(select(func.count()).select_from(matching.subquery())) or 0
+            if known_total == 0:
+                return SearchPage([], 0)
+            if known_total is not None and not filtered:
+                total = min(known_total, COUNT_CAP + 1)
+            else:
+                matching = select(PostedItemRow.id).join(AccountRow, _ACCOUNT).where(where).limit(COUNT_CAP + 1)
+                total = s.scalar(select(func.count()).select_from(matching.subquery())) or 0
             # Sort narrow rows (ids) first and fetch the page's columns after: sorting thousands of hits
             # with their text costs several times more.
             page_ids = (
@@ -183,7 +193,7 @@ class SqliteTrigramSearch(_BaseSearch):
     Short terms holding symbols, which no index holds, always use ``LIKE``.
     """
 
-    def _term_conditions(self, terms: list[str]) -> list[ColumnElement[bool]]:
+    def _plan(self, terms: list[str]) -> tuple[list[ColumnElement[bool]], int | None]:
         groups: dict[str, list[str]] = {}
         unindexed: list[str] = []
         for term in terms:
@@ -192,24 +202,29 @@ class SqliteTrigramSearch(_BaseSearch):
                 unindexed.append(term)
             else:
                 groups.setdefault(table, []).append(term)
-        conditions = super()._term_conditions(unindexed)
+        conditions = self._term_conditions(unindexed)
         if not groups:
-            return conditions
+            return conditions, None
+        known_total: int | None = None
         with self._db.session() as s:
             everything = s.scalar(select(func.max(PostedItemRow.id))) or 0  # about the row count, instantly
             crossover = math.sqrt(COUNT_CAP * everything / 2)
             for table, group in groups.items():
                 match = " AND ".join(_phrase(term if table == SEARCH_INDEX_TABLE else " ".join(term)) for term in group)
-                hits = s.scalar(text(f"SELECT count(*) FROM {table} WHERE {table} MATCH :match"), {"match": match})
-                if (hits or 0) <= crossover:
+                hits = s.scalar(text(f"SELECT count(*) FROM {table} WHERE {table} MATCH :match"), {"match": match}) or 0
+                if hits == 0:
+                    return [false()], 0  # a term no item holds: nothing more to ask the database
+                if hits <= crossover:
                     conditions.append(_fts_match(table, match))
                     if table == CHAR_INDEX_TABLE:
                         # The character index drops punctuation and spaces, so 「花、火」 holds 花 next to 火:
                         # it only narrows the candidates, LIKE decides.
-                        conditions.extend(super()._term_conditions(group))
+                        conditions.extend(self._term_conditions(group))
+                    elif len(groups) == 1 and not unindexed:
+                        known_total = hits  # the trigram index is exact: its count is the answer
                 else:
-                    conditions.extend(super()._term_conditions(group))
-        return conditions
+                    conditions.extend(self._term_conditions(group))
+        return conditions, known_total
 
 
 def _index_for(term: str) -> str | None:

@@ -179,7 +179,7 @@ MAX_JSON_DEPTH: Final = 64
 the streaming parser's memory grows with the square of the depth (a 200 KB file of brackets would need
 gigabytes)."""
 
-_NON_BRACKETS: Final = bytes(b for b in range(256) if b not in b"[]{}")
+_NOT_STRUCTURE: Final = bytes(b for b in range(256) if b not in b'"[]{}')
 _BRACKET_STEP: Final = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 
 
@@ -202,16 +202,29 @@ class _DepthGuard:
         run = len(data) - len(data.rstrip(b"\\"))
         self._backslash = b"\\" if run % 2 else b""
         data = data[: len(data) - run]  # pairs of backslashes are escapes of nothing that matters here
-        pieces = data.replace(b"\\\\", b"").replace(b'\\"', b"").split(b'"')
+        # Escapes first (on the raw bytes, where \\n still shows which backslash is which), then keep only
+        # quotes and brackets and drop the strings left empty -- nearly all of them -- before splitting.
+        unescaped = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+        pieces = unescaped.translate(None, _NOT_STRUCTURE).replace(b'""', b"").split(b'"')
         outside = pieces[1::2] if self._in_string else pieces[0::2]
         if len(pieces) % 2 == 0:
             self._in_string = not self._in_string
-        brackets = b"".join(outside).translate(None, _NON_BRACKETS)
+        brackets = b"".join(outside)
         if not brackets:
             return
-        steps = [_BRACKET_STEP[b] for b in brackets]
-        deepest = max(itertools.accumulate(steps, initial=self._depth))
-        self._depth += sum(steps)
+        start = self._depth
+        self._depth += brackets.count(b"[") + brackets.count(b"{") - brackets.count(b"]") - brackets.count(b"}")
+        # Cheap bound first: each pass of removing adjacent pairs strips at least every second level, so
+        # the chunk nests at most 2 x passes deeper than the brackets it leaves open.
+        reduced, passes = brackets, 0
+        while passes <= MAX_JSON_DEPTH:
+            shorter = reduced.replace(b"[]", b"").replace(b"{}", b"")
+            if len(shorter) == len(reduced):
+                break
+            reduced, passes = shorter, passes + 1
+        if start + 2 * passes + reduced.count(b"[") + reduced.count(b"{") <= MAX_JSON_DEPTH:
+            return
+        deepest = max(itertools.accumulate((_BRACKET_STEP[b] for b in brackets), initial=start))
         if deepest > MAX_JSON_DEPTH:
             raise ArchiveError(
                 f"アーカイブ内の「{self._name}」の JSON の入れ子が深すぎます({MAX_JSON_DEPTH} 段を超えています)。"
