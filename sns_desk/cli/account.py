@@ -116,11 +116,23 @@ def run_registry(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if args.command == "account":
                 return _account(registry, args, out)
             return _policy(registry, args, out)
-    except (WorkflowError, _InputError, StorageError, ArchiveError, PolicyFormatError, OSError) as exc:
-        message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        where = f"({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
-        err.write(f"{prog}: {message}{where}\n")
+    except OSError as exc:
+        err.write(f"{prog}: {_os_error_text(exc)}\n")
         return EXIT_USAGE
+    except (WorkflowError, _InputError, StorageError, ArchiveError, PolicyFormatError) as exc:
+        err.write(f"{prog}: {exc}\n")
+        return EXIT_USAGE
+
+
+def _os_error_text(exc: OSError) -> str:
+    where = f"「{exc.filename}」" if exc.filename else "ファイル"
+    if isinstance(exc, FileNotFoundError):
+        return f"{where}が見つかりません(保存先のフォルダがあるか確かめてください)"
+    if isinstance(exc, PermissionError):
+        return f"{where}を読み書きする権限がありません"
+    if isinstance(exc, IsADirectoryError):
+        return f"{where}はフォルダです。ファイル名を指定してください"
+    return f"{where}を読み書きできません(OS のエラー番号 {exc.errno})"
 
 
 def _facts(args: argparse.Namespace) -> Any:
@@ -229,7 +241,12 @@ def _policy(registry: RegistryService, args: argparse.Namespace, out: TextIO) ->
         out.write(f"{args.account}: 利用方針 第 {published.version} 版を {on:%Y年%m月%d日} 公表として記録しました\n")
         return EXIT_OK
 
-    policy, version = registry.policy(args.account, args.version)
+    if command == "render" and args.version is None:
+        # What the city website should carry: the version in force; before any is published, the newest draft.
+        in_force = registry.published(args.account)
+        policy, version = (in_force.policy, in_force) if in_force is not None else registry.policy(args.account)
+    else:
+        policy, version = registry.policy(args.account, args.version)
     if command == "check":
         problems = registry.validate(args.account, policy)
         shown = f"第 {version.version} 版" if version else "ひな形"
@@ -241,18 +258,14 @@ def _policy(registry: RegistryService, args: argparse.Namespace, out: TextIO) ->
         return EXIT_FOUND if errors else EXIT_OK
 
     facts = registry.facts(args.account)
-    in_force = registry.published(args.account)
-    first_published = min(
-        (v.published_on for v in registry.versions(args.account) if v.published_on is not None), default=None
-    )
-    published_on = first_published
-    revised_on = (
-        version.published_on
-        if version is not None and version.published_on and version.published_on != first_published
-        else None
-    )
-    if in_force is None:
-        published_on = None
+    published_on = revised_on = None
+    if version is not None and version.published_on is not None:
+        # 制定 is the first publication, 改定 this version's, when it is a later one.
+        first = min(v.published_on for v in registry.versions(args.account) if v.published_on is not None)
+        published_on = first
+        revised_on = version.published_on if version.published_on != first else None
+    else:
+        policy = policy.replace_title("(案)" + policy.title)  # never pasted into the CMS as if in force
     target = Path(args.out)
     if args.format == "html":
         html = (

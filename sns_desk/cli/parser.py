@@ -25,6 +25,7 @@ class JapaneseArgumentParser(argparse.ArgumentParser):
             .replace("invalid choice", "選べない値")
             .replace("choose from", "選択肢")
             .replace("expected one argument", "値を一つ指定してください")
+            .replace("invalid int value", "整数ではない値")
             .replace("argument ", "引数 ")
         )
         self.exit(EXIT_USAGE, f"{self.prog}: エラー: {translated}\n")

@@ -450,6 +450,7 @@ def _seed_registry(url: str) -> None:
         first = ops.save_policy(koho.id, policy)
         ops.approve_policy(koho.id, first.version)
         ops.publish_policy(koho.id, first.version, dt.date(2025, 4, 1))
+        ops.start_operation(koho.id)
         revised = policy.replace_item("content", policy["content"] + "\n- 災害時の避難情報")
         ops.save_policy(koho.id, revised)
 
@@ -479,10 +480,15 @@ def _seed_registry(url: str) -> None:
             AccountFactsInput(
                 platform="line", name="@hh_bosai", url="https://line.me/R/ti/p/@hh_bosai", department="危機管理課",
                 manager=MANAGER, display_name="東広島市防災", manager_title="危機管理課長",
+                operating_hours="24時間(災害時の情報発信)",
             ),
             "東広戦第87号",
             dt.date(2024, 6, 1),
         )  # fmt: skip
+        bosai_policy = ops.save_policy(bosai.id, ops.policy(bosai.id)[0])
+        ops.approve_policy(bosai.id, bosai_policy.version)
+        ops.publish_policy(bosai.id, bosai_policy.version, dt.date(2024, 6, 1))
+        ops.start_operation(bosai.id)
         ops.suspend(bosai.id, "配信システムの更新のため(2026年4月まで)")
     finally:
         database.close()

@@ -124,13 +124,34 @@ class DeskService:
             accounts = [_account(r) for r in rows]
         return [a for a in accounts if a.postable] if postable_only else accounts
 
-    def add_account(self, platform: str, name: str, url: str, department: str, manager: str) -> Account:
-        """Register an approved account that is in operation (the operations manager); the request and
-        approval flow is :class:`~sns_desk.storage.registry.RegistryService`."""
+    def add_account(
+        self,
+        platform: str,
+        name: str,
+        url: str,
+        department: str,
+        manager: str,
+        *,
+        manager_title: str = "所属長",
+        operating_hours: str = "平日 8時30分〜17時15分",
+    ) -> Account:
+        """Set up an account that already runs, in one step (the operations manager): register it, save
+        the default usage policy filled from these facts, approve and publish it today, and start
+        operation. Every step goes through the registry's rules, so a policy with errors stops it.
+        The request → approval → policy → operation flow is :class:`~sns_desk.storage.registry.RegistryService`.
+        """
         from .registry import AccountFactsInput, RegistryService
 
-        registry = RegistryService(self._db, self._login, self._clock)
-        return registry.register(AccountFactsInput(platform, name, url, department, manager))
+        registry = RegistryService(self._db, self._login, self._clock, checker=self._checker)
+        facts = AccountFactsInput(
+            platform, name, url, department, manager, manager_title=manager_title, operating_hours=operating_hours
+        )
+        account = registry.register(facts)
+        policy, _ = registry.policy(account.id)
+        saved = registry.save_policy(account.id, policy)
+        registry.approve_policy(account.id, saved.version)
+        registry.publish_policy(account.id, saved.version)
+        return registry.start_operation(account.id)
 
     # -- drafts ------------------------------------------------------------------------------
 

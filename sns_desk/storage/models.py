@@ -182,6 +182,8 @@ class PolicyVersionRow(Base):
     approved_by: Mapped[str] = mapped_column(String(150), default="")
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     published_on: Mapped[date | None] = mapped_column(Date(), nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    """When the publication was recorded: of two versions published the same day, the later one is in force."""
 
 
 class DraftRow(Base):

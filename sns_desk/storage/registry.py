@@ -52,6 +52,38 @@ PLATFORM_LABELS = {
 }
 
 
+JST = dt.timezone(dt.timedelta(hours=9), "JST")
+
+FIELD_LIMITS = {
+    "platform": ("媒体", 32),
+    "name": ("アカウント名", 150),
+    "url": ("URL", 500),
+    "department": ("所属", 200),
+    "manager": ("アカウント管理者", 150),
+    "display_name": ("表示名", 200),
+    "manager_title": ("管理者の役職", 200),
+    "publisher_title": ("情報発信責任者の役職", 200),
+    "operating_hours": ("運用時間", 200),
+    "contact": ("問い合わせ先", 500),
+}
+"""What each column holds at most (PostgreSQL enforces it; SQLite would silently keep more)."""
+
+IDENTITY_FIELDS = ("platform", "name", "url", "department", "manager")
+"""What the operations manager approved: changed by the operations manager only."""
+
+
+def _check_lengths(values: dict[str, str]) -> None:
+    for field, (label, limit) in FIELD_LIMITS.items():
+        value = values.get(field, "")
+        if len(value) > limit:
+            raise WorkflowError(f"{label}が長すぎます({len(value)} 文字。{limit} 文字まで)")
+
+
+def _check_date(on: dt.date, today: dt.date, what: str) -> None:
+    if on > today:
+        raise WorkflowError(f"{what}に未来の日付({on:%Y年%m月%d日})は指定できません")
+
+
 class PolicyStatus(enum.StrEnum):
     DRAFT = "draft"
     APPROVED = "approved"
@@ -198,7 +230,12 @@ class RegistryService:
             raise WorkflowError(f"アカウント「{name_or_id}」は登録されていません")
         return row
 
+    def _today(self) -> dt.date:
+        """Today in Japan: dates of approvals and publications are the city's dates."""
+        return self._clock().astimezone(JST).date()
+
     def _new_row(self, s: Session, facts: AccountFactsInput, status: AccountStatus) -> AccountRow:
+        _check_lengths({f.name: getattr(facts, f.name).strip() for f in dataclasses.fields(facts)})
         name = facts.name.strip()
         if not name:
             raise WorkflowError("アカウント名を入力してください")
@@ -224,9 +261,11 @@ class RegistryService:
         return row
 
     def request(self, facts: AccountFactsInput) -> Account:
-        """申請: the head of the department asks for a new account (第4条第2項)."""
+        """申請: the head of the department asks for a new account (第4条第2項), as its manager."""
         with self._db.session() as s:
             me = self._person(s)
+            if me.role is Role.ACCOUNT_MANAGER and facts.manager.strip() not in ("", me.login):
+                raise WorkflowError("所属長は自分が管理者となるアカウントだけを申請できます(第4条第3項)")
             row = self._new_row(s, facts, AccountStatus.REQUESTED)
             updated = lifecycle.request(account_from_row(row), me, self._clock())
             _write(row, updated)
@@ -235,17 +274,50 @@ class RegistryService:
     def register(
         self, facts: AccountFactsInput, approval_number: str = "", approved_on: dt.date | None = None
     ) -> Account:
-        """The operations manager registers an account that is already approved and running (e.g. when the
-        registry is first set up); the approval is recorded with it."""
+        """The operations manager registers an account that was approved outside the app (e.g. when the
+        registry is first set up), recording the approval. It is 承認済み: it goes into operation, like any
+        account, once its usage policy is published here (第4条第4項). An account known only from an
+        imported export (取込のみ) is taken over by its registration."""
+        on = approved_on or self._today()
         with self._db.session() as s:
             me = self._person(s)
             if me.role is not Role.OPERATIONS_MANAGER:
                 raise WorkflowError("アカウントを登録できるのは運用管理者だけです")
-            row = self._new_row(s, facts, AccountStatus.ACTIVE)
+            _check_date(on, self._today(), "承認日")
+            self._require_manager(s, facts.manager.strip())
+            imported = s.scalar(
+                select(AccountRow).where(
+                    AccountRow.name == facts.name.strip(), AccountRow.status == AccountStatus.IMPORTED.value
+                )
+            )
+            if imported is not None:
+                if imported.platform != facts.platform.strip():
+                    raise WorkflowError(
+                        f"アカウント「{imported.name}」は {imported.platform} の投稿の取込で登録済みです"
+                    )
+                values = {f.name: getattr(facts, f.name).strip() for f in dataclasses.fields(facts)}
+                _check_lengths(values)
+                row = imported
+                for field, value in values.items():
+                    setattr(row, field, value)
+                row.status = AccountStatus.APPROVED.value
+            else:
+                row = self._new_row(s, facts, AccountStatus.APPROVED)
             row.approved_by = me.login
             row.approval_number = approval_number.strip()
-            row.approved_on = approved_on or self._clock().date()
+            row.approved_on = on
             return account_from_row(row)
+
+    def _require_manager(self, s: Session, login: str) -> None:
+        """The account manager is the head of a department (第4条第3項): a person with that role."""
+        if not login:
+            raise WorkflowError("アカウント管理者(所属長)を指定してください")
+        user = s.scalar(select(User).where(User.login_name == login))
+        if user is None or Role(user.role.value) not in (Role.ACCOUNT_MANAGER, Role.OPERATIONS_MANAGER):
+            raise WorkflowError(
+                f"「{login}」はアカウント管理者(所属長)として登録されていません。"
+                "運用管理者が役割を設定してから指定してください"
+            )
 
     @contextmanager
     def _change(self, name_or_id: str | int) -> Iterator[tuple[Session, AccountRow, Account, Person]]:
@@ -254,8 +326,14 @@ class RegistryService:
             yield s, row, account_from_row(row), self._person(s)
 
     def approve(self, name_or_id: str | int, number: str, on: dt.date | None = None) -> Account:
-        with self._change(name_or_id) as (_s, row, account, me):
-            _write(row, lifecycle.approve(account, me, number, on or self._clock().date()))
+        on = on or self._today()
+        with self._change(name_or_id) as (s, row, account, me):
+            _check_date(on, self._today(), "承認日")
+            approved = lifecycle.approve(account, me, number, on)
+            self._require_manager(s, approved.manager)
+            if len(approved.approval_number) > 100:
+                raise WorkflowError("承認番号が長すぎます(100 文字まで)")
+            _write(row, approved)
             return account_from_row(row)
 
     def reject(self, name_or_id: str | int, reason: str) -> Account:
@@ -288,13 +366,20 @@ class RegistryService:
             new_name = facts.name.strip()
             if new_name != row.name and s.scalar(select(AccountRow).where(AccountRow.name == new_name)) is not None:
                 raise WorkflowError(f"アカウント「{new_name}」は登録済みです")
-            for field in dataclasses.fields(AccountFactsInput):
-                value = getattr(facts, field.name).strip()
-                if field.name == "manager" and not value:
-                    continue
-                if field.name == "name" and not value:
-                    raise WorkflowError("アカウント名を入力してください")
-                setattr(row, field.name, value)
+            values = {f.name: getattr(facts, f.name).strip() for f in dataclasses.fields(AccountFactsInput)}
+            if not values["manager"]:
+                values["manager"] = row.manager
+            if not values["name"]:
+                raise WorkflowError("アカウント名を入力してください")
+            _check_lengths(values)
+            changed = [field for field in IDENTITY_FIELDS if values[field] != getattr(row, field)]
+            if changed and me.role is not Role.OPERATIONS_MANAGER and account.status is not AccountStatus.REQUESTED:
+                labels = "・".join(FIELD_LIMITS[field][0] for field in changed)
+                raise WorkflowError(f"承認を受けた内容({labels})を変更できるのは運用管理者だけです(第4条第2項)")
+            if "manager" in changed:
+                self._require_manager(s, values["manager"])
+            for field, value in values.items():
+                setattr(row, field, value)
             return account_from_row(row)
 
     def official_accounts_url(self) -> str:
@@ -352,7 +437,7 @@ class RegistryService:
         return s.scalars(
             select(PolicyVersionRow)
             .where(PolicyVersionRow.account_id == account_id, PolicyVersionRow.status == PolicyStatus.PUBLISHED.value)
-            .order_by(PolicyVersionRow.published_on.desc(), PolicyVersionRow.version.desc())
+            .order_by(PolicyVersionRow.published_on.desc(), PolicyVersionRow.published_at.desc())
             .limit(1)
         ).first()
 
@@ -397,6 +482,7 @@ class RegistryService:
         checker = self._checker() if self._checker is not None else None
         with self._change(name_or_id) as (s, row, account, me):
             _require_owner(account, me)
+            _require_policy_target(account)
             found = self._version_row(s, row.id, version)
             if found.status != PolicyStatus.DRAFT.value:
                 raise WorkflowError(f"第 {version} 版は{PolicyStatus(found.status).label}です")
@@ -410,10 +496,20 @@ class RegistryService:
             found.approved_at = self._clock()
             return _version(found)
 
-    def publish_policy(self, name_or_id: str | int, version: int, on: dt.date) -> PolicyVersion:
-        """Record that an approved version was published on the city website on ``on`` (第4条第4項)."""
+    def publish_policy(self, name_or_id: str | int, version: int, on: dt.date | None = None) -> PolicyVersion:
+        """Record that an approved version was published on the city website on ``on`` (第4条第4項); it is the
+        version in force from then on. Not in the future, and not before the version it replaces."""
+        on = on or self._today()
         with self._change(name_or_id) as (s, row, account, me):
             _require_owner(account, me)
+            _require_policy_target(account)
+            _check_date(on, self._today(), "公表日")
+            current = self._published(s, row.id)
+            if current is not None and current.published_on is not None and on < current.published_on:
+                raise WorkflowError(
+                    f"公表日は、いま公表中の第 {current.version} 版の公表日"
+                    f"({current.published_on:%Y年%m月%d日})より前にはできません"
+                )
             found = self._version_row(s, row.id, version)
             if found.status != PolicyStatus.APPROVED.value:
                 raise WorkflowError(
@@ -421,7 +517,15 @@ class RegistryService:
                 )
             found.status = PolicyStatus.PUBLISHED.value
             found.published_on = on
+            found.published_at = self._clock()
             return _version(found)
+
+
+def _require_policy_target(account: Account) -> None:
+    if account.status in (AccountStatus.REJECTED, AccountStatus.CLOSED, AccountStatus.IMPORTED):
+        raise WorkflowError(
+            f"アカウント「{account.name}」は{account.status.label}のため、利用方針を承認・公表できません"
+        )
 
 
 def _require_owner(account: Account, me: Person) -> None:

@@ -48,6 +48,7 @@ FACTS = AccountFactsInput(
     name="@hh_kosodate",
     url="https://x.com/hh_kosodate",
     department="こども家庭課",
+    manager=ACCOUNT_MANAGER,
     display_name="東広島市 子育て応援",
     manager_title="こども家庭課長",
     operating_hours="平日 8時30分〜17時15分",
@@ -389,7 +390,10 @@ def test_unsaved_text_is_kept_while_another_account_is_shown(
     ops = registry.service(OPS_MANAGER)
     first = ops.register(FACTS, "広戦第1号")
     second = ops.register(
-        AccountFactsInput("instagram", "hh_kanko", "https://www.instagram.com/hh_kanko", "観光振興課"), "広戦第2号"
+        AccountFactsInput(
+            "instagram", "hh_kanko", "https://www.instagram.com/hh_kanko", "観光振興課", manager=ACCOUNT_MANAGER
+        ),
+        "広戦第2号",
     )
     window = open_registry(OPS_MANAGER)
     window.select_account(first.id)
@@ -445,7 +449,10 @@ def test_a_drafter_can_prepare_a_policy_but_press_nothing_else(
     ops = registry.service(OPS_MANAGER)
     requested = registry.service(ACCOUNT_MANAGER).request(FACTS)
     active = ops.register(
-        AccountFactsInput("instagram", "hh_kanko", "https://www.instagram.com/hh_kanko", "観光振興課"), "広戦第2号"
+        AccountFactsInput(
+            "instagram", "hh_kanko", "https://www.instagram.com/hh_kanko", "観光振興課", manager=ACCOUNT_MANAGER
+        ),
+        "広戦第2号",
     )
     policy, _ = ops.policy(active.id)
     ops.save_policy(active.id, policy)
@@ -497,7 +504,7 @@ def test_the_status_filter(
     answer(monkeypatch, AccountReasonDialog, "目的が既存のアカウントと重なるため")
     step(qtbot, window, window.reject_action.trigger)
     assert window.status_combo.currentIndex() == 0
-    assert statuses(window) == {"@hh_kosodate": "運用中", "hh_kanko": "不承認"}
+    assert statuses(window) == {"@hh_kosodate": "承認済み(運用前)", "hh_kanko": "不承認"}
     assert detail(window, "状態") == "不承認 — 目的が既存のアカウントと重なるため"
 
 

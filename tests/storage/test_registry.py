@@ -17,7 +17,7 @@ from sns_desk.storage.database import Database
 from sns_desk.storage.desk import DeskService
 from sns_desk.storage.registry import AccountFactsInput, PolicyStatus, RegistryService
 
-NOW = dt.datetime(2026, 4, 1, 0, 0, tzinfo=dt.UTC)
+NOW = dt.datetime(2026, 4, 20, 0, 0, tzinfo=dt.UTC)
 
 FACTS = AccountFactsInput(
     platform="x",
@@ -136,8 +136,15 @@ def test_register_existing_account_and_rejection(people: Callable[[str], Registr
     kacho, ops = people("kacho"), people("tanaka")
     with pytest.raises(WorkflowError, match="運用管理者"):
         kacho.register(FACTS)
-    running = ops.register(FACTS, "広戦第1号", dt.date(2020, 4, 1))
-    assert running.postable and running.approved_by == "tanaka"
+    with pytest.raises(WorkflowError, match="所属長"):
+        ops.register(FACTS)  # no account manager named
+    with pytest.raises(WorkflowError, match="suzuki"):
+        ops.register(dataclasses.replace(FACTS, manager="suzuki"))  # not an account manager
+    existing = ops.register(dataclasses.replace(FACTS, manager="kacho"), "広戦第1号", dt.date(2020, 4, 1))
+    assert existing.status is AccountStatus.APPROVED and not existing.postable  # policy first (第4条第4項)
+    assert existing.approved_by == "tanaka"
+    with pytest.raises(WorkflowError, match="未来"):
+        ops.register(dataclasses.replace(FACTS, name="@later", manager="kacho"), "広戦第2号", dt.date(2026, 5, 1))
     with pytest.raises(WorkflowError, match="登録済み"):
         kacho.request(FACTS)
     other = AccountFactsInput(
@@ -148,3 +155,53 @@ def test_register_existing_account_and_rejection(people: Callable[[str], Registr
     assert rejected.status is AccountStatus.REJECTED
     with pytest.raises(WorkflowError, match="不承認"):
         ops.approve("hh_line", "広戦第2号")
+    kacho.save_policy("hh_line", kacho.policy("hh_line")[0])
+    with pytest.raises(WorkflowError, match="不承認"):
+        ops.approve_policy("hh_line", 1)
+
+
+def test_requests_name_their_own_manager_and_approved_facts_stay(people: Callable[[str], RegistryService]) -> None:
+    kacho, ops = people("kacho"), people("tanaka")
+    with pytest.raises(WorkflowError, match="自分が管理者"):
+        kacho.request(dataclasses.replace(FACTS, manager="someone_else"))
+    kacho.request(FACTS)
+    ops.approve(FACTS.name, "広戦第20号")
+    with pytest.raises(WorkflowError, match="運用管理者だけ"):
+        kacho.update_facts(FACTS.name, dataclasses.replace(FACTS, url="https://x.com/other_account"))
+    assert kacho.update_facts(FACTS.name, dataclasses.replace(FACTS, contact="082-420-0001")).contact == "082-420-0001"
+    moved = ops.update_facts(FACTS.name, dataclasses.replace(FACTS, url="https://x.com/hh_kosodate2"))
+    assert moved.url == "https://x.com/hh_kosodate2"
+    with pytest.raises(WorkflowError, match="長すぎます"):
+        ops.update_facts(FACTS.name, dataclasses.replace(FACTS, operating_hours="毎日" * 150))
+
+
+def test_publication_dates_and_the_version_in_force(people: Callable[[str], RegistryService]) -> None:
+    kacho, ops = people("kacho"), people("tanaka")
+    kacho.request(FACTS)
+    ops.approve(FACTS.name, "広戦第21号", dt.date(2026, 4, 1))
+    policy, _ = kacho.policy(FACTS.name)
+    for text in ("", "\n\n写真は市が撮影したものです。"):
+        kacho.save_policy(FACTS.name, policy.replace_item("content", policy["content"] + text))
+    kacho.approve_policy(FACTS.name, 1)
+    kacho.approve_policy(FACTS.name, 2)
+    with pytest.raises(WorkflowError, match="未来"):
+        kacho.publish_policy(FACTS.name, 1, dt.date(2099, 12, 31))
+    kacho.publish_policy(FACTS.name, 2, dt.date(2026, 4, 15))
+    with pytest.raises(WorkflowError, match="より前"):
+        kacho.publish_policy(FACTS.name, 1, dt.date(2026, 4, 10))
+    kacho.publish_policy(FACTS.name, 1, dt.date(2026, 4, 15))  # the same day, recorded later: in force
+    in_force = kacho.published(FACTS.name)
+    assert in_force is not None and in_force.version == 1
+
+
+def test_an_imported_account_is_taken_over_by_registration(
+    people: Callable[[str], RegistryService], database: Database
+) -> None:
+    from sns_desk.storage.models import AccountRow
+
+    with database.session() as s:
+        s.add(AccountRow(platform="x", name=FACTS.name, url="", department="", manager="", status="imported"))
+    ops = people("tanaka")
+    taken = ops.register(dataclasses.replace(FACTS, manager="kacho"), "広戦第30号")
+    assert (taken.status, taken.department, taken.manager) == (AccountStatus.APPROVED, "こども家庭課", "kacho")
+    assert [a.name for a in ops.accounts()] == [FACTS.name]

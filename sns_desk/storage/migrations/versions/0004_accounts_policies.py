@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.Column("approved_by", sa.String(length=150), nullable=False),
         sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("published_on", sa.Date(), nullable=True),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["account_id"], ["accounts.id"], name=op.f("fk_policy_versions_account_id_accounts"), ondelete="CASCADE"
         ),
