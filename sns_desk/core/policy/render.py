@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -375,6 +377,60 @@ def default_font_path() -> Path:
 
 
 _PT = 25.4 / 72  # millimetres in a point
+MISSING_GLYPH = "〓"
+"""What the PDF shows for a character its font cannot draw (ゲタ, the printers' mark for a missing one)."""
+
+
+@lru_cache(maxsize=4)
+def _codepoints(path: str) -> frozenset[int]:
+    from fontTools.ttLib import TTFont, TTLibError  # type: ignore[import-untyped]  # (no stubs)
+
+    try:
+        with TTFont(path, lazy=True) as font:
+            return frozenset(font.getBestCmap() or {})
+    except TTLibError as exc:
+        raise OSError(f"PDF のフォント {path} を読めません: {exc}") from None
+
+
+def font_codepoints(font_path: Path | None = None) -> frozenset[int]:
+    """The characters the PDF font (default: the bundled IPAex Gothic) has a glyph for; read once.
+    ``OSError`` when the font cannot be read."""
+    return _codepoints(os.fspath(font_path or default_font_path()))
+
+
+def _invisible(ch: str) -> bool:
+    """Spaces, control and format characters (zero-width joiners …) and variation selectors: nothing
+    is lost when a PDF leaves them out."""
+    cp = ord(ch)
+    return (
+        ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF
+    )
+
+
+def undrawable(text: str, font_path: Path | None = None) -> list[str]:
+    """The characters of ``text`` the PDF font cannot draw (emoji, 𠮷 …), each once, in order."""
+    drawable = font_codepoints(font_path)
+    seen: dict[str, None] = {}
+    for ch in text:
+        if ord(ch) not in drawable and not _invisible(ch):
+            seen.setdefault(ch)
+    return list(seen)
+
+
+def _drawable_text(text: str, drawable: frozenset[int]) -> str:
+    """``text`` with what the font cannot draw made visible (〓) instead of silently dropped, and
+    invisible characters it has no glyph for left out (a space for a tab)."""
+    if all(ord(ch) in drawable for ch in text):
+        return text
+    out = []
+    for ch in text:
+        if ord(ch) in drawable:
+            out.append(ch)
+        elif _invisible(ch):
+            out.append(" " if ch.isspace() else "")
+        else:
+            out.append(MISSING_GLYPH)
+    return "".join(out)
 
 
 def to_pdf(
@@ -386,11 +442,15 @@ def to_pdf(
     *,
     font_path: Path | None = None,
 ) -> None:
-    """A4 PDF with the IPAex Gothic font embedded (subset), page numbers in the footer."""
+    """A4 PDF with the IPAex Gothic font embedded (subset), page numbers in the footer.
+
+    A character the font cannot draw is printed as 〓 (validation names them beforehand)."""
+    font_file = font_path or default_font_path()
+    drawable = font_codepoints(font_file)
     pdf = _pdf_class()(orientation="portrait", unit="mm", format="A4")
     pdf.set_margins(20, 20, 20)
     pdf.set_auto_page_break(True, margin=22)
-    pdf.add_font(PDF_FONT, "", os.fspath(font_path or default_font_path()))
+    pdf.add_font(PDF_FONT, "", os.fspath(font_file))
     title = _title(policy, facts)
     pdf.set_title(title)
     pdf.set_lang("ja")
@@ -403,7 +463,7 @@ def to_pdf(
     def write(text: str, size: float, indent: float = 0.0, align: str = "L", leading: float = 1.7) -> None:
         pdf.set_font(PDF_FONT, size=size)
         height = size * _PT * leading
-        for line in wrap_line(text, full - indent, pdf.get_string_width):
+        for line in wrap_line(_drawable_text(text, drawable), full - indent, pdf.get_string_width):
             pdf.set_x(pdf.l_margin + indent)
             pdf.cell(full - indent, height, line, align=align, new_x="LMARGIN", new_y="NEXT")
 

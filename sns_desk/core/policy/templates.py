@@ -165,6 +165,7 @@ def facts_context(facts: AccountFacts, template: PolicyTemplate | None = None) -
             "phone": facts.contact.phone.strip(),
             "email": facts.contact.email.strip(),
             "form_url": facts.contact.form_url.strip(),
+            "other": facts.contact.other.strip(),
         },
         "official_accounts_url": facts.official_accounts_url.strip(),
     }

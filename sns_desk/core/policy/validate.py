@@ -5,12 +5,17 @@ Rules, all naming the item they concern (第4条第4項第N号『…』):
 - every one of the nine items is present and not blank (error);
 - no placeholder is left: ``{{…}}``, 〇〇, ＿＿, [要記入], XXXX, TODO … (error);
 - no URL shortener (第9条第2項; the domains are the rulebook's ``url_shorteners``) (error);
+- the registry holds the facts items 2 and 5 must state: the account manager's title (第2号) and
+  the operating hours (第5号) (error when missing; a missing name, URL, department or contact is a
+  warning);
 - the account facts agree with the registry:
   - item 2 names the registered account name, URL and manager title; item 5 the registered
     operating hours and the person responsible (情報発信責任者) (error when missing);
+  - a name line of item 2 (「アカウント名：…」「表示名：…」 …) states a registered name (error);
   - a URL on the platform's own domains, or an ``@handle``, that is not the registered account is
     an error in item 2 and a warning elsewhere (another item may point at another city account);
   - a phone number or e-mail address other than the registered contact is a warning;
+- every character can be drawn by the PDF font (warning: the PDF prints 〓 instead);
 - with a ``checker``, the guideline checker's errors and warnings on each item, except warnings
   that only concern a registry fact (the account's own URL is not a "third-party page").
 """
@@ -20,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,7 +35,9 @@ from urllib.parse import urlsplit
 from ..checker.articles import article_label
 from ..checker.domains import DomainSet
 from .items import ITEM_IDS, ITEMS, PolicyItem
-from .model import AccountFacts, Policy, Severity, ValidationProblem
+from .items import item as _item
+from .model import AccountFacts, Policy, Severity, ValidationProblem, find_phones, fold_width
+from .render import MISSING_GLYPH, undrawable
 from .templates import PolicyTemplateError, template_for
 
 
@@ -57,11 +64,6 @@ class TextChecker(Protocol):
     def check(self, text: str, /) -> Sequence[FindingLike]: ...
 
 
-# Full-width ASCII and the usual dash look-alikes folded to ASCII one for one, so that offsets in
-# the folded text are offsets in the original.
-_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_FOLD.update({0x3000: 0x20, 0x2010: 0x2D, 0x2011: 0x2D, 0x2012: 0x2D, 0x2013: 0x2D, 0x2212: 0x2D})
-
 _URL_CHARS = r"[A-Za-z0-9\-._~:/?#@!$&*+,;=%]"
 _URL = re.compile(
     rf"https?://{_URL_CHARS}+"
@@ -71,7 +73,14 @@ _URL = re.compile(
 )
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _MENTION = re.compile(r"(?<![A-Za-z0-9_@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?)")
-_PHONE = re.compile(r"(?<![\d-])0\d{1,4}(?:-\d{1,4}-|\(\d{1,4}\))\d{3,4}(?![\d-])")
+# 「- アカウント名：…」: the lines of item 2 that name the account (on width-folded text).
+_NAME_LINE = re.compile(
+    r"^[ \t]*(?:[-*・][ \t]*)?(アカウント名|ページ名|チャンネル名|表示名|ハンドル)"
+    r"(?:\([^)\n]*\))?[ \t]*:[ \t]*(.*?)[ \t\r]*$",
+    re.MULTILINE,
+)
+_NAME_PAIR = re.compile(r"(.+?)[ \t]*\(([^()]+)\)")
+_ONE_MENTION = re.compile(r"@[A-Za-z0-9_.]+")
 _PLACEHOLDERS = re.compile(
     r"\{\{.*?\}\}|\{%.*?%\}"
     r"|([〇○◯●◎□■△▲×＊*])\1+"
@@ -104,7 +113,7 @@ class _Url:
 
 
 def _fold(text: str) -> str:
-    return text.translate(_FOLD)
+    return fold_width(text)
 
 
 def _loose(text: str) -> str:
@@ -206,6 +215,7 @@ class _Validator:
                 facts.contact.phone,
                 facts.contact.email,
                 facts.contact.form_url,
+                facts.contact.other,
                 facts.official_accounts_url,
             )
             if v.strip()
@@ -225,6 +235,9 @@ class _Validator:
                         "error", "policy.placeholder",
                     )
                 )  # fmt: skip
+            glyphs = self.glyph_problem(None, policy.title, "利用方針の表題")
+            if glyphs is not None:
+                problems.append(glyphs)
         for item in ITEMS:
             if item.id not in policy:
                 problems.append(ValidationProblem(item.id, f"{item.label}がありません", "error", "policy.missing"))
@@ -249,37 +262,56 @@ class _Validator:
 
     def registry_gaps(self) -> list[ValidationProblem]:
         f = self.facts
+        problems = []
+        # What 第2号 and 第5号 must state: without it the policy can only print an empty line.
+        required = {
+            "account": ["アカウント管理者の役職"] if not f.manager_title.strip() else [],
+            "operation": [
+                *(["情報発信責任者の役職"] if not f.publisher else []),
+                *(["運用時間"] if not f.operating_hours.strip() else []),
+            ],
+        }
+        for item_id, labels in required.items():
+            if labels:
+                what = "・".join(labels)
+                problems.append(
+                    ValidationProblem(
+                        item_id,
+                        f"{_item(item_id).label}:アカウント登録情報に{what}がありません。利用方針に書けないため、"
+                        f"アカウントの登録情報に{what}を記入してください",
+                        "error",
+                        "policy.registry",
+                    )
+                )
         missing = [
             label
-            for label, value in (
-                ("アカウント名", f.name),
-                ("URL", f.url),
-                ("所属", f.department),
-                ("アカウント管理者の役職", f.manager_title),
-                ("運用時間", f.operating_hours),
-            )
+            for label, value in (("アカウント名", f.name), ("URL", f.url), ("所属", f.department))
             if not value.strip()
         ]
         if f.contact.is_empty():
             missing.append("問い合わせ先")
-        if not missing:
-            return []
-        return [
-            ValidationProblem(
-                None,
-                f"アカウント登録情報に{'・'.join(missing)}がありません。利用方針に載せるため、登録情報を補ってください",
-                "warning",
-                "policy.registry",
+        if missing:
+            problems.append(
+                ValidationProblem(
+                    None,
+                    f"アカウント登録情報に{'・'.join(missing)}がありません。利用方針に載せるため、登録情報を補ってください",
+                    "warning",
+                    "policy.registry",
+                )
             )
-        ]
+        return problems
 
     def contact_stated(self, policy: Policy) -> list[ValidationProblem]:
         c = self.facts.contact
-        values = [v for v in (c.phone, c.email, c.form_url) if v.strip()]
+        values = [v for v in (c.phone, c.email, c.form_url, c.other) if v.strip()]
         if not values:
             return []
         everything = _loose("\n".join(policy.text(i) for i in ITEM_IDS))
         if any(_loose(v) in everything for v in values):
+            return []
+        if c.phone.strip() and any(
+            _digits(m.group(0)) == _digits(c.phone) for i in ITEM_IDS for m in find_phones(_fold(policy.text(i)))
+        ):
             return []
         account = ITEMS[1]
         return [
@@ -331,8 +363,32 @@ class _Validator:
 
         yield from self.fact_problems(item, text, folded, urls, emails)
 
+        glyphs = self.glyph_problem(item.id, text, item.label)
+        if glyphs is not None:
+            yield glyphs
+
         if self.checker is not None:
             yield from self.checked(item, text, shortened)
+
+    @staticmethod
+    def glyph_problem(item_id: str | None, text: str, where: str) -> ValidationProblem | None:
+        """Characters the PDF font cannot draw (the PDF prints 〓 for each)."""
+        try:
+            chars = undrawable(text)
+        except OSError:  # no readable font: the PDF cannot be made at all, and says so then
+            return None
+        if not chars:
+            return None
+        start = text.index(chars[0])
+        return ValidationProblem(
+            item_id,
+            f"{where}に PDF に出せない文字があります: {' '.join(chars)}"
+            f"(PDF では「{MISSING_GLYPH}」になります。ほかの文字や言葉に置き換えてください)",
+            "warning",
+            "policy.glyph",
+            start,
+            start + len(chars[0]),
+        )
 
     def fact_problems(
         self, item: PolicyItem, text: str, folded: str, urls: list[_Url], emails: list[tuple[int, int]]
@@ -356,8 +412,7 @@ class _Validator:
         if item.id == "account":
             if self.account_url_key and not any(_url_key(u.text) == self.account_url_key for u in urls):
                 yield missing("URL", f.url.strip())
-            if f.name.strip() and _loose(f.name) not in loose:
-                yield missing("アカウント名", f.name.strip())
+            yield from self.name_lines(item, text, folded, urls, emails, missing)
             if f.manager_title.strip() and _loose(f.manager_title) not in loose:
                 yield missing("アカウント管理者", f.manager_title.strip())
         if item.id == "operation":
@@ -389,7 +444,10 @@ class _Validator:
                     f"「{f.name.strip()}」と一致しません",
                 )
         phone = _digits(f.contact.phone)
-        for m in _PHONE.finditer(folded):
+        link_spans = [(u.start, u.end) for u in urls] + emails
+        for m in find_phones(folded):
+            if any(s <= m.start() < e for s, e in link_spans):
+                continue  # digits in a web or e-mail address
             if _digits(m.group(0)) != phone:
                 yield mismatch(
                     "warning",
@@ -408,6 +466,80 @@ class _Validator:
                     f"メールアドレス「{text[start:end]}」は、登録されている問い合わせ先"
                     f"{'「' + f.contact.email.strip() + '」' if email else '(未登録)'}と異なります",
                 )
+
+    def same_name(self, value: str) -> str | None:
+        """The registered name (account name or display name) that ``value`` states, if any."""
+        for registered in (self.facts.name.strip(), self.facts.display_name.strip()):
+            if not registered:
+                continue
+            if _loose(value) == _loose(registered):
+                return registered
+            handle = _handle_of_name(value)
+            if handle is not None and handle == _handle_of_name(registered):
+                return registered
+        return None
+
+    def stated_names(self, value: str) -> list[str] | None:
+        """The registered names a name line's value states: one (「東広島市」) or two (「東広島市(@id)」);
+        None when it states something else."""
+        one = self.same_name(value)
+        if one is not None:
+            return [one]
+        pair = _NAME_PAIR.fullmatch(value)
+        if pair:
+            names = [self.same_name(pair.group(1)), self.same_name(pair.group(2))]
+            if names[0] is not None and names[1] is not None:
+                return [names[0], names[1]]
+        return None
+
+    def name_lines(
+        self,
+        item: PolicyItem,
+        text: str,
+        folded: str,
+        urls: list[_Url],
+        emails: list[tuple[int, int]],
+        missing: Callable[[str, str], ValidationProblem],
+    ) -> Iterable[ValidationProblem]:
+        """Item 2's 「アカウント名：…」 lines (and 表示名, ページ名 …) against the registered names;
+        without such lines, the registered account name anywhere in the item."""
+        f = self.facts
+        name = f.name.strip()
+        if not name:
+            return
+        link_spans = [(u.start, u.end) for u in urls] + emails
+        lines = [m for m in _NAME_LINE.finditer(folded) if not any(s <= m.start(2) < e for s, e in link_spans)]
+        if not lines:
+            if _loose(name) not in _loose(folded):
+                yield missing("アカウント名", name)
+            return
+        named = settled = False
+        registered = f"「{name}」" + (f"(表示名「{f.display_name.strip()}」)" if f.shown_name != name else "")
+        for m in lines:
+            value = m.group(2)
+            if self.handles and _ONE_MENTION.fullmatch(value):
+                # An @handle: the handle check (below) reports it when it is another account's.
+                if value[1:].lower() in self.handles:
+                    named = True
+                else:
+                    settled = True
+                continue
+            stated = self.stated_names(value)
+            if stated is None:
+                settled = True
+                yield ValidationProblem(
+                    item.id,
+                    f"{item.label}:{m.group(1)}「{text[m.start(2) : m.end(2)]}」は、"
+                    f"アカウント登録情報のアカウント名{registered}と一致しません",
+                    "error",
+                    "policy.fact",
+                    m.start(2),
+                    m.end(2),
+                )
+            elif name in stated:
+                named = True
+        if not (named or settled):
+            yield missing("アカウント名", name)
 
     def is_account_url(self, url: str) -> bool:
         if self.account_url_key is not None and _url_key(url) == self.account_url_key:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from sns_desk.core.policy import (
     to_pdf,
     wrap_line,
 )
-from sns_desk.core.policy.render import Bullets, Paragraph
+from sns_desk.core.policy.render import Bullets, Paragraph, undrawable
 
 EVIL = '<script>alert("x")</script> & <b onclick="steal()">太字</b>'
 PUBLISHED = dt.date(2025, 4, 1)
@@ -181,6 +182,28 @@ class TestPdf:
         assert text.replace("\n", "").count("本アカウントで発信する情報") >= 30
         lines = [line for line in text.splitlines() if "本アカウントで発信する情報" in line]
         assert len(lines) >= 4  # wrapped, not cut off at the margin
+
+    def test_undrawable_characters(
+        self, x_policy: Policy, x_facts: AccountFacts, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """Not dropped without a trace: each becomes 〓 (ゲタ), the usual mark for a missing character;
+        validation names them beforehand (policy.glyph)."""
+        policy = x_policy.replace_title("🌸東広島市 利用方針").replace_item(
+            "purpose", "春の🌸情報と𠮷野の❤️話。\tタブ\u200bも。"
+        )
+        path = tmp_path / "emoji.pdf"
+        with caplog.at_level(logging.DEBUG):
+            to_pdf(policy, x_facts, path)
+        assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+        reader = PdfReader(path)
+        text = "\n".join(p.extract_text() for p in reader.pages).replace("\n", "")
+        assert "〓東広島市 利用方針" in text
+        assert "春の〓情報と〓野の〓話。" in text
+        assert reader.metadata is not None and reader.metadata.title == "🌸東広島市 利用方針"
+
+    def test_undrawable_helper(self) -> None:
+        assert undrawable("春の🌸と𠮷野と❤️と🌸、髙﨑①〜\t\n\u200d") == ["🌸", "𠮷", "❤"]
+        assert undrawable("") == []
 
 
 def _width(s: str) -> float:

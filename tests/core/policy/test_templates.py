@@ -6,11 +6,13 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from sns_desk.core.policy import (
     ITEM_IDS,
+    AccountFacts,
     PolicyTemplateError,
     default_policy,
     load_template,
@@ -124,3 +126,40 @@ def test_edited_template_is_read_again(tmp_path: Path) -> None:
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     assert "すばやく" in default_policy(facts, folder)["purpose"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_contact_the_registry_could_not_read_is_shown(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A contact field with no phone, e-mail or URL in it is printed as it is, not dropped."""
+    from sns_desk.core.policy import Contact, templates
+
+    original = templates.facts_context
+
+    def with_other(facts: AccountFacts, template: templates.PolicyTemplate | None = None) -> dict[str, Any]:
+        context = original(facts, template)
+        context["contact"].setdefault("other", facts.contact.other.strip())  # until facts_context passes it
+        return context
+
+    monkeypatch.setattr(templates, "facts_context", with_other)
+    facts = make_facts(kind, contact=Contact.from_text("広報戦略担当の窓口(市役所本館3階)"))
+    account = default_policy(facts)["account"]
+    assert "- 広報戦略担当の窓口(市役所本館3階)" in account.splitlines()
+    assert "電話" not in account and "メール" not in account
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_contact_other_line_is_optional(kind: str) -> None:
+    """The templates still fill with a context that has no contact.other (older facts_context)."""
+    account = default_policy(make_facts(kind))["account"]
+    assert "\n\n\n" not in account
+    assert account.splitlines()[-1].startswith("- 問い合わせフォーム：")
+
+
+def test_a_contact_in_words_is_printed_as_written() -> None:
+    from sns_desk.core.policy import AccountFacts, Contact, default_policy
+
+    facts = AccountFacts(
+        platform="x", name="@a", url="https://x.com/a", department="広報", manager_title="課長",
+        operating_hours="平日", contact=Contact.from_text("本庁舎1階の総合案内へ"),
+    )  # fmt: skip
+    assert "本庁舎1階の総合案内へ" in default_policy(facts)["account"]

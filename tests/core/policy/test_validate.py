@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from sns_desk.core.checker import Checker
-from sns_desk.core.policy import AccountFacts, Policy, ValidationProblem, default_policy, has_errors, validate
+from sns_desk.core.policy import AccountFacts, Contact, Policy, ValidationProblem, default_policy, has_errors, validate
 
 from .conftest import KINDS, make_facts, replaced
 
@@ -159,10 +159,153 @@ class TestFacts:
         assert [(p.item_id, p.severity) for p in problems] == [("account", "warning")]
 
     def test_gaps_in_the_registry(self, x_facts: AccountFacts) -> None:
-        facts = replaced(x_facts, operating_hours="")
+        facts = replaced(x_facts, department="")
         problems = validate(default_policy(facts), facts)
         assert [(p.item_id, p.severity, p.code) for p in problems] == [(None, "warning", "policy.registry")]
-        assert "運用時間" in problems[0].message
+        assert "所属" in problems[0].message
+
+    def test_no_operating_hours_in_the_registry(self, x_facts: AccountFacts) -> None:
+        facts = replaced(x_facts, operating_hours=" ")
+        policy = default_policy(facts)
+        assert "運用時間：\n" in policy["operation"] + "\n"  # what the template can only print
+        problems = validate(policy, facts)
+        assert [(p.item_id, p.severity, p.code) for p in problems] == [("operation", "error", "policy.registry")]
+        assert problems[0].message.startswith("第4条第4項第5号『運用方法』")
+        assert "運用時間" in problems[0].message and "アカウントの登録情報" in problems[0].message
+        assert has_errors(problems)
+
+    def test_no_manager_title_in_the_registry(self, x_facts: AccountFacts) -> None:
+        facts = replaced(x_facts, manager_title="", publisher_title="広報監")
+        problems = validate(default_policy(facts), facts)
+        assert [(p.item_id, p.severity, p.code) for p in problems] == [("account", "error", "policy.registry")]
+        assert problems[0].message.startswith("第4条第4項第2号『アカウント名、URL及びアカウント管理者』")
+        assert "アカウント管理者" in problems[0].message and "アカウントの登録情報" in problems[0].message
+
+    def test_no_manager_title_nor_publisher(self, x_facts: AccountFacts) -> None:
+        facts = replaced(x_facts, manager_title="")
+        problems = validate(default_policy(facts), facts)
+        assert [(p.item_id, p.severity, p.code) for p in problems] == [
+            ("account", "error", "policy.registry"),
+            ("operation", "error", "policy.registry"),
+        ]
+        assert "情報発信責任者" in problems[1].message
+
+    def test_no_contact_in_the_registry_is_a_warning(self, x_facts: AccountFacts) -> None:
+        facts = replaced(x_facts, contact=Contact())
+        problems = validate(default_policy(facts), facts)
+        assert [(p.item_id, p.severity, p.code) for p in problems] == [(None, "warning", "policy.registry")]
+        assert "問い合わせ先" in problems[0].message
+
+    def test_contact_the_registry_could_not_read(self, x_facts: AccountFacts) -> None:
+        contact = Contact.from_text("広報戦略担当の窓口(市役所本館3階)")
+        facts = replaced(x_facts, contact=contact)
+        policy = default_policy(facts)
+        shown = policy["account"] + "\n- 窓口：広報戦略担当の窓口(市役所本館3階)"
+        assert validate(policy.replace_item("account", shown), facts) == []
+        lines = [line for line in policy["account"].splitlines() if "窓口" not in line]
+        problems = validate(policy.replace_item("account", "\n".join(lines)), facts)
+        assert [(p.item_id, p.severity, p.code) for p in problems] == [("account", "warning", "policy.fact")]
+
+    @pytest.mark.parametrize(
+        "written", ["082(420)0919", "(082)420-0919", "0824200919", "082\u2010420\u20100919", "０８２－４２０－０９１９"]
+    )
+    def test_registered_phone_written_otherwise(self, x_facts: AccountFacts, x_policy: Policy, written: str) -> None:
+        text = x_policy["account"].replace("082-420-0919", written)
+        assert validate(x_policy.replace_item("account", text), x_facts) == []
+
+    @pytest.mark.parametrize("written", ["082(422)2111", "(082)422-2111", "0824222111"])
+    def test_other_phone_written_otherwise(self, x_facts: AccountFacts, x_policy: Policy, written: str) -> None:
+        text = x_policy["account"] + f"\n\n- 代表電話：{written}"
+        problems = validate(x_policy.replace_item("account", text), x_facts)
+        assert [(p.item_id, p.severity) for p in problems] == [("account", "warning")]
+        assert text[problems[0].start : problems[0].end] == written  # type: ignore[index]
+
+
+class TestAccountName:
+    """Item 2 states the registered name on its name lines, not merely somewhere."""
+
+    def test_other_name_on_the_name_line(self) -> None:
+        facts = make_facts("facebook")
+        policy = default_policy(facts)
+        text = policy["account"].replace("ページ名：東広島市", "アカウント名：東広島市観光PR")
+        assert "東広島市" in text.replace("東広島市観光PR", "")  # still found as a substring elsewhere
+        problems = validate(policy.replace_item("account", text), facts)
+        assert [(p.item_id, p.severity, p.code) for p in problems] == [("account", "error", "policy.fact")]
+        p = problems[0]
+        assert p.message.startswith("第4条第4項第2号『アカウント名、URL及びアカウント管理者』")
+        assert "東広島市観光PR" in p.message and "「東広島市」" in p.message
+        assert text[p.start : p.end] == "東広島市観光PR"  # type: ignore[index]
+
+    def test_other_name_on_the_page_name_line(self) -> None:
+        facts = make_facts("facebook")
+        policy = default_policy(facts)
+        text = policy["account"].replace("ページ名：東広島市", "ページ名：東広島市観光PR")
+        problems = validate(policy.replace_item("account", text), facts)
+        assert [(p.item_id, p.severity, p.code) for p in problems] == [("account", "error", "policy.fact")]
+
+    def test_other_display_name(self, x_facts: AccountFacts, x_policy: Policy) -> None:
+        text = x_policy["account"].replace("表示名：東広島市", "表示名：東広島市観光PR")
+        problems = validate(x_policy.replace_item("account", text), x_facts)
+        assert [(p.item_id, p.severity, p.code) for p in problems] == [("account", "error", "policy.fact")]
+        assert "東広島市観光PR" in problems[0].message
+
+    def test_other_handle_reported_once(self, x_facts: AccountFacts, x_policy: Policy) -> None:
+        text = x_policy["account"].replace("アカウント名：@HigashiHiroshima_City", "アカウント名：@Higashi_Bousai")
+        problems = validate(x_policy.replace_item("account", text), x_facts)
+        assert [(p.item_id, p.severity, p.code) for p in problems] == [("account", "error", "policy.fact")]
+        assert "@Higashi_Bousai" in problems[0].message
+
+    @pytest.mark.parametrize(
+        ("line", "written"),
+        [
+            ("アカウント名：@HigashiHiroshima_City", "アカウント名 : ＠ｈｉｇａｓｈｉｈｉｒｏｓｈｉｍａ＿ｃｉｔｙ"),
+            ("アカウント名：@HigashiHiroshima_City", "アカウント名：東広島市(@HigashiHiroshima_City)"),
+            ("表示名：東広島市", "表示名：東広島　市"),
+            ("表示名：東広島市", "表示名：ｈｉｇａｓｈｉｈｉｒｏｓｈｉｍａ_city"),
+        ],
+    )
+    def test_same_name_written_differently(
+        self, x_facts: AccountFacts, x_policy: Policy, line: str, written: str
+    ) -> None:
+        text = x_policy["account"].replace(line, written)
+        assert text != x_policy["account"]
+        assert validate(x_policy.replace_item("account", text), x_facts) == []
+
+    def test_name_only_in_running_text_is_still_fine(self) -> None:
+        facts = make_facts("facebook")
+        text = "東広島市の公式Facebookページ(https://www.facebook.com/higashihiroshima.city)です。管理者は広報戦略担当課長です。"
+        policy = default_policy(facts)
+        problems = validate(policy.replace_item("account", text), facts)
+        assert [p.code for p in problems if p.item_id == "account" and p.is_error] == []
+
+
+class TestUndrawable:
+    """Characters the bundled PDF font cannot draw are named before publishing."""
+
+    @pytest.mark.parametrize("chars", ["🌸", "𠮷"])
+    def test_in_an_item(self, x_facts: AccountFacts, x_policy: Policy, chars: str) -> None:
+        text = x_policy["content"] + f"\n\n春の{chars}情報も発信します。"
+        problems = validate(x_policy.replace_item("content", text), x_facts)
+        assert [(p.item_id, p.severity, p.code) for p in problems] == [("content", "warning", "policy.glyph")]
+        p = problems[0]
+        assert p.message.startswith("第4条第4項第4号『情報発信を行う内容』")
+        assert f"PDF に出せない文字があります: {chars}" in p.message
+        assert text[p.start : p.end] == chars  # type: ignore[index]
+
+    def test_each_character_named_once(self, x_facts: AccountFacts, x_policy: Policy) -> None:
+        text = x_policy["content"] + "\n\n🌸🌸 と 𠮷野家 と ❤️ と 🌸"
+        problems = validate(x_policy.replace_item("content", text), x_facts)
+        assert [p.code for p in problems] == ["policy.glyph"]
+        assert "PDF に出せない文字があります: 🌸 𠮷 ❤(" in problems[0].message
+
+    def test_in_the_title(self, x_facts: AccountFacts, x_policy: Policy) -> None:
+        problems = validate(x_policy.replace_title("🌸東広島市 X 利用方針"), x_facts)
+        assert [(p.item_id, p.severity, p.code) for p in problems] == [(None, "warning", "policy.glyph")]
+        assert "表題" in problems[0].message and "🌸" in problems[0].message
+
+    def test_drawable_characters(self, x_facts: AccountFacts, x_policy: Policy) -> None:
+        text = x_policy["content"] + "\n\n髙﨑①㈱〜～－―\u3000※ABCｱｲｳ\tと\u200b"
+        assert validate(x_policy.replace_item("content", text), x_facts) == []
 
 
 @pytest.mark.parametrize(
@@ -258,3 +401,14 @@ def test_account_on_the_city_website() -> None:
     policy = default_policy(facts)
     assert "「メールマガジン」を利用して情報を発信します。" in policy["platform"]
     assert validate(policy, facts) == []
+
+
+def test_name_line_message_quotes_the_text_as_written() -> None:
+    facts = make_facts("facebook")
+    policy = default_policy(facts)
+    text = policy["account"].replace("ページ名：東広島市", "ページ名：東広島市ＰＲ\r")
+    problems = validate(policy.replace_item("account", text), facts)
+    assert [p.code for p in problems] == ["policy.fact"]
+    assert (
+        "ページ名「東広島市ＰＲ」は、アカウント登録情報のアカウント名「東広島市」と一致しません" in problems[0].message
+    )
