@@ -142,7 +142,7 @@ def import_reader(
                     if len(name) > MAX_ACCOUNT_NAME:
                         raise ArchiveError(f"アカウント名「{name[:40]}…」が長すぎます({MAX_ACCOUNT_NAME} 文字まで)")
                     if name not in accounts:
-                        accounts[name] = _account(s, post.platform, name).id
+                        accounts[name] = imported_account(s, post.platform, name).id
                         names.append(name)
                     batch.append((_item(accounts[name], post), post))
                     added += 1
@@ -160,7 +160,7 @@ def import_reader(
     return ImportResult(shown, reader.platform, added, skipped)
 
 
-def _account(s: Session, platform: str, name: str) -> AccountRow:
+def imported_account(s: Session, platform: str, name: str) -> AccountRow:
     """The registered account of that name, or a new record marked as known from an import."""
     row = s.scalar(select(AccountRow).where(AccountRow.name == name))
     if row is not None and row.platform != platform:

@@ -31,10 +31,10 @@ from pathlib import Path
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, aliased
 
-from ..core.accounts import AccountStatus
 from ..core.archive import ArchiveError, ArchiveItem, PackagedMedia
 from ..core.archive.package import PackageSummary, Progress, read_package, write_package
 from ..core.archive.search_text import search_key, spaced
+from .archive_import import imported_account
 from .database import Database, begin_transaction
 from .media import MediaStore
 from .models import AccountRow, BackupRecordRow, PostedItemRow, PostedMediaRow, utc_now
@@ -265,7 +265,7 @@ def restore_backup(
     added = skipped = done = 0
     with database.session() as s:
         begin_transaction(s, write=True)  # the search-trigger dance must be inside the transaction
-        accounts: dict[str, int] = dict(s.execute(select(AccountRow.name, AccountRow.id)).all())
+        accounts: dict[str, int] = {}  # filled through imported_account, which refuses another service's account
         known = {key for _row_id, key in _keyed_rows(s)}
         corrections: list[tuple[str, str]] = []
         with deferred_indexing(s):
@@ -281,7 +281,7 @@ def restore_backup(
                     continue
                 known.add(item.key)
                 if item.account not in accounts:
-                    accounts[item.account] = _restored_account(s, item)
+                    accounts[item.account] = imported_account(s, item.platform, item.account).id
                 key = search_key(item.text)
                 item_id = s.execute(
                     insert(PostedItemRow)
@@ -319,21 +319,6 @@ def restore_backup(
         if progress is not None:
             progress(done, package.count)
     return RestoreResult(added, skipped)
-
-
-def _restored_account(s: Session, item: ArchiveItem) -> int:
-    row = AccountRow(
-        platform=item.platform,
-        name=item.account,
-        url="",
-        department="",
-        manager="",
-        status=AccountStatus.IMPORTED.value,
-        created_at=utc_now(),
-    )
-    s.add(row)
-    s.flush()
-    return row.id
 
 
 def _link_corrections(s: Session, corrections: list[tuple[str, str]]) -> None:
