@@ -23,6 +23,7 @@ from sns_desk.core.people import Role
 from sns_desk.core.workflow import Draft
 from sns_desk.gui.check_window import CheckWindow
 from sns_desk.gui.desk_window import DeskWindow
+from sns_desk.gui.dialogs import MessageDialog
 from sns_desk.gui.live_check import CheckResult, TextChecker
 from sns_desk.storage.database import Database, open_database
 from sns_desk.storage.desk import DeskService
@@ -184,3 +185,25 @@ def open_and_wait(qtbot: QtBot, window: DeskWindow, draft_id: int) -> Draft:
     assert isinstance(draft, Draft) and draft.id == draft_id
     qtbot.waitUntil(window.panel.result_is_current, timeout=SIGNAL_TIMEOUT_MS)
     return draft
+
+
+class Messages:
+    """Replaces :meth:`MessageDialog.ask`: records (title, text, kind)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.shown: list[tuple[str, str, str]] = []
+        monkeypatch.setattr(MessageDialog, "ask", classmethod(self._ask))
+
+    def _ask(self, _cls: object, _parent: object, title: str, text: str, kind: str = "warning") -> None:
+        self.shown.append((title, text, kind))
+
+    def texts(self) -> list[str]:
+        return [text for _title, text, _kind in self.shown]
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [(title, text) for title, text, _kind in self.shown]
+
+
+@pytest.fixture
+def messages(monkeypatch: pytest.MonkeyPatch) -> Messages:
+    return Messages(monkeypatch)

@@ -35,7 +35,6 @@ from sns_desk.gui.archive_window import (
     banner_text,
     is_web_url,
 )
-from sns_desk.gui.dialogs import MessageDialog
 from sns_desk.gui.import_dialog import ImportDialog, ImportRequest
 from sns_desk.storage.archive_import import ImportCancelled, ImportResult
 from sns_desk.storage.archive_service import AccountArchive, ArchiveService
@@ -44,7 +43,7 @@ from sns_desk.storage.media import MediaStore
 from sns_desk.storage.models import AccountRow, BackupRecordRow
 from sns_desk.storage.search import SearchQuery
 
-from .conftest import DRAFTER, SIGNAL_TIMEOUT_MS, Desk, OpenDesk
+from .conftest import DRAFTER, SIGNAL_TIMEOUT_MS, Desk, Messages, OpenDesk
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise")  # offscreen platform notes
 
@@ -135,22 +134,6 @@ def open_archive(qtbot: QtBot, archive: ArchiveService, tmp_path: Path) -> Itera
         window.ops.shutdown()
         window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-
-
-class Messages:
-    """Replaces :meth:`MessageDialog.ask`: records (title, text)."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.shown: list[tuple[str, str]] = []
-        monkeypatch.setattr(MessageDialog, "ask", classmethod(self._ask))
-
-    def _ask(self, _cls: object, _parent: object, title: str, text: str, kind: str = "warning") -> None:
-        self.shown.append((title, text))
-
-
-@pytest.fixture
-def messages(monkeypatch: pytest.MonkeyPatch) -> Messages:
-    return Messages(monkeypatch)
 
 
 def answer_import(monkeypatch: pytest.MonkeyPatch, request: ImportRequest) -> list[str]:
@@ -353,7 +336,7 @@ def test_a_damaged_export_is_refused_with_a_japanese_message(
         outcome = run_import(qtbot, window, monkeypatch, ImportRequest(bad))
     assert not isinstance(outcome, ImportResult)
     assert len(messages.shown) == 1
-    title, text = messages.shown[0]
+    title, text, _kind = messages.shown[0]
     assert title == "取り込めません"
     assert text.startswith("bad.zip は zip ファイルとして読めません")
     assert failed.args == [text]
@@ -372,7 +355,7 @@ def test_an_export_without_an_account_name_asks_for_one(
     )
     outcome = run_import(qtbot, window, monkeypatch, ImportRequest(sheet, "csv"))
     assert isinstance(outcome, ValueError)
-    assert messages.shown == [
+    assert messages.pairs() == [
         ("取り込めません", "アカウント名が分かりません。「アカウント名」に入力して、もう一度取り込んでください")
     ]
     result = run_import(qtbot, window, monkeypatch, ImportRequest(sheet, "csv", "東広島市LINE"))

@@ -30,12 +30,11 @@ from sns_desk.gui.dialogs import (
     ACTION_LABELS,
     ConfirmDialog,
     ImageFileDialog,
-    MessageDialog,
     RightsChecklistDialog,
 )
 from sns_desk.storage.desk import DeskService
 
-from .conftest import ACCOUNT_MANAGER, DRAFTER, SIGNAL_TIMEOUT_MS, Desk, OpenDesk, open_and_wait, set_os_user
+from .conftest import ACCOUNT_MANAGER, DRAFTER, SIGNAL_TIMEOUT_MS, Desk, Messages, OpenDesk, open_and_wait, set_os_user
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform's note on show()
 
@@ -62,22 +61,6 @@ def plain_png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (40, 30), (30, 120, 200)).save(out, "PNG")
     return out.getvalue()
-
-
-class Messages:
-    """Replaces :meth:`MessageDialog.ask`: records (title, text, kind)."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.shown: list[tuple[str, str, str]] = []
-        monkeypatch.setattr(MessageDialog, "ask", classmethod(self._ask))
-
-    def _ask(self, _cls: object, _parent: object, title: str, text: str, kind: str = "warning") -> None:
-        self.shown.append((title, text, kind))
-
-
-@pytest.fixture
-def messages(monkeypatch: pytest.MonkeyPatch) -> Messages:
-    return Messages(monkeypatch)
 
 
 @pytest.fixture

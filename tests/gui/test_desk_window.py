@@ -18,7 +18,6 @@ from sns_desk.gui.dialogs import (
     ConfirmDialog,
     HistoryDialog,
     MarkPostedDialog,
-    MessageDialog,
     NewDraftAnswer,
     NewDraftDialog,
     PostedAnswer,
@@ -35,6 +34,7 @@ from .conftest import (
     SAVE_TIMEOUT_MS,
     SIGNAL_TIMEOUT_MS,
     Desk,
+    Messages,
     OpenDesk,
     open_and_wait,
 )
@@ -44,25 +44,6 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen pl
 CREDENTIAL_POST = "職員用Wi-Fiのパスワードは abc12345 です。"
 WARNING_POST = "来月から開館時間を短縮する方向で検討中です。"
 CLEAN_POST = "12月5日(土)、図書館で冬のおはなし会を開催します。"
-
-
-class Messages:
-    """Replaces :meth:`MessageDialog.ask`: records (title, text, kind)."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.shown: list[tuple[str, str, str]] = []
-        monkeypatch.setattr(MessageDialog, "ask", classmethod(self._ask))
-
-    def _ask(self, _cls: object, _parent: object, title: str, text: str, kind: str = "warning") -> None:
-        self.shown.append((title, text, kind))
-
-    def texts(self) -> list[str]:
-        return [text for _title, text, _kind in self.shown]
-
-
-@pytest.fixture
-def messages(monkeypatch: pytest.MonkeyPatch) -> Messages:
-    return Messages(monkeypatch)
 
 
 def finding_rules(window: DeskWindow) -> list[str]:

@@ -16,7 +16,7 @@ from sns_desk.core.accounts import AccountStatus
 from sns_desk.core.checker import Checker
 from sns_desk.core.people import Role
 from sns_desk.core.policy import ItemDiff
-from sns_desk.gui.dialogs import ConfirmDialog, MessageDialog
+from sns_desk.gui.dialogs import ConfirmDialog
 from sns_desk.gui.registry_dialogs import (
     AccountFormDialog,
     AccountReasonDialog,
@@ -38,7 +38,7 @@ from sns_desk.storage.database import Database, open_database
 from sns_desk.storage.desk import DeskService
 from sns_desk.storage.registry import AccountFactsInput, PolicyStatus, RegistryService
 
-from .conftest import ACCOUNT_MANAGER, DRAFTER, OPS_MANAGER, SIGNAL_TIMEOUT_MS, Desk, OpenDesk, set_os_user
+from .conftest import ACCOUNT_MANAGER, DRAFTER, OPS_MANAGER, SIGNAL_TIMEOUT_MS, Desk, Messages, OpenDesk, set_os_user
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise")  # offscreen platform notes
 
@@ -116,22 +116,6 @@ def open_registry(qtbot: QtBot, registry: Registry, tmp_path: Path) -> Iterator[
         window.ops.shutdown()
         window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-
-
-class Messages:
-    """Replaces :meth:`MessageDialog.ask`: records (title, text)."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.shown: list[tuple[str, str]] = []
-        monkeypatch.setattr(MessageDialog, "ask", classmethod(self._ask))
-
-    def _ask(self, _cls: object, _parent: object, title: str, text: str, kind: str = "warning") -> None:
-        self.shown.append((title, text))
-
-
-@pytest.fixture
-def messages(monkeypatch: pytest.MonkeyPatch) -> Messages:
-    return Messages(monkeypatch)
 
 
 def answer(monkeypatch: pytest.MonkeyPatch, dialog: type, value: object) -> list[tuple[Any, ...]]:
@@ -286,7 +270,7 @@ def test_the_service_decides_and_its_refusal_is_shown(
     with qtbot.waitSignal(window.actionFailed, timeout=SIGNAL_TIMEOUT_MS):
         window.start_action.trigger()
     assert len(messages.shown) == 1
-    title, text = messages.shown[0]
+    title, text, _kind = messages.shown[0]
     assert title == "操作できません" and "利用方針が公表されていません" in text
     assert statuses(window)["hh_kanko"] == "承認済み(運用前)"
 
