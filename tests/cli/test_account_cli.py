@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,17 +13,11 @@ import pytest
 
 from sns_desk.core.policy import ITEMS, Policy, policy_to_json
 
+from .runner import sns_desk
+
 
 def run(db: str, login: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LOGNAME": login, "USER": login, "USERNAME": login, "LNAME": login}
-    return subprocess.run(
-        [sys.executable, "-m", "sns_desk", "--db", db, *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=120,
-    )
+    return sns_desk(db, login, *args)
 
 
 FACTS = [

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import tarfile
 import zipfile
 from pathlib import Path
@@ -15,17 +13,11 @@ import pytest
 from sns_desk.cli import archive as cli_archive
 from sns_desk.core.archive import formats
 
+from .runner import sns_desk
+
 
 def run(db: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LOGNAME": "tanaka", "USER": "tanaka", "USERNAME": "tanaka", "LNAME": "tanaka"}
-    return subprocess.run(
-        [sys.executable, "-m", "sns_desk", "--db", db, "archive", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=120,
-    )
+    return sns_desk(db, "tanaka", "archive", *args)
 
 
 def mojibake(text: str) -> str:

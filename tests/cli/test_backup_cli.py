@@ -20,18 +20,13 @@ from sns_desk.bench.synthetic import write_x_archive
 from sns_desk.cli.backup import run_backup_command
 from sns_desk.core.archive import package
 
-ENV = {**os.environ, "LOGNAME": "tanaka", "USER": "tanaka", "USERNAME": "tanaka", "LNAME": "tanaka"}
+from .runner import login_env, sns_desk
+
+ENV = login_env("tanaka")
 
 
 def run(db: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sns_desk", "--db", db, *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=ENV,
-        timeout=120,
-    )
+    return sns_desk(db, "tanaka", *args)
 
 
 def x_export(path: Path) -> Path:

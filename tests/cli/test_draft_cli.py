@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,17 +13,11 @@ from sns_desk.core.people import Role
 from sns_desk.storage.database import open_database
 from sns_desk.storage.desk import DeskService
 
+from .runner import sns_desk
+
 
 def run(db: str, login: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LOGNAME": login, "USER": login, "USERNAME": login, "LNAME": login}
-    return subprocess.run(
-        [sys.executable, "-m", "sns_desk", "--db", db, "draft", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=120,
-    )
+    return sns_desk(db, login, "draft", *args)
 
 
 @pytest.fixture
