@@ -36,6 +36,7 @@ from .models import (
     UserRole,
     utc_now,
 )
+from .rows import account_from_row, person_for
 
 _EXCERPT = 40
 
@@ -100,12 +101,7 @@ class DeskService:
             return self._person(s)
 
     def _person(self, s: Session) -> Person:
-        user = s.scalar(select(User).where(User.login_name == self._login))
-        if user is None:
-            user = User(login_name=self._login, display_name=self._login, role=UserRole.DRAFTER)
-            s.add(user)
-            s.flush()
-        return Person(user.login_name, user.display_name, Role(user.role.value))
+        return person_for(s, self._login)
 
     def set_role(self, login: str, role: Role) -> None:
         """Only the operations manager hands out roles."""
@@ -121,7 +117,7 @@ class DeskService:
     def accounts(self, postable_only: bool = False) -> list[Account]:
         with self._db.session() as s:
             rows = s.scalars(select(AccountRow).order_by(AccountRow.name)).all()
-            accounts = [_account(r) for r in rows]
+            accounts = [account_from_row(r) for r in rows]
         return [a for a in accounts if a.postable] if postable_only else accounts
 
     def add_account(
@@ -181,7 +177,7 @@ class DeskService:
         with self._db.session() as s:
             me = self._person(s)
             account = s.get(AccountRow, account_id)
-            if account is None or not _account(account).postable:
+            if account is None or not account_from_row(account).postable:
                 raise WorkflowError("投稿先は、登録済みで運用中のアカウントから選んでください")
             now = self._clock()
             row = DraftRow(
@@ -461,12 +457,6 @@ class DeskService:
             yield s, row, draft, self._person(s), self._clock()
 
 
-def _account(row: AccountRow) -> Account:
-    from .registry import account_from_row
-
-    return account_from_row(row)
-
-
 def _draft(row: DraftRow, acks: Sequence[AcknowledgementRow], attachment_count: int = 0) -> Draft:
     return Draft(
         id=row.id,
@@ -530,7 +520,7 @@ def _require_postable(s: Session, row: DraftRow, action: str) -> Account:
     account_row = s.get(AccountRow, row.account_id)
     if account_row is None:
         raise WorkflowError("投稿先のアカウントが見つかりません")
-    account = _account(account_row)
+    account = account_from_row(account_row)
     if not account.postable:
         raise WorkflowError(f"アカウント「{account.name}」は{account.status.label}のため、{action}できません")
     return account

@@ -36,7 +36,8 @@ from ..core.policy import (
 )
 from ..core.workflow import WorkflowError
 from .database import Database
-from .models import AccountRow, AppSetting, PolicyVersionRow, User, UserRole, utc_now
+from .models import AccountRow, AppSetting, PolicyVersionRow, User, utc_now
+from .rows import account_from_row, person_for
 
 OFFICIAL_ACCOUNTS_URL_KEY = "policy.official_accounts_url"
 """The page of the city website that lists every official account (shared setting)."""
@@ -125,30 +126,6 @@ class AccountFactsInput:
     purpose: str = ""
 
 
-def account_from_row(row: AccountRow) -> Account:
-    return Account(
-        id=row.id,
-        platform=row.platform,
-        name=row.name,
-        url=row.url,
-        department=row.department,
-        manager=row.manager,
-        status=AccountStatus(row.status),
-        display_name=row.display_name,
-        manager_title=row.manager_title,
-        publisher_title=row.publisher_title,
-        operating_hours=row.operating_hours,
-        contact=row.contact,
-        purpose=row.purpose,
-        requested_by=row.requested_by,
-        requested_at=row.requested_at,
-        approval_number=row.approval_number,
-        approved_by=row.approved_by,
-        approved_on=row.approved_on,
-        status_note=row.status_note,
-    )
-
-
 def facts_of(account: Account, official_accounts_url: str = "") -> AccountFacts:
     """The registry's facts in the form the policy templates and validation read."""
     return AccountFacts(
@@ -200,12 +177,7 @@ class RegistryService:
     # -- people --------------------------------------------------------------------------------
 
     def _person(self, s: Session) -> Person:
-        user = s.scalar(select(User).where(User.login_name == self._login))
-        if user is None:
-            user = User(login_name=self._login, display_name=self._login, role=UserRole.DRAFTER)
-            s.add(user)
-            s.flush()
-        return Person(user.login_name, user.display_name, Role(user.role.value))
+        return person_for(s, self._login)
 
     def me(self) -> Person:
         with self._db.session() as s:
