@@ -9,13 +9,13 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..core.jst import JST
 from .exits import EXIT_OK, EXIT_USAGE
 
 FORMATS = ("auto", "x", "facebook", "instagram", "mastodon", "csv")
 """``--format`` values; kept equal to ``sns_desk.core.archive.formats.FORMATS`` by a test (this module is
 imported for every command, so it does not load the archive readers)."""
 
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
 BAR_WIDTH = 30
 
 

@@ -17,6 +17,8 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from sns_desk.core.jst import JST
+
 from .accounts import Account, AccountStatus
 from .policy.model import Policy
 from .policy.render import Bullets, _set_japanese_defaults, _set_style_font, japanese_date, sections
@@ -29,7 +31,6 @@ if TYPE_CHECKING:
 
 PathLike = str | os.PathLike[str]
 
-JST: Final = dt.timezone(dt.timedelta(hours=9), "JST")
 
 TITLE: Final = "ソーシャルメディア等公式アカウント開設申請書"
 OPERATIONS_MANAGER: Final = "経営戦略チーム 広報戦略担当"

@@ -18,13 +18,13 @@ from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex,
 from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QTextDocument, QTextOption
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from ..core.jst import JST
 from ..storage.archive_service import AccountArchive
 from ..storage.search import COUNT_CAP, FoundItem
 from .flat_rows import FlatRows
 
 _Index = QModelIndex | QPersistentModelIndex
 
-JST: Final = dt.timezone(dt.timedelta(hours=9), "JST")
 """Japan has no daylight saving time: a fixed offset is exact (and needs no tz database on Windows)."""
 
 PLATFORM_LABELS: Final[dict[str, str]] = {

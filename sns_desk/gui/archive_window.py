@@ -69,6 +69,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.archive import ArchiveError
+from ..core.jst import JST
 from ..storage.archive_import import ImportCancelled, ImportResult
 from ..storage.archive_service import AccountArchive, ArchiveService
 from ..storage.errors import StorageError
@@ -80,7 +81,6 @@ from .archive_model import (
     COLUMN_TEXT,
     COLUMN_TIME,
     ITEM_ROLE,
-    JST,
     WARNING_COLOR,
     AccountsModel,
     HighlightDelegate,

@@ -17,6 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor
 
 from ..core.accounts import Account, AccountStatus, can_request
+from ..core.jst import JST
 from ..core.people import Person, Role
 from ..core.policy import ValidationProblem
 from ..storage.registry import PLATFORM_LABELS, PolicyStatus, PolicyVersion
@@ -51,7 +52,6 @@ STATUS_COLORS: Final[dict[AccountStatus, str]] = {
 }
 SEVERITY_LABELS: Final = {"error": "エラー", "warning": "警告"}
 SEVERITY_COLORS: Final = {"error": "#d32f2f", "warning": "#ef6c00"}
-JST: Final = dt.timezone(dt.timedelta(hours=9), "JST")
 
 
 def platform_name(platform: str) -> str:

@@ -57,6 +57,7 @@ from PySide6.QtWidgets import (
 
 from ..core.account_request import request_document_html
 from ..core.accounts import Account, AccountStatus
+from ..core.jst import JST
 from ..core.people import Person
 from ..core.policy import AccountFacts, Policy, PolicyFormatError, ValidationProblem, diff_policies
 from ..core.workflow import WorkflowError
@@ -79,7 +80,6 @@ from .registry_model import (
     COLUMN_NAME,
     COLUMN_PLATFORM,
     COLUMN_STATUS,
-    JST,
     AccountsModel,
     Allowed,
     allowed,

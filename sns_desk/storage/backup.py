@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, aliased
 from ..core.archive import ArchiveError, ArchiveItem, PackagedMedia
 from ..core.archive.package import PackageSummary, Progress, read_package, write_package
 from ..core.archive.search_text import search_key, spaced
+from ..core.jst import JST
 from .archive_import import imported_account
 from .database import Database, begin_transaction
 from .media import MediaStore
@@ -436,7 +437,7 @@ def run_backup(
     with _Lock(root):
         _remove_partials(root)
         earlier = packages_in(root)
-        stamp = now().astimezone(dt.timezone(dt.timedelta(hours=9))).strftime("%Y%m%d-%H%M%S")
+        stamp = now().astimezone(JST).strftime("%Y%m%d-%H%M%S")
         target = root / f"{PACKAGE_PREFIX}{stamp}"
         suffix = 1
         while target.exists():

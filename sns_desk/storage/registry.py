@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..core import accounts as lifecycle
 from ..core.accounts import Account, AccountStatus
+from ..core.jst import today
 from ..core.people import Person, Role
 from ..core.policy import (
     AccountFacts,
@@ -52,8 +53,6 @@ PLATFORM_LABELS = {
     "bluesky": "Bluesky",
 }
 
-
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
 FIELD_LIMITS = {
     "platform": ("媒体", 32),
@@ -204,7 +203,7 @@ class RegistryService:
 
     def _today(self) -> dt.date:
         """Today in Japan: dates of approvals and publications are the city's dates."""
-        return self._clock().astimezone(JST).date()
+        return today(self._clock())
 
     def _new_row(self, s: Session, facts: AccountFactsInput, status: AccountStatus) -> AccountRow:
         _check_lengths({f.name: getattr(facts, f.name).strip() for f in dataclasses.fields(facts)})

@@ -41,6 +41,7 @@ import jinja2
 from sns_desk import __version__
 from sns_desk.core.archive.errors import ArchiveError
 from sns_desk.core.archive.model import ArchiveItem, PackagedMedia
+from sns_desk.core.jst import JST
 from sns_desk.resources import resource_path
 
 __all__ = [
@@ -79,7 +80,6 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 _EXT = re.compile(r"[a-z0-9]{1,5}")
 _MEDIA_PATH = re.compile(r"data/media/([0-9a-f]{2})/([0-9a-f]{64})(?:\.[a-z0-9]{1,5})?")
 _CSV_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
-_TOKYO: Final = dt.timezone(dt.timedelta(hours=9))
 _PROGRESS_STEP: Final = 250
 _RAW_LINE_BREAKS: Final = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 _COPY_CHUNK: Final = 1024 * 1024
@@ -514,7 +514,7 @@ def _csv_row(record: Mapping[str, Any], posted_at: dt.datetime) -> list[str]:
     row: list[str] = []
     for name in _CSV_COLUMNS:
         if name == "posted_at_jst":
-            row.append(posted_at.astimezone(_TOKYO).strftime("%Y-%m-%d %H:%M:%S"))
+            row.append(posted_at.astimezone(JST).strftime("%Y-%m-%d %H:%M:%S"))
         elif name == "media":
             row.append("|".join(m["path"] for m in record["media"]))
         else:
@@ -561,7 +561,7 @@ def _bag_info(
             "External-Description",
             _tag_value(f"{title}(ソーシャルメディア運用ガイドライン第6条による投稿のバックアップ)"),
         ),
-        ("Bagging-Date", now.astimezone(_TOKYO).date().isoformat()),
+        ("Bagging-Date", now.astimezone(JST).date().isoformat()),
         ("Bag-Software-Agent", f"SNS Desk {__version__}"),
         ("Payload-Oxum", f"{sum(size for _, size in payload.values())}.{len(payload)}"),
         (_TAG_FORMAT, str(FORMAT_VERSION)),
