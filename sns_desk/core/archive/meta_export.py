@@ -179,11 +179,33 @@ class _MetaExport(SourceReader):
 
     _id_prefix = ""
     _source_name = ""
+    _service = ""
+    """The service's name in messages (Facebook, Instagram)."""
+    _posts_re: re.Pattern[str]
+    _posts_html_re: re.Pattern[str]
+    _posts_example = ""
+    """A posts file's usual path, for the message when none is found."""
 
-    def __init__(self, source: ArchiveSource, parts: Sequence[str]) -> None:
+    def __init__(self, source: ArchiveSource) -> None:
+        parts = _posts_files(source, self._posts_re)
+        if not parts:
+            if _has_match(source, self._posts_html_re):
+                raise ArchiveError(
+                    f"{source.label} は HTML 形式で書き出された {self._service} のエクスポートです。"
+                    "「情報をダウンロード」で形式を「JSON」にして書き出し直してください。"
+                )
+            raise ArchiveError(
+                f"{source.label} は {self._service} のエクスポートではないようです"
+                f"(投稿のファイル {self._posts_example} などが見つかりません)。"
+                "「情報をダウンロード」で JSON 形式で書き出したものを指定してください。"
+            )
         super().__init__(source)
         self._parts = tuple(parts)
         self._by_basename: dict[str, list[str]] | None = None
+        self.account = self._read_account()
+
+    def _read_account(self) -> str:
+        raise NotImplementedError
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -316,23 +338,11 @@ class FacebookExport(_MetaExport):
 
     platform = "facebook"
     _id_prefix = "fb-"
+    _service = "Facebook"
+    _posts_re = _FB_POSTS_RE
+    _posts_html_re = _FB_POSTS_HTML_RE
+    _posts_example = "posts/your_posts_1.json"
     _source_name = "facebook-export"
-
-    def __init__(self, source: ArchiveSource) -> None:
-        parts = _posts_files(source, _FB_POSTS_RE)
-        if not parts:
-            if _has_match(source, _FB_POSTS_HTML_RE):
-                raise ArchiveError(
-                    f"{source.label} は HTML 形式で書き出された Facebook のエクスポートです。"
-                    "「情報をダウンロード」で形式を「JSON」にして書き出し直してください。"
-                )
-            raise ArchiveError(
-                f"{source.label} は Facebook のエクスポートではないようです"
-                "(投稿のファイル posts/your_posts_1.json などが見つかりません)。"
-                "「情報をダウンロード」で JSON 形式で書き出したものを指定してください。"
-            )
-        super().__init__(source, parts)
-        self.account = self._read_account()
 
     def _read_account(self) -> str:
         for name in self._source.names():
@@ -421,23 +431,11 @@ class InstagramExport(_MetaExport):
 
     platform = "instagram"
     _id_prefix = "ig-"
+    _service = "Instagram"
+    _posts_re = _IG_POSTS_RE
+    _posts_html_re = _IG_POSTS_HTML_RE
+    _posts_example = "content/posts_1.json"
     _source_name = "instagram-export"
-
-    def __init__(self, source: ArchiveSource) -> None:
-        parts = _posts_files(source, _IG_POSTS_RE)
-        if not parts:
-            if _has_match(source, _IG_POSTS_HTML_RE):
-                raise ArchiveError(
-                    f"{source.label} は HTML 形式で書き出された Instagram のエクスポートです。"
-                    "「情報をダウンロード」で形式を「JSON」にして書き出し直してください。"
-                )
-            raise ArchiveError(
-                f"{source.label} は Instagram のエクスポートではないようです"
-                "(投稿のファイル content/posts_1.json などが見つかりません)。"
-                "「情報をダウンロード」で JSON 形式で書き出したものを指定してください。"
-            )
-        super().__init__(source, parts)
-        self.account = self._read_account()
 
     def _read_account(self) -> str:
         for name in self._source.names():
