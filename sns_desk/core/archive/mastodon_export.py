@@ -41,7 +41,6 @@ fails before any post is yielded.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from html.parser import HTMLParser
@@ -51,7 +50,7 @@ from urllib.parse import unquote, urlsplit
 from sns_desk.core.archive.errors import ArchiveError
 from sns_desk.core.archive.model import ArchivedPost, MediaRef
 from sns_desk.core.archive.reader import SourceReader
-from sns_desk.core.archive.sources import ArchiveSource, is_unsafe_name
+from sns_desk.core.archive.sources import ArchiveSource, is_unsafe_name, read_json
 
 __all__ = [
     "OUTBOX_NAME",
@@ -219,27 +218,6 @@ def _parse_published(value: Any, where: str) -> dt.datetime:
     return stamp.astimezone(dt.UTC)
 
 
-def _load_json(source: ArchiveSource, name: str) -> Any:
-    raw = source.read(name)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ArchiveError(
-            f"エクスポート内の「{name}」の文字コードが UTF-8 ではありません({exc.start} バイト目)。"
-            "Mastodon から書き出したファイルをそのまま指定してください。"
-        ) from exc
-    del raw
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ArchiveError(
-            f"エクスポート内の「{name}」の JSON が壊れています({exc.lineno} 行目付近: {exc.msg})。"
-            "ダウンロードが途中で切れていないか確認してください。"
-        ) from exc
-    except RecursionError as exc:
-        raise ArchiveError(f"エクスポート内の「{name}」の JSON の入れ子が深すぎます。") from exc
-
-
 # --------------------------------------------------------------------------------------------------------------
 # Detection and the export
 
@@ -278,14 +256,14 @@ class MastodonExport(SourceReader):
     def _read_account(self) -> str:
         if not self._source.has(ACTOR_NAME):
             return ""
-        actor = _load_json(self._source, ACTOR_NAME)
+        actor = read_json(self._source, ACTOR_NAME)
         if not isinstance(actor, Mapping):
             raise ArchiveError(f"エクスポート内の「{ACTOR_NAME}」の中身がオブジェクトではありません。")
         username = _str(actor.get("preferredUsername"))
         return username.strip().lstrip("@") if username else ""
 
     def _read_outbox(self) -> tuple[ArchivedPost, ...]:
-        outbox = _load_json(self._source, OUTBOX_NAME)
+        outbox = read_json(self._source, OUTBOX_NAME)
         if not isinstance(outbox, Mapping):
             raise ArchiveError(f"エクスポート内の「{OUTBOX_NAME}」の中身がオブジェクトではありません。")
         items = outbox.get("orderedItems", outbox.get("items"))

@@ -39,7 +39,7 @@ from sns_desk.core.archive.errors import ArchiveError
 from sns_desk.core.archive.model import ArchivedPost
 from sns_desk.core.archive.mojibake import loads_meta_json
 from sns_desk.core.archive.reader import SourceReader
-from sns_desk.core.archive.sources import ArchiveSource, is_unsafe_name
+from sns_desk.core.archive.sources import ArchiveSource, is_unsafe_name, read_json
 
 __all__ = [
     "FacebookExport",
@@ -104,23 +104,7 @@ def looks_like_instagram(source: ArchiveSource) -> bool:
 
 def _load_json(source: ArchiveSource, name: str) -> Any:
     """The decoded JSON of one member, with Meta's mojibake repaired."""
-    raw = source.read(name)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ArchiveError(
-            f"エクスポート内の「{name}」の文字コードが UTF-8 ではありません({exc.start} バイト目)。"
-            "書き出されたファイルをそのまま指定してください。"
-        ) from exc
-    del raw
-    try:
-        return loads_meta_json(text)
-    except json.JSONDecodeError as exc:
-        raise ArchiveError(
-            f"エクスポート内の「{name}」の JSON が壊れています({exc.lineno} 行目付近: {exc.msg})。"
-        ) from exc
-    except RecursionError as exc:
-        raise ArchiveError(f"エクスポート内の「{name}」の JSON の入れ子が深すぎます。") from exc
+    return read_json(source, name, loads_meta_json)
 
 
 def _objects(value: Any, where: str, key: str) -> list[Mapping[str, Any]]:
