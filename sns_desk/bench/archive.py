@@ -61,7 +61,7 @@ def _open(db: Path):  # type: ignore[no-untyped-def]
 
 
 def stage_import(archive: Path, db: Path, media: Path) -> dict[str, float]:
-    from sns_desk.storage.archive_import import import_export
+    from sns_desk.services.archive_import import import_export
     from sns_desk.storage.media import MediaStore
 
     with _open(db) as database:
@@ -170,7 +170,7 @@ def stage_compare(db: Path) -> dict[str, float]:
 
 
 def stage_export(db: Path, media: Path, target: Path) -> dict[str, float]:
-    from sns_desk.storage.backup import export_backup
+    from sns_desk.services.backups import export_backup
     from sns_desk.storage.media import MediaStore
 
     with _open(db) as database:

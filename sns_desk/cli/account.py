@@ -14,7 +14,7 @@ from .exits import EXIT_FOUND, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from ..core.accounts import Account
-    from ..storage.registry import RegistryService
+    from ..services.registry import RegistryService
 
 
 class _InputError(ValueError):
@@ -105,9 +105,9 @@ def run_registry(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..core.archive import ArchiveError
     from ..core.checker import default_checker
     from ..core.policy import PolicyFormatError
+    from ..services.registry import RegistryService
     from ..storage.database import open_database
     from ..storage.errors import StorageError
-    from ..storage.registry import RegistryService
 
     prog = f"sns-desk {args.command}"
     try:
@@ -136,7 +136,7 @@ def _os_error_text(exc: OSError) -> str:
 
 
 def _facts(args: argparse.Namespace) -> Any:
-    from ..storage.registry import AccountFactsInput
+    from ..services.registry import AccountFactsInput
 
     return AccountFactsInput(
         platform=args.platform,
@@ -201,7 +201,7 @@ def _request_doc(registry: RegistryService, args: argparse.Namespace, out: TextI
     """The account request (開設申請書), with the account's policy (newest version or template) as its annex."""
     from ..core.account_request import request_document_docx, request_document_html
     from ..core.policy import PolicyTemplateError
-    from ..storage.registry import PLATFORM_LABELS
+    from ..services.registry import PLATFORM_LABELS
 
     account = registry.account(args.name)
     try:

@@ -61,7 +61,7 @@ def run_archive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # The database layer is imported here, so that `sns-desk check` never loads it.
     from ..config import resolve_db_url
     from ..core.archive import ArchiveError
-    from ..storage.archive_import import ImportCancelled
+    from ..services.archive_import import ImportCancelled
     from ..storage.database import open_database
     from ..storage.errors import StorageError
 
@@ -80,7 +80,7 @@ def run_archive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _import(database: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..storage.archive_import import ImportCancelled, import_export
+    from ..services.archive_import import ImportCancelled, import_export
     from ..storage.media import MediaStore, default_media_root
 
     path = Path(args.path)

@@ -38,8 +38,8 @@ def run_backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
     from ..config import current_os_user, resolve_db_url
     from ..core.archive import ArchiveError
     from ..core.archive.package import PackageCancelled, verify_package
-    from ..storage.archive_import import ImportCancelled
-    from ..storage.backup import export_backup, restore_backup, run_backup
+    from ..services.archive_import import ImportCancelled
+    from ..services.backups import export_backup, restore_backup, run_backup
     from ..storage.database import open_database
     from ..storage.errors import StorageError
     from ..storage.media import MediaStore, default_media_root

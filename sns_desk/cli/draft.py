@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ..core.workflow import Draft, DraftNotFound, DraftState, WorkflowError
 
 if TYPE_CHECKING:
-    from ..storage.desk import DeskService
+    from ..services.desk import DeskService
 
 from .exits import EXIT_FOUND, EXIT_OK, EXIT_USAGE
 
@@ -52,8 +52,8 @@ def run_draft(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # The database layer is imported here, so that `sns-desk check` never loads it.
     from ..config import current_os_user, resolve_db_url
     from ..core.checker import default_checker
+    from ..services.desk import DeskService
     from ..storage.database import open_database
-    from ..storage.desk import DeskService
     from ..storage.errors import StorageError
     from ..storage.media import MediaStore, default_media_root
 

@@ -17,14 +17,14 @@ from .. import __version__
 from ..config import current_os_user, resolve_db_url
 from ..core.checker import Checker, default_checker
 from ..core.rulebook.errors import RulebookError
+from ..services.desk import DeskService
 from ..storage.database import open_database
-from ..storage.desk import DeskService
 from ..storage.errors import StorageError
 from ..storage.media import MediaStore, default_media_root
 
 if TYPE_CHECKING:
-    from ..storage.archive_service import ArchiveService
-    from ..storage.registry import RegistryService
+    from ..services.archive import ArchiveService
+    from ..services.registry import RegistryService
 
 RULEBOOK_ENV_VAR: Final = "SNS_DESK_RULEBOOK"
 GC_INTERVAL_MS: Final = 5_000
@@ -150,12 +150,12 @@ def run(argv: list[str] | None = None, db_url: str | None = None) -> int:
     service = DeskService(database, lambda: checker, current_os_user(), media=media)
 
     def archive() -> ArchiveService:
-        from ..storage.archive_service import ArchiveService  # loaded when the archive is first opened
+        from ..services.archive import ArchiveService  # loaded when the archive is first opened
 
         return ArchiveService(database, media)
 
     def registry() -> RegistryService:
-        from ..storage.registry import RegistryService  # loaded when the registry is first opened
+        from ..services.registry import RegistryService  # loaded when the registry is first opened
 
         return RegistryService(database, current_os_user(), checker=lambda: checker)
 

@@ -1,6 +1,6 @@
 """The archive window's lists: accounts with their last backup, and search results with their hits.
 
-Both models hold plain values from :class:`~sns_desk.storage.archive_service.ArchiveService`
+Both models hold plain values from :class:`~sns_desk.services.archive.ArchiveService`
 (:class:`AccountArchive`, :class:`FoundItem`); the window loads them on its worker thread. Dates are
 shown in Japan time whatever the computer's time zone, as the archive's users think in local days.
 Post text comes from platform exports and is untrusted: it reaches rich text only through
@@ -19,7 +19,7 @@ from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalett
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ..core.jst import JST
-from ..storage.archive_service import AccountArchive
+from ..services.archive import AccountArchive
 from ..storage.search import COUNT_CAP, FoundItem
 from .flat_rows import FlatRows
 

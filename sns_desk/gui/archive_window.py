@@ -70,8 +70,8 @@ from PySide6.QtWidgets import (
 
 from ..core.archive import ArchiveError
 from ..core.jst import JST
-from ..storage.archive_import import ImportCancelled, ImportResult
-from ..storage.archive_service import AccountArchive, ArchiveService
+from ..services.archive import AccountArchive, ArchiveService
+from ..services.archive_import import ImportCancelled, ImportResult
 from ..storage.errors import StorageError
 from ..storage.search import FoundItem, SearchPage, SearchQuery
 from .archive_model import (

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from ..core.attachments import MAX_FILE_BYTES, AttachmentError, ExifConcern
 from ..core.workflow import Draft
-from ..storage.desk import AttachmentInfo, DeskService
+from ..services.desk import AttachmentInfo, DeskService
 from ..storage.errors import StorageError
 from .dialogs import ConfirmDialog, ImageFileDialog, MessageDialog
 from .ops import OpRunner

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import QApplication
 from ..bench.checker import sample_text
 from ..config import current_os_user
 from ..core.checker import default_checker
+from ..services.desk import DeskService
 from ..storage.database import open_database
-from ..storage.desk import DeskService
 from .app import QUIT_WHEN_READY_ENV, MainThreadGarbageCollector
 from .desk_window import DeskWindow
 from .live_check import warm_up

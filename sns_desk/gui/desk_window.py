@@ -48,7 +48,7 @@ from ..core.attachments import AttachmentError
 from ..core.checker import CheckContext, Severity
 from ..core.people import Person
 from ..core.workflow import Draft, DraftState, WorkflowError, rules
-from ..storage.desk import AttachmentInfo, DeskService, DraftEvent, DraftSummary
+from ..services.desk import AttachmentInfo, DeskService, DraftEvent, DraftSummary
 from ..storage.errors import StorageError
 from .attachments_panel import AttachmentsPanel
 from .check_panel import CheckPanel, PlatformRow, add_edit_actions, summary_text
@@ -75,8 +75,8 @@ from .ops import OpRunner
 from .preview import PreviewTabs
 
 if TYPE_CHECKING:
-    from ..storage.archive_service import ArchiveService
-    from ..storage.registry import RegistryService
+    from ..services.archive import ArchiveService
+    from ..services.registry import RegistryService
     from .archive_window import ArchiveWindow
     from .registry_window import RegistryWindow
 

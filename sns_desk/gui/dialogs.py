@@ -41,7 +41,7 @@ from ..core.accounts import Account
 from ..core.checker import Finding, Severity
 from ..core.checker.articles import article_label
 from ..core.workflow import RIGHTS_CHECKLIST
-from ..storage.desk import DraftEvent
+from ..services.desk import DraftEvent
 from .findings_model import SEVERITY_COLORS, SEVERITY_LABELS
 from .guideline import ARTICLE_GISTS
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor
 
 from ..core.workflow import DraftState
-from ..storage.desk import DraftSummary
+from ..services.desk import DraftSummary
 from .flat_rows import FlatRows
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.policy import ItemDiff, diff_to_html
-from ..storage.registry import PLATFORM_LABELS, AccountFactsInput
+from ..services.registry import PLATFORM_LABELS, AccountFactsInput
 from .dialogs import MessageDialog, _FormDialog, _ReasonDialog, _run, _text_width
 
 DIFF_STYLE: Final = """

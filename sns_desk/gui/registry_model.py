@@ -1,6 +1,6 @@
 """The registry window's lists, and which of its buttons a person may press (第4条).
 
-Everything here works on the plain values of :class:`~sns_desk.storage.registry.RegistryService`
+Everything here works on the plain values of :class:`~sns_desk.services.registry.RegistryService`
 (:class:`Account`, :class:`PolicyVersion`, :class:`ValidationProblem`). The button rules mirror
 :mod:`sns_desk.core.accounts` only to enable or disable buttons: the service decides, and its
 refusal (a Japanese :class:`WorkflowError`) is what the user reads when the two ever differ.
@@ -20,7 +20,7 @@ from ..core.accounts import Account, AccountStatus, can_request
 from ..core.jst import JST
 from ..core.people import Person, Role
 from ..core.policy import ValidationProblem
-from ..storage.registry import PLATFORM_LABELS, PolicyStatus, PolicyVersion
+from ..services.registry import PLATFORM_LABELS, PolicyStatus, PolicyVersion
 from .flat_rows import FlatRows
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -61,8 +61,8 @@ from ..core.jst import JST
 from ..core.people import Person
 from ..core.policy import AccountFacts, Policy, PolicyFormatError, ValidationProblem, diff_policies
 from ..core.workflow import WorkflowError
+from ..services.registry import PLATFORM_LABELS, AccountFactsInput, PolicyStatus, PolicyVersion, RegistryService
 from ..storage.errors import StorageError
-from ..storage.registry import PLATFORM_LABELS, AccountFactsInput, PolicyStatus, PolicyVersion, RegistryService
 from .dialogs import ConfirmDialog, MessageDialog
 from .ops import OpRunner
 from .policy_editor import PREVIEW_DELAY_MS, VALIDATE_DELAY_MS, PolicyEditor

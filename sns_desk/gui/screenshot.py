@@ -201,8 +201,8 @@ def _seed(url: str, media_root: Path) -> int:
     from ..config import current_os_user
     from ..core.checker import default_checker
     from ..core.people import Role
+    from ..services.desk import DeskService
     from ..storage.database import open_database
-    from ..storage.desk import DeskService
     from ..storage.media import MediaStore
 
     checker = default_checker()
@@ -260,8 +260,8 @@ def _desk_shot(out: Path, folder: Path, size: tuple[int, int]) -> int:
     from PySide6.QtCore import QSettings
 
     from ..core.checker import default_checker
+    from ..services.desk import DeskService
     from ..storage.database import open_database
-    from ..storage.desk import DeskService
     from ..storage.media import MediaStore, default_media_root
     from .desk_window import DeskWindow
 
@@ -365,7 +365,7 @@ def _archive_shot(out: Path, folder: Path, size: tuple[int, int]) -> int:
     from sqlalchemy import select
 
     from ..bench.synthetic import write_x_archive
-    from ..storage.archive_service import ArchiveService
+    from ..services.archive import ArchiveService
     from ..storage.database import open_database
     from ..storage.media import MediaStore
     from ..storage.models import AccountRow, BackupRecordRow, utc_now
@@ -417,9 +417,9 @@ def _seed_registry(url: str) -> None:
     from ..config import current_os_user
     from ..core.checker import default_checker
     from ..core.people import Role
+    from ..services.desk import DeskService
+    from ..services.registry import AccountFactsInput, RegistryService
     from ..storage.database import open_database
-    from ..storage.desk import DeskService
-    from ..storage.registry import AccountFactsInput, RegistryService
 
     checker = default_checker()
     database = open_database(url)
@@ -499,8 +499,8 @@ def _registry_shot(out: Path, folder: Path, size: tuple[int, int]) -> int:
 
     from ..config import current_os_user
     from ..core.checker import default_checker
+    from ..services.registry import RegistryService
     from ..storage.database import open_database
-    from ..storage.registry import RegistryService
     from .registry_window import RegistryWindow
 
     url = f"sqlite:///{(folder / 'sns_desk.db').as_posix()}"

@@ -33,8 +33,8 @@ def db(tmp_path: Path) -> str:
     assert run(url, "tanaka", "account", "list").returncode == 0  # tanaka creates it: operations manager
     from sns_desk.core.checker import default_checker
     from sns_desk.core.people import Role
+    from sns_desk.services.desk import DeskService
     from sns_desk.storage.database import open_database
-    from sns_desk.storage.desk import DeskService
 
     with open_database(url) as database:
         DeskService(database, default_checker, "tanaka").set_role("kacho", Role.ACCOUNT_MANAGER)
@@ -87,8 +87,8 @@ def test_request_to_operation_and_every_output(db: str, tmp_path: Path) -> None:
 
     # Save the template as version 1, approve, publish, then operate.
     policy_json = tmp_path / "policy.json"
+    from sns_desk.services.registry import RegistryService
     from sns_desk.storage.database import open_database
-    from sns_desk.storage.registry import RegistryService
 
     with open_database(db) as database:
         policy_json.write_text(policy_to_json(RegistryService(database, "kacho").policy("@hh_kosodate")[0]), "utf-8")

@@ -32,8 +32,8 @@ def db(tmp_path: Path) -> str:
     assert run(url, "tanaka", "account", "list").returncode == 0  # tanaka creates it: operations manager
     from sns_desk.core.checker import default_checker
     from sns_desk.core.people import Role
+    from sns_desk.services.desk import DeskService
     from sns_desk.storage.database import open_database
-    from sns_desk.storage.desk import DeskService
 
     with open_database(url) as database:
         DeskService(database, default_checker, "tanaka").set_role("kacho", Role.ACCOUNT_MANAGER)

@@ -145,7 +145,7 @@ def test_ctrl_c_in_every_backup_subcommand_is_a_message_and_exit_2(
     def interrupted(*_args: object, **_kwargs: object) -> object:
         raise KeyboardInterrupt
 
-    from sns_desk.storage import backup
+    from sns_desk.services import backups as backup
 
     monkeypatch.setattr(package, "verify_package", interrupted)
     for name in ("export_backup", "restore_backup", "run_backup"):

@@ -10,8 +10,8 @@ import pytest
 
 from sns_desk.core.checker import default_checker
 from sns_desk.core.people import Role
+from sns_desk.services.desk import DeskService
 from sns_desk.storage.database import open_database
-from sns_desk.storage.desk import DeskService
 
 from .runner import sns_desk
 

@@ -25,8 +25,8 @@ from sns_desk.gui.check_window import CheckWindow
 from sns_desk.gui.desk_window import DeskWindow
 from sns_desk.gui.dialogs import MessageDialog
 from sns_desk.gui.live_check import CheckResult, TextChecker
+from sns_desk.services.desk import DeskService
 from sns_desk.storage.database import Database, open_database
-from sns_desk.storage.desk import DeskService
 from sns_desk.storage.media import MediaStore
 
 POST_DATE = dt.date(2026, 11, 20)

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QApplication
 from sns_desk.core.checker import default_checker
 from sns_desk.core.workflow import Draft
 from sns_desk.gui.desk_window import DeskWindow
+from sns_desk.services.desk import DeskService
 from sns_desk.storage.database import open_database
-from sns_desk.storage.desk import DeskService
 
 FIRST = "12月5日(土)、図書館で冬のおはなし会を開催します。"
 MORE = "まだ保存されていない続きの文"

@@ -36,8 +36,8 @@ from sns_desk.gui.archive_window import (
     is_web_url,
 )
 from sns_desk.gui.import_dialog import ImportDialog, ImportRequest
-from sns_desk.storage.archive_import import ImportCancelled, ImportResult
-from sns_desk.storage.archive_service import AccountArchive, ArchiveService
+from sns_desk.services.archive import AccountArchive, ArchiveService
+from sns_desk.services.archive_import import ImportCancelled, ImportResult
 from sns_desk.storage.database import Database, open_database
 from sns_desk.storage.media import MediaStore
 from sns_desk.storage.models import AccountRow, BackupRecordRow

@@ -32,7 +32,7 @@ from sns_desk.gui.dialogs import (
     ImageFileDialog,
     RightsChecklistDialog,
 )
-from sns_desk.storage.desk import DeskService
+from sns_desk.services.desk import DeskService
 
 from .conftest import ACCOUNT_MANAGER, DRAFTER, SIGNAL_TIMEOUT_MS, Desk, Messages, OpenDesk, open_and_wait, set_os_user
 

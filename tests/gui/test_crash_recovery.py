@@ -16,8 +16,8 @@ from sqlalchemy import text
 from sns_desk.core.checker import default_checker
 from sns_desk.core.people import Role
 from sns_desk.core.workflow import DraftState
+from sns_desk.services.desk import DeskService
 from sns_desk.storage.database import open_database
-from sns_desk.storage.desk import DeskService
 
 CHILD = Path(__file__).with_name("crash_child.py")
 FIRST = "12月5日(土)、図書館で冬のおはなし会を開催します。"

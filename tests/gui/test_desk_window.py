@@ -24,7 +24,7 @@ from sns_desk.gui.dialogs import (
     RejectDialog,
 )
 from sns_desk.gui.drafts_model import COLUMN_STATE, COLUMN_SUBJECT
-from sns_desk.storage.desk import DeskService
+from sns_desk.services.desk import DeskService
 from sns_desk.storage.errors import StorageError
 
 from .conftest import (

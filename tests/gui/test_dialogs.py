@@ -20,7 +20,7 @@ from sns_desk.gui.dialogs import (
     ShortcutsDialog,
     timezone_text,
 )
-from sns_desk.storage.desk import DraftEvent
+from sns_desk.services.desk import DraftEvent
 
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
 KOHO = Account(1, "x", "東広島市広報", "https://x.com/hh_koho", "広報戦略担当", "kacho", AccountStatus.ACTIVE)

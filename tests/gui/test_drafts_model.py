@@ -8,7 +8,7 @@ from pytestqt.modeltest import ModelTester
 
 from sns_desk.core.workflow import DraftState
 from sns_desk.gui.drafts_model import HEADERS, STATE_COLORS, SUMMARY_ROLE, DraftsModel, subject, updated_text
-from sns_desk.storage.desk import DraftSummary
+from sns_desk.services.desk import DraftSummary
 
 UPDATED = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)
 TITLED = DraftSummary(

@@ -34,9 +34,9 @@ from sns_desk.gui.registry_window import (
     WINDOW_TITLE,
     RegistryWindow,
 )
+from sns_desk.services.desk import DeskService
+from sns_desk.services.registry import AccountFactsInput, PolicyStatus, RegistryService
 from sns_desk.storage.database import Database, open_database
-from sns_desk.storage.desk import DeskService
-from sns_desk.storage.registry import AccountFactsInput, PolicyStatus, RegistryService
 
 from .conftest import ACCOUNT_MANAGER, DRAFTER, OPS_MANAGER, SIGNAL_TIMEOUT_MS, Desk, Messages, OpenDesk, set_os_user
 

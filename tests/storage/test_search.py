@@ -14,7 +14,7 @@ from sqlalchemy import insert, text
 
 from sns_desk.core.archive import ArchiveError
 from sns_desk.core.archive.search_text import highlight_spans, query_terms, search_key
-from sns_desk.storage.archive_import import import_export
+from sns_desk.services.archive_import import import_export
 from sns_desk.storage.database import Database, alembic_config, open_database
 from sns_desk.storage.engine import make_engine
 from sns_desk.storage.media import MediaStore

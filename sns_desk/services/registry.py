@@ -2,7 +2,7 @@
 
 Every decision is made in :mod:`sns_desk.core.accounts` (who may request, approve, start, suspend or
 close an account) and :mod:`sns_desk.core.policy` (what a policy must hold); this service loads and
-stores what they decide and hands out plain dataclasses, like :class:`~sns_desk.storage.desk.DeskService`.
+stores what they decide and hands out plain dataclasses, like :class:`~sns_desk.services.desk.DeskService`.
 
 A policy is saved as a new version every time (never overwritten); a version then moves from draft
 to approved (by the account's manager or the operations manager) to published, with its publication
@@ -36,9 +36,9 @@ from ..core.policy import (
     validate,
 )
 from ..core.workflow import WorkflowError
-from .database import Database
-from .models import AccountRow, AppSetting, PolicyVersionRow, User, utc_now
-from .rows import account_from_row, person_for
+from ..storage.database import Database
+from ..storage.models import AccountRow, AppSetting, PolicyVersionRow, User, utc_now
+from ..storage.rows import account_from_row, person_for
 
 OFFICIAL_ACCOUNTS_URL_KEY = "policy.official_accounts_url"
 """The page of the city website that lists every official account (shared setting)."""

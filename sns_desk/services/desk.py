@@ -21,10 +21,10 @@ from ..core.attachments import AttachmentError, ExifConcern, inspect_image, make
 from ..core.checker import CheckContext, Checker, Finding
 from ..core.people import Person, Role
 from ..core.workflow import Acknowledgement, Draft, DraftNotFound, DraftState, WorkflowError, rules
-from .database import Database
-from .errors import StorageError
-from .media import MediaStore
-from .models import (
+from ..storage.database import Database
+from ..storage.errors import StorageError
+from ..storage.media import MediaStore
+from ..storage.models import (
     AccountRow,
     AcknowledgementRow,
     AttachmentRow,
@@ -36,7 +36,7 @@ from .models import (
     UserRole,
     utc_now,
 )
-from .rows import account_from_row, person_for
+from ..storage.rows import account_from_row, person_for
 
 _EXCERPT = 40
 
@@ -134,7 +134,7 @@ class DeskService:
         """Set up an account that already runs, in one step (the operations manager): register it, save
         the default usage policy filled from these facts, approve and publish it today, and start
         operation. Every step goes through the registry's rules, so a policy with errors stops it.
-        The request → approval → policy → operation flow is :class:`~sns_desk.storage.registry.RegistryService`.
+        The request → approval → policy → operation flow is :class:`~sns_desk.services.registry.RegistryService`.
         """
         from .registry import AccountFactsInput, RegistryService
 

@@ -17,8 +17,8 @@ from sqlalchemy import event, func, select
 
 from sns_desk.core.archive import ArchiveError
 from sns_desk.core.archive.package import verify_package
-from sns_desk.storage.archive_service import ArchiveService
-from sns_desk.storage.backup import LOCK_NAME, export_backup, packages_in, restore_backup, run_backup
+from sns_desk.services.archive import ArchiveService
+from sns_desk.services.backups import LOCK_NAME, export_backup, packages_in, restore_backup, run_backup
 from sns_desk.storage.database import Database
 from sns_desk.storage.media import MediaStore
 from sns_desk.storage.models import AccountRow, BackupRecordRow, PostedItemRow, PostedMediaRow

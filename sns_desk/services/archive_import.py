@@ -25,11 +25,11 @@ from ..core.archive import ArchivedPost, ArchiveError
 from ..core.archive.formats import open_export
 from ..core.archive.reader import ExportReader
 from ..core.archive.search_text import search_key, spaced
-from .database import Database, begin_transaction
-from .errors import StorageError
-from .media import MediaStore
-from .models import AccountRow, PostedItemRow, PostedMediaRow, utc_now
-from .search import deferred_indexing
+from ..storage.database import Database, begin_transaction
+from ..storage.errors import StorageError
+from ..storage.media import MediaStore
+from ..storage.models import AccountRow, PostedItemRow, PostedMediaRow, utc_now
+from ..storage.search import deferred_indexing
 
 BATCH = 500
 MAX_ACCOUNT_NAME = 150

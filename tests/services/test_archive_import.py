@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from sns_desk.core.archive import ArchiveError
-from sns_desk.storage.archive_import import ImportCancelled, import_export
+from sns_desk.services.archive_import import ImportCancelled, import_export
 from sns_desk.storage.database import Database
 from sns_desk.storage.media import MediaStore
 from sns_desk.storage.models import AccountRow, PostedItemRow, PostedMediaRow
@@ -125,7 +125,7 @@ def test_desk_posts_and_export_posts_are_one_record(
 ) -> None:
     from sns_desk.core.checker import default_checker
     from sns_desk.core.people import Role
-    from sns_desk.storage.desk import DeskService
+    from sns_desk.services.desk import DeskService
 
     database = opener(db_url)
     media = MediaStore(tmp_path / "media")

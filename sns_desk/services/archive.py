@@ -1,6 +1,6 @@
 """The Article 6 archive as front ends see it: accounts with their last backup, search, import, media.
 
-Like :class:`~sns_desk.storage.desk.DeskService` it hands out plain dataclasses, so the GUI can call it
+Like :class:`~sns_desk.services.desk.DeskService` it hands out plain dataclasses, so the GUI can call it
 from a worker thread.
 """
 
@@ -13,11 +13,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from ..storage.database import Database
+from ..storage.media import MediaStore
+from ..storage.models import AccountRow, AppSetting, BackupRecordRow, PostedItemRow, PostedMediaRow, utc_now
+from ..storage.search import SearchPage, SearchQuery, archive_search
 from .archive_import import ImportResult, Progress, import_export
-from .database import Database
-from .media import MediaStore
-from .models import AccountRow, AppSetting, BackupRecordRow, PostedItemRow, PostedMediaRow, utc_now
-from .search import SearchPage, SearchQuery, archive_search
 
 BACKUP_WARNING_KEY = "backup.warn_after_days"
 DEFAULT_BACKUP_WARNING_DAYS = 7

@@ -13,9 +13,9 @@ from sns_desk.core.checker import default_checker
 from sns_desk.core.people import Role
 from sns_desk.core.policy import ITEM_IDS, policy_to_json
 from sns_desk.core.workflow import WorkflowError
+from sns_desk.services.desk import DeskService
+from sns_desk.services.registry import AccountFactsInput, PolicyStatus, RegistryService
 from sns_desk.storage.database import Database
-from sns_desk.storage.desk import DeskService
-from sns_desk.storage.registry import AccountFactsInput, PolicyStatus, RegistryService
 
 NOW = dt.datetime(2026, 4, 20, 0, 0, tzinfo=dt.UTC)
 

@@ -16,8 +16,8 @@ from sqlalchemy import select, update
 from sns_desk.core.checker import Checker, Finding, Severity, default_checker
 from sns_desk.core.people import Role
 from sns_desk.core.workflow import Draft, DraftState, WorkflowError
+from sns_desk.services.desk import DeskService
 from sns_desk.storage.database import Database
-from sns_desk.storage.desk import DeskService
 from sns_desk.storage.errors import StorageError
 from sns_desk.storage.media import MediaStore
 from sns_desk.storage.models import AccountRow, PostedItemRow, PostedMediaRow

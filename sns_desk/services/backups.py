@@ -35,11 +35,11 @@ from ..core.archive import ArchiveError, ArchiveItem, PackagedMedia
 from ..core.archive.package import PackageSummary, Progress, read_package, write_package
 from ..core.archive.search_text import search_key, spaced
 from ..core.jst import JST
+from ..storage.database import Database, begin_transaction
+from ..storage.media import MediaStore
+from ..storage.models import AccountRow, BackupRecordRow, PostedItemRow, PostedMediaRow, utc_now
+from ..storage.search import deferred_indexing
 from .archive_import import imported_account
-from .database import Database, begin_transaction
-from .media import MediaStore
-from .models import AccountRow, BackupRecordRow, PostedItemRow, PostedMediaRow, utc_now
-from .search import deferred_indexing
 
 _log = logging.getLogger(__name__)
 
