@@ -13,11 +13,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from ..core.progress import Progress
 from ..storage.database import Database
 from ..storage.media import MediaStore
 from ..storage.models import AccountRow, AppSetting, BackupRecordRow, PostedItemRow, PostedMediaRow, utc_now
 from ..storage.search import SearchPage, SearchQuery, archive_search
-from .archive_import import ImportResult, Progress, import_export
+from .archive_import import ImportResult, import_export
 
 BACKUP_WARNING_KEY = "backup.warn_after_days"
 DEFAULT_BACKUP_WARNING_DAYS = 7

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,8 @@ from ..core.archive import ArchivedPost, ArchiveError
 from ..core.archive.formats import open_export
 from ..core.archive.reader import ExportReader
 from ..core.archive.search_text import search_key, spaced
+from ..core.errors import Cancelled
+from ..core.progress import CancelCheck, Progress, check_cancel
 from ..storage.database import Database, begin_transaction
 from ..storage.errors import StorageError
 from ..storage.media import MediaStore
@@ -35,15 +36,12 @@ BATCH = 500
 MAX_ACCOUNT_NAME = 150
 MAX_MEDIA_NAME = 255
 
-Progress = Callable[[int, int | None], None]
-"""``progress(done, total)``; ``total`` is None when the export does not say how many posts it holds."""
 
+class ImportCancelled(Cancelled):
+    """The user stopped an import or a restore; nothing was written."""
 
-class ImportCancelled(Exception):
-    """The user stopped the import; nothing was written."""
-
-    def __str__(self) -> str:
-        return "取り込みを中止しました。アーカイブは取り込み前のままです"
+    def __init__(self) -> None:
+        super().__init__("取り込みを中止しました。アーカイブは取り込み前のままです")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -65,7 +63,7 @@ def import_export(
     fmt: str = "auto",
     account_name: str | None = None,
     progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> ImportResult:
     """Import a platform export (``fmt`` as ``--format``). Raises ``ArchiveError`` for a bad export."""
     # No separate verifying pass: the import is one transaction, so an export found damaged half-way
@@ -87,7 +85,7 @@ def import_reader(
     reader: ExportReader,
     account_name: str | None = None,
     progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> ImportResult:
     """Import the posts of an opened export in one transaction."""
     forced = (account_name or "").strip()
@@ -123,8 +121,7 @@ def import_reader(
         with deferred_indexing(s):
             for post in reader.posts():
                 seen += 1
-                if cancelled is not None and cancelled():
-                    raise ImportCancelled()
+                check_cancel(cancelled, ImportCancelled)
                 key = (post.platform, post.platform_id)
                 if key in known:
                     skipped += 1
@@ -152,8 +149,7 @@ def import_reader(
                     progress(seen, reader.total)
             if batch:
                 write_batch()
-        if cancelled is not None and cancelled():
-            raise ImportCancelled()
+        check_cancel(cancelled, ImportCancelled)
         if progress is not None:
             progress(seen, reader.total)
     shown = "、".join(names) or forced or reader.account or "(なし)"

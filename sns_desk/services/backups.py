@@ -32,9 +32,10 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from ..core.archive import ArchiveError, ArchiveItem, PackagedMedia
-from ..core.archive.package import PackageSummary, Progress, read_package, write_package
+from ..core.archive.package import PackageSummary, read_package, write_package
 from ..core.archive.search_text import search_key, spaced
 from ..core.jst import JST
+from ..core.progress import CancelCheck, Progress, check_cancel
 from ..storage.database import Database, begin_transaction
 from ..storage.media import MediaStore
 from ..storage.models import AccountRow, BackupRecordRow, PostedItemRow, PostedMediaRow, utc_now
@@ -197,7 +198,7 @@ def export_backup(
     account: str | None = None,
     since: dt.datetime | None = None,
     progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    cancelled: CancelCheck | None = None,
     reuse: Path | None = None,
 ) -> PackageSummary:
     """Write the archive (optionally one account's items, or those posted since ``since``) as a package.
@@ -257,7 +258,7 @@ def restore_backup(
     path: Path,
     *,
     progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> RestoreResult:
     """Load a package into the database. Raises ``ArchiveError`` for a package that does not verify."""
     from .archive_import import ImportCancelled
@@ -273,8 +274,7 @@ def restore_backup(
             for item in package.items():
                 done += 1
                 if done % 500 == 0:
-                    if cancelled is not None and cancelled():
-                        raise ImportCancelled()
+                    check_cancel(cancelled, ImportCancelled)
                     if progress is not None:
                         progress(done, package.count)
                 if item.key in known:
@@ -315,8 +315,7 @@ def restore_backup(
                 added += 1
             s.flush()
             _link_corrections(s, corrections)
-        if cancelled is not None and cancelled():
-            raise ImportCancelled()
+        check_cancel(cancelled, ImportCancelled)
         if progress is not None:
             progress(done, package.count)
     return RestoreResult(added, skipped)

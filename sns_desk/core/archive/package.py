@@ -41,7 +41,9 @@ import jinja2
 from sns_desk import __version__
 from sns_desk.core.archive.errors import ArchiveError
 from sns_desk.core.archive.model import ArchiveItem, PackagedMedia
+from sns_desk.core.errors import Cancelled
 from sns_desk.core.jst import JST
+from sns_desk.core.progress import Progress, ProgressTicker, check_cancel, never_cancelled
 from sns_desk.resources import resource_path
 
 __all__ = [
@@ -66,8 +68,6 @@ BAGIT_VERSION: Final = "1.0"
 VIEWER_STATIC_FILES: Final = ("viewer.js", "viewer.css")
 """Copied verbatim from ``resources/viewer/`` next to the rendered ``index.html``."""
 
-Progress = Callable[[int, int | None], None]
-"""``progress(done, total)``; ``total`` is ``None`` while it is not known yet."""
 
 _TAG_FORMAT: Final = "X-SNS-Desk-Format"
 _TAG_COUNT: Final = "X-SNS-Desk-Item-Count"
@@ -169,11 +169,11 @@ class PackageSummary:
     """Every file of the package, tag files included."""
 
 
-class PackageCancelled(Exception):
+class PackageCancelled(Cancelled):
     """The user stopped writing a package; nothing was left behind."""
 
-    def __str__(self) -> str:
-        return "バックアップの作成を中止しました。途中のファイルは残していません"
+    def __init__(self) -> None:
+        super().__init__("バックアップの作成を中止しました。途中のファイルは残していません")
 
 
 @runtime_checkable
@@ -223,7 +223,8 @@ def write_package(
         raise ArchiveError(f"保存先「{target.parent}」にフォルダを作れません({exc.strerror or exc})") from exc
     try:
         os.chmod(partial, 0o755)  # mkdtemp makes it private; colleagues read backups on a shared folder
-        writer = _PackageWriter(partial, fetch, _Ticker(progress), cancelled or (lambda: False), reuse)
+        ticker = ProgressTicker(progress, _PROGRESS_STEP)
+        writer = _PackageWriter(partial, fetch, ticker, cancelled or never_cancelled, reuse)
         item_count, media_count = writer.write(items, title)
         info = _bag_info(title, created_by, organization, since, item_count, media_count, writer.payload)
         total_bytes = _write_tag_files(partial, writer.payload, info)
@@ -253,22 +254,6 @@ def _check_target(target: Path) -> None:
         raise ArchiveError(f"保存先のフォルダ「{target.parent}」がありません")
 
 
-class _Ticker:
-    """Throttled progress: reports every few steps and at the end of each phase."""
-
-    def __init__(self, progress: Progress | None) -> None:
-        self._progress = progress
-        self.done = 0
-        self.total: int | None = None
-        self._last = -_PROGRESS_STEP
-
-    def step(self, force: bool = False) -> None:
-        self.done += 0 if force else 1
-        if self._progress is not None and (force or self.done - self._last >= _PROGRESS_STEP):
-            self._last = self.done
-            self._progress(self.done, self.total)
-
-
 @dataclasses.dataclass(slots=True)
 class _Spooled:
     """Where pass 1 left an item in the spool file, with what it is sorted by."""
@@ -293,7 +278,7 @@ class _PackageWriter:
         self,
         root: Path,
         fetch: Callable[[str], bytes | None],
-        ticker: _Ticker,
+        ticker: ProgressTicker,
         cancelled: Callable[[], bool],
         reuse: Path | None = None,
     ) -> None:
@@ -310,8 +295,7 @@ class _PackageWriter:
         """sha256 → path relative to ``data/``."""
 
     def _check_cancel(self) -> None:
-        if self._cancelled():
-            raise PackageCancelled()
+        check_cancel(self._cancelled, PackageCancelled)
 
     def write(self, items: Iterable[ArchiveItem], title: str) -> tuple[int, int]:
         self.data.mkdir()
@@ -321,11 +305,11 @@ class _PackageWriter:
             order = self._spool(items, spool)
             order.sort(key=lambda s: (s.posted_at, s.key))
             self._ticker.total = 2 * len(order) + len(self._media)
-            self._ticker.step(force=True)
+            self._ticker.advance(0, force=True)
             self._write_media()
             self._write_items(order, spool, title)
         self._write_static(title, len(order))
-        self._ticker.step(force=True)
+        self._ticker.advance(0, force=True)
         return len(order), len(self._media)
 
     # pass 1 -------------------------------------------------------------------------------------------
@@ -349,7 +333,7 @@ class _PackageWriter:
             spool.write(line)
             order.append(_Spooled(posted_at, item.key, offset, len(line)))
             offset += len(line)
-            self._ticker.step()
+            self._ticker.advance()
         return order
 
     def _note_media(self, key: str, media: PackagedMedia) -> None:
@@ -380,7 +364,7 @@ class _PackageWriter:
                 size = len(data)
             self._media_paths[sha256] = rel
             self.payload["data/" + rel] = (sha256, size)
-            self._ticker.step()
+            self._ticker.advance()
 
     def _link_earlier(self, rel: str, path: Path, sha256: str) -> int | None:
         """Hard-link (or copy) the same file from the package named by ``reuse``; its size, or None."""
@@ -439,7 +423,7 @@ class _PackageWriter:
                 jsonl.write(line)  # without media, the spooled line is already the final one
                 rows.writerow(_csv_row(record, entry.posted_at))
                 js.write((b"\n" if n == 0 else b",\n") + _json_bytes(_viewer_record(record)))
-                self._ticker.step()
+                self._ticker.advance()
             js.write(b"\n]}\n")
 
     def _write_static(self, title: str, count: int) -> None:
