@@ -34,6 +34,8 @@ from typing import Any, Literal
 
 from PIL import ExifTags, Image, ImageOps, IptcImagePlugin, JpegImagePlugin, UnidentifiedImageError
 
+from .errors import UserError
+
 __all__ = [
     "JPEG_QUALITY",
     "MAX_ANIMATION_PIXELS",
@@ -78,12 +80,8 @@ edit history or file paths.
 """
 
 
-class AttachmentError(ValueError):
+class AttachmentError(UserError):
     """An attachment that cannot be used. ``message`` (also ``str(error)``) is Japanese, for staff."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)

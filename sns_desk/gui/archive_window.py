@@ -181,7 +181,7 @@ def save_warn_days(service: ArchiveService, days: int) -> int:
 def error_text(exc: Exception, title: str = "操作できません") -> tuple[str, str]:
     """(title, message) for an exception from the archive service; the messages are Japanese."""
     if isinstance(exc, ArchiveError):
-        return "取り込めません", exc.message_ja
+        return "取り込めません", exc.message
     if isinstance(exc, StorageError):
         return "データベースのエラー", str(exc)
     if isinstance(exc, ValueError):

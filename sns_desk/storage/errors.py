@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from ..core.errors import UserError
 
-class StorageError(Exception):
+
+class StorageError(UserError):
     """A database problem that the user has to act on.
 
-    ``message_ja`` is a complete Japanese sentence (or two) that names the database
+    ``message`` is a complete Japanese sentence (or two) that names the database
     without revealing any password, suitable for a dialog box or stderr as is.
     """
-
-    def __init__(self, message_ja: str) -> None:
-        super().__init__(message_ja)
-        self.message_ja = message_ja
-
-    def __str__(self) -> str:
-        return self.message_ja
 
 
 class DatabaseDamagedError(StorageError):

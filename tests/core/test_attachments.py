@@ -25,6 +25,7 @@ from sns_desk.core.attachments import (
     make_thumbnail,
     strip_metadata,
 )
+from sns_desk.core.errors import UserError
 
 # ----------------------------------------------------------------------------------------------------------------
 # builders
@@ -549,5 +550,7 @@ def test_not_bytes_is_a_type_error() -> None:
         inspect_image("photo.jpg")  # type: ignore[arg-type]
 
 
-def test_error_is_a_value_error() -> None:
-    assert issubclass(AttachmentError, ValueError)
+def test_error_is_a_user_error_with_its_japanese_message() -> None:
+    error = AttachmentError("画像を読めません")
+    assert isinstance(error, UserError)
+    assert error.message == str(error) == "画像を読めません"

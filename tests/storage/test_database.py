@@ -32,7 +32,7 @@ _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 def assert_user_facing(error: StorageError, *must_contain: str) -> None:
     """A one-line Japanese message, no traceback text, naming what it is about."""
     message = str(error)
-    assert message == error.message_ja
+    assert message == error.message
     assert _JAPANESE.search(message)
     assert "Traceback" not in message
     assert "\n" not in message

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+from ..errors import UserError
 
-class ArchiveError(ValueError):
+
+class ArchiveError(UserError):
     """An archive that cannot be read safely or completely.
 
-    ``message_ja`` (also ``str(error)``) is Japanese, written for the member of staff doing the import.
+    ``message`` (also ``str(error)``) is Japanese, written for the member of staff doing the import.
     """
-
-    def __init__(self, message_ja: str) -> None:
-        super().__init__(message_ja)
-        self.message_ja = message_ja

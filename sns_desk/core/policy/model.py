@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..errors import UserError
 from .items import ITEM_IDS, find_item
 
 Severity = Literal["error", "warning"]
@@ -204,7 +205,7 @@ class ValidationProblem:
         return found.label if found else f"項目「{self.item_id}」"
 
 
-class PolicyFormatError(ValueError):
+class PolicyFormatError(UserError):
     """A stored policy that cannot be read (message in Japanese)."""
 
 

@@ -28,6 +28,7 @@ import yaml
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..errors import UserError
 from .items import ITEMS
 from .model import AccountFacts, Policy
 
@@ -39,7 +40,7 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t\u3000]+$", re.MULTILINE)
 
 
-class PolicyTemplateError(Exception):
+class PolicyTemplateError(UserError):
     """A template file that cannot be used (message in Japanese, naming the file)."""
 
 

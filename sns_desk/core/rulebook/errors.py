@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import UserError
 
-class RulebookError(Exception):
+
+class RulebookError(UserError):
     """A rulebook that cannot be used, with where and why in Japanese."""
 
     def __init__(self, path: Path | None, line: int | None, problem: str) -> None:
@@ -14,7 +16,3 @@ class RulebookError(Exception):
         if line is not None:
             where += f" の {line} 行目"
         super().__init__(f"ルールブックを読み込めません: {where}: {problem}")
-
-    @property
-    def message(self) -> str:
-        return str(self)

@@ -12,11 +12,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from ..checker import Finding, Severity
+from ..errors import UserError
 from ..people import Person, Role
 from .model import RIGHTS_CHECKLIST, Acknowledgement, Draft, DraftState, fingerprint
 
 
-class WorkflowError(Exception):
+class WorkflowError(UserError):
     """A step the rules do not allow; ``str()`` is the Japanese message."""
 
 

@@ -106,7 +106,7 @@ def read_bytes(tmp_path: Path, data: bytes, platform: str | None = None) -> list
 def error_of(tmp_path: Path, data: bytes, platform: str | None = None) -> str:
     with pytest.raises(ArchiveError) as caught:
         read_path(write_file(tmp_path / "posts.csv", data), platform)
-    message = caught.value.message_ja
+    message = caught.value.message
     assert JAPANESE.search(message), message
     return message
 
@@ -433,7 +433,7 @@ def test_missing_media_names_row(tmp_path: Path) -> None:
     files = {"posts.csv": csv_bytes(rows=media_rows("nothere.png")), "a.png": PNG}
     with pytest.raises(ArchiveError) as caught:
         read_path(write_folder(tmp_path / "export", files))
-    assert "2 行目のメディア「nothere.png」" in caught.value.message_ja
+    assert "2 行目のメディア「nothere.png」" in caught.value.message
 
 
 def test_media_with_a_single_csv_file(tmp_path: Path) -> None:
@@ -446,8 +446,8 @@ def test_unsafe_media_paths(tmp_path: Path, media: str) -> None:
     files = {"posts.csv": csv_bytes(rows=media_rows(media)), "img/a.png": PNG}
     with pytest.raises(ArchiveError) as caught:
         read_path(write_folder(tmp_path / "export", files))
-    assert "外を指して" in caught.value.message_ja
-    assert "2 行目" in caught.value.message_ja
+    assert "外を指して" in caught.value.message
+    assert "2 行目" in caught.value.message
 
 
 def test_several_csv_files_are_ambiguous(tmp_path: Path) -> None:

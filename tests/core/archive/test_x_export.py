@@ -179,7 +179,7 @@ def read_all(path: Path) -> tuple[str, list[ArchivedPost]]:
 
 
 def assert_japanese_error(excinfo: pytest.ExceptionInfo[ArchiveError]) -> str:
-    message = excinfo.value.message_ja
+    message = excinfo.value.message
     assert message == str(excinfo.value)
     assert JAPANESE.search(message), message
     return message
