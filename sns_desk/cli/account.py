@@ -9,16 +9,13 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..core.workflow import WorkflowError
-from .exits import EXIT_FOUND, EXIT_OK, EXIT_USAGE
+from ..core.errors import InvalidInput
+from .errors import run_guarded
+from .exits import EXIT_FOUND, EXIT_OK
 
 if TYPE_CHECKING:
     from ..core.accounts import Account
     from ..services.registry import RegistryService
-
-
-class _InputError(ValueError):
-    """A bad option value; exit code 2."""
 
 
 def _facts_options(parser: argparse.ArgumentParser, *, purpose: bool, manager: bool) -> None:
@@ -96,43 +93,24 @@ def _day(value: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise _InputError(f"{option} の日付「{value}」を読めません。YYYY-MM-DD で指定してください") from None
+        raise InvalidInput(f"{option} の日付「{value}」を読めません。YYYY-MM-DD で指定してください") from None
 
 
 def run_registry(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # The database layer is imported here, so that `sns-desk check` never loads it.
     from ..config import current_os_user, resolve_db_url
-    from ..core.archive import ArchiveError
     from ..core.checker import default_checker
-    from ..core.policy import PolicyFormatError
     from ..services.registry import RegistryService
     from ..storage.database import open_database
-    from ..storage.errors import StorageError
 
-    prog = f"sns-desk {args.command}"
-    try:
+    def body() -> int:
         with open_database(resolve_db_url(args.db)) as database:
             registry = RegistryService(database, current_os_user(), checker=default_checker)
             if args.command == "account":
                 return _account(registry, args, out)
             return _policy(registry, args, out)
-    except OSError as exc:
-        err.write(f"{prog}: {_os_error_text(exc)}\n")
-        return EXIT_USAGE
-    except (WorkflowError, _InputError, StorageError, ArchiveError, PolicyFormatError) as exc:
-        err.write(f"{prog}: {exc}\n")
-        return EXIT_USAGE
 
-
-def _os_error_text(exc: OSError) -> str:
-    where = f"「{exc.filename}」" if exc.filename else "ファイル"
-    if isinstance(exc, FileNotFoundError):
-        return f"{where}が見つかりません(保存先のフォルダがあるか確かめてください)"
-    if isinstance(exc, PermissionError):
-        return f"{where}を読み書きする権限がありません"
-    if isinstance(exc, IsADirectoryError):
-        return f"{where}はフォルダです。ファイル名を指定してください"
-    return f"{where}を読み書きできません(OS のエラー番号 {exc.errno})"
+    return run_guarded(err, f"sns-desk {args.command}", body)
 
 
 def _facts(args: argparse.Namespace) -> Any:
@@ -200,14 +178,10 @@ def _account(registry: RegistryService, args: argparse.Namespace, out: TextIO) -
 def _request_doc(registry: RegistryService, args: argparse.Namespace, out: TextIO) -> int:
     """The account request (開設申請書), with the account's policy (newest version or template) as its annex."""
     from ..core.account_request import request_document_docx, request_document_html
-    from ..core.policy import PolicyTemplateError
     from ..services.registry import PLATFORM_LABELS
 
     account = registry.account(args.name)
-    try:
-        policy, _version = registry.policy(account.id)
-    except PolicyTemplateError as exc:
-        raise _InputError(str(exc)) from None
+    policy, _version = registry.policy(account.id)
     label = PLATFORM_LABELS.get(account.platform, "")
     target = Path(args.out)
     if args.format == "html":
@@ -227,7 +201,7 @@ def _policy(registry: RegistryService, args: argparse.Namespace, out: TextIO) ->
         try:
             text = Path(args.source).read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
-            raise _InputError(f"{args.source} は UTF-8 のテキストではありません") from None
+            raise InvalidInput(f"{args.source} は UTF-8 のテキストではありません") from None
         saved = registry.save_policy(args.account, policy_from_json(text))
         out.write(f"{args.account}: 利用方針 第 {saved.version} 版を保存しました({saved.status.label})\n")
         return EXIT_OK

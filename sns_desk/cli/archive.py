@@ -9,7 +9,9 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..core.errors import InvalidInput
 from ..core.jst import JST
+from .errors import run_guarded
 from .exits import EXIT_OK, EXIT_USAGE
 
 FORMATS = ("auto", "x", "facebook", "instagram", "mastodon", "csv")
@@ -40,7 +42,7 @@ def parse_day(value: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{option} の日付「{value}」を読めません。YYYY-MM-DD で指定してください") from None
+        raise InvalidInput(f"{option} の日付「{value}」を読めません。YYYY-MM-DD で指定してください") from None
 
 
 def day_start(day: dt.date) -> dt.datetime:
@@ -60,27 +62,22 @@ def progress_line(done: int, total: int | None) -> str:
 def run_archive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # The database layer is imported here, so that `sns-desk check` never loads it.
     from ..config import resolve_db_url
-    from ..core.archive import ArchiveError
     from ..services.archive_import import ImportCancelled
     from ..storage.database import open_database
-    from ..storage.errors import StorageError
 
-    try:
+    def body() -> int:
         with open_database(resolve_db_url(args.db)) as database:
             if args.archive_command == "search":
                 return _search(database, args, out)
             return _import(database, args, out, err)
-    except KeyboardInterrupt:  # Ctrl+C: like `backup`, a message and exit 2, never a traceback
-        cancelled = ImportCancelled() if args.archive_command == "import" else "中止しました"
-        err.write(f"sns-desk archive: {cancelled}\n")
-        return EXIT_USAGE
-    except (ArchiveError, StorageError, ValueError, ImportCancelled) as exc:
-        err.write(f"sns-desk archive: {exc}\n")
-        return EXIT_USAGE
+
+    # Ctrl+C: like `backup`, a message and exit 2, never a traceback; an import's transaction is rolled back.
+    interrupted = ImportCancelled().message if args.archive_command == "import" else "中止しました"
+    return run_guarded(err, "sns-desk archive", body, interrupted=interrupted)
 
 
 def _import(database: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..services.archive_import import ImportCancelled, import_export
+    from ..services.archive_import import import_export
     from ..storage.media import MediaStore, default_media_root
 
     path = Path(args.path)
@@ -97,14 +94,9 @@ def _import(database: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -
     media = MediaStore(default_media_root(database.display_name))
     try:
         result = import_export(database, media, path, args.format, args.account, progress=progress)
-    except KeyboardInterrupt:
-        if tty:
-            err.write("\n")
-        err.write(f"sns-desk archive: {ImportCancelled()}\n")  # the transaction was rolled back
-        return EXIT_USAGE
     except BaseException:
         if tty:
-            err.write("\n")
+            err.write("\n")  # end the progress line before the message
         raise
     if tty:
         err.write("\n")
@@ -118,7 +110,7 @@ def _search(database: Any, args: argparse.Namespace, out: TextIO) -> int:
     since = day_start(parse_day(args.since, "--since")) if args.since else None
     until = day_start(parse_day(args.until, "--until") + dt.timedelta(days=1)) if args.until else None
     if args.limit < 1:
-        raise ValueError("--limit には 1 以上を指定してください")
+        raise InvalidInput("--limit には 1 以上を指定してください")
     page = archive_search(database).search(
         SearchQuery(
             text=args.query,

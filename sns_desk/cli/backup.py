@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .archive import day_start, parse_day, progress_line
-from .exits import EXIT_FOUND, EXIT_OK, EXIT_USAGE
+from .errors import run_guarded
+from .exits import EXIT_FOUND, EXIT_OK
 
 _CANCELLED = {
     "export": "中止しました。書きかけのものは残していません",
@@ -36,12 +37,9 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
 
 def run_backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..config import current_os_user, resolve_db_url
-    from ..core.archive import ArchiveError
-    from ..core.archive.package import PackageCancelled, verify_package
-    from ..services.archive_import import ImportCancelled
+    from ..core.archive.package import verify_package
     from ..services.backups import export_backup, restore_backup, run_backup
     from ..storage.database import open_database
-    from ..storage.errors import StorageError
     from ..storage.media import MediaStore, default_media_root
 
     tty = err.isatty()
@@ -55,7 +53,7 @@ def run_backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
         if tty:
             err.write("\n")
 
-    try:
+    def body() -> int:
         if args.backup_command == "verify":
             path = Path(args.dir)
             problems = verify_package(path, progress=progress)
@@ -95,12 +93,12 @@ def run_backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
                 out.write(f"{done.summary.path}: {done.summary.item_count:,} 件をバックアップしました\n")
                 for old in done.removed:
                     out.write(f"古いバックアップを削除しました: {old.name}\n")
-    except KeyboardInterrupt:  # Ctrl+C in any subcommand: a message and exit 2, never a traceback
-        end_line()
-        err.write(f"sns-desk backup: {_CANCELLED.get(args.backup_command, _CANCELLED['export'])}\n")
-        return EXIT_USAGE
-    except (ArchiveError, StorageError, ValueError, PackageCancelled, ImportCancelled) as exc:
-        end_line()
-        err.write(f"sns-desk backup: {exc}\n")
-        return EXIT_USAGE
-    return EXIT_OK
+        return EXIT_OK
+
+    return run_guarded(
+        err,
+        "sns-desk backup",
+        body,
+        interrupted=_CANCELLED.get(args.backup_command, _CANCELLED["export"]),
+        before_message=end_line,
+    )

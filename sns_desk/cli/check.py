@@ -14,8 +14,9 @@ from typing import TextIO
 
 from ..core.checker import CheckContext, Checker, Finding, Severity
 from ..core.checker.articles import article_label
-from ..core.rulebook import RulebookError, load_rulebook
+from ..core.rulebook import load_rulebook
 from ..resources import default_rulebook_path
+from .errors import run_guarded
 from .exits import EXIT_FOUND, EXIT_OK, EXIT_USAGE
 from .inputs import MAX_BATCH_BYTES, MAX_TEXT_BYTES, InputError, control_characters, decode_text, read_bytes
 
@@ -23,20 +24,19 @@ _SEVERITY_JA = {"error": "エラー", "warning": "警告", "info": "参考"}
 
 
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    try:
-        context = _context(args.platform, args.date)
-        checker = _checker(args.rulebook)
-        _validate_platforms(checker, context)
-        if args.format == "jsonl":
-            return _batch(checker, context, args.source, out, err)
-        name = "標準入力" if args.source == "-" else args.source
-        text = decode_text(read_bytes(args.source, MAX_TEXT_BYTES), name)
-    except (InputError, RulebookError) as exc:
-        err.write(f"sns-desk check: {exc}\n")
-        return EXIT_USAGE
+    return run_guarded(err, "sns-desk check", lambda: _check(args, out, err))
+
+
+def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    context = _context(args.platform, args.date)
+    checker = _checker(args.rulebook)
+    _validate_platforms(checker, context)
+    if args.format == "jsonl":
+        return _batch(checker, context, args.source, out, err)
+    name = "標準入力" if args.source == "-" else args.source
+    text = decode_text(read_bytes(args.source, MAX_TEXT_BYTES), name)
     if not text.strip():
-        err.write(f"sns-desk check: {name} が空です。チェックする投稿文を指定してください\n")
-        return EXIT_USAGE
+        raise InputError(f"{name} が空です。チェックする投稿文を指定してください")
     controls = control_characters(text)
     if controls:
         err.write(f"sns-desk check: 注意: 制御文字が {controls} 個含まれています(投稿前に削除してください)\n")

@@ -8,16 +8,14 @@ import json
 import socket
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..core.workflow import Draft, DraftNotFound, DraftState, WorkflowError
+from ..core.errors import InvalidInput
+from ..core.workflow import Draft, DraftState
 
 if TYPE_CHECKING:
     from ..services.desk import DeskService
 
-from .exits import EXIT_FOUND, EXIT_OK, EXIT_USAGE
-
-
-class _InputError(ValueError):
-    """A bad option value; exit code 2."""
+from .errors import run_guarded
+from .exits import EXIT_FOUND, EXIT_OK
 
 
 def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
@@ -54,29 +52,14 @@ def run_draft(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..core.checker import default_checker
     from ..services.desk import DeskService
     from ..storage.database import open_database
-    from ..storage.errors import StorageError
     from ..storage.media import MediaStore, default_media_root
 
-    try:
-        database = open_database(resolve_db_url(args.db))
-    except StorageError as exc:
-        err.write(f"sns-desk draft: {exc}\n")
-        return EXIT_USAGE
-    with database:
-        desk = DeskService(
-            database, default_checker, current_os_user(), media=MediaStore(default_media_root(database.display_name))
-        )
-        try:
-            return _dispatch(desk, args, out)
-        except (DraftNotFound, _InputError) as exc:
-            err.write(f"sns-desk draft: {exc}\n")
-            return EXIT_USAGE
-        except WorkflowError as exc:
-            err.write(f"sns-desk draft: {exc}\n")
-            return EXIT_FOUND
-        except (StorageError, ValueError) as exc:
-            err.write(f"sns-desk draft: {exc}\n")
-            return EXIT_USAGE
+    def body() -> int:
+        with open_database(resolve_db_url(args.db)) as database:
+            media = MediaStore(default_media_root(database.display_name))
+            return _dispatch(DeskService(database, default_checker, current_os_user(), media=media), args, out)
+
+    return run_guarded(err, "sns-desk draft", body, refusal=EXIT_FOUND)
 
 
 def _dispatch(desk: DeskService, args: argparse.Namespace, out: TextIO) -> int:
@@ -108,7 +91,7 @@ def _dispatch(desk: DeskService, args: argparse.Namespace, out: TextIO) -> int:
         try:
             at = dt.datetime.fromisoformat(args.at) if args.at else dt.datetime.now().astimezone()
         except ValueError:
-            raise _InputError(
+            raise InvalidInput(
                 f"--at「{args.at}」は ISO 8601 の日時で指定してください(例 2026-12-05T10:00+09:00)"
             ) from None
         if at.tzinfo is None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..core.errors import InvalidInput
+
 MAX_TEXT_BYTES = 1024 * 1024
 """A post is at most a few thousand characters; 1 MiB leaves room for long policy texts."""
 MAX_BATCH_BYTES = 512 * 1024 * 1024
 
 
-class InputError(Exception):
+class InputError(InvalidInput):
     """Bad input: the message is for the user, in Japanese."""
 
 

@@ -12,6 +12,6 @@ from typing import Final
 JST: Final = dt.timezone(dt.timedelta(hours=9), "JST")
 
 
-def today(now: dt.datetime) -> dt.date:
-    """The date in Japan at the aware moment ``now``."""
-    return now.astimezone(JST).date()
+def today(now: dt.datetime | None = None) -> dt.date:
+    """The date in Japan at the aware moment ``now`` (by default: now)."""
+    return (now if now is not None else dt.datetime.now(JST)).astimezone(JST).date()

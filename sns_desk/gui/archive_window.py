@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Final
 
 from PySide6.QtCore import (
-    QByteArray,
     QCoreApplication,
     QDate,
     QLocale,
@@ -38,7 +37,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QImage, QKeySequence, QPixmap, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QCloseEvent, QColor, QImage, QPixmap, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -54,7 +53,6 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
-    QMainWindow,
     QProgressDialog,
     QPushButton,
     QSpinBox,
@@ -68,8 +66,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.archive import ArchiveError
-from ..core.jst import JST
+from ..core.jst import JST, today
 from ..services.archive import AccountArchive, ArchiveService
 from ..services.archive_import import ImportCancelled, ImportResult
 from ..storage.errors import StorageError
@@ -90,11 +87,11 @@ from .archive_model import (
     source_label,
     total_text,
 )
-from .dialogs import MessageDialog
 from .guideline import open_location
 from .import_dialog import ImportDialog, ImportRequest
 from .offsets import Utf16Map
 from .ops import OpRunner
+from .window import AppWindow
 
 WINDOW_TITLE: Final = "sns_desk — アーカイブ(第6条)"
 SEARCH_DELAY_MS: Final = 250
@@ -109,8 +106,6 @@ MAX_WARN_DAYS: Final = 365
 ARTICLE_NOTE: Final = "第6条第9号: 投稿の控えは庁内に残す"
 ALL_PLATFORMS: Final = "すべてのサービス"
 NO_ITEM_TEXT: Final = "一覧から投稿を選ぶと、ここに本文とメディアが表示されます。"
-GEOMETRY_KEY: Final = "archive/geometry"
-SPLITTER_KEY: Final = "archive/splitter"
 IMPORT_FOLDER_KEY: Final = "archive/import_folder"
 BANNER_STYLE: Final = "QFrame#backup_banner { background: #fdecea; border: 1px solid #e57373; border-radius: 4px; }"
 HIT_COLOR: Final = "#ffe082"
@@ -178,20 +173,6 @@ def save_warn_days(service: ArchiveService, days: int) -> int:
 # == texts ====================================================================================================
 
 
-def error_text(exc: Exception, title: str = "操作できません") -> tuple[str, str]:
-    """(title, message) for an exception from the archive service; the messages are Japanese."""
-    if isinstance(exc, ArchiveError):
-        return "取り込めません", exc.message
-    if isinstance(exc, StorageError):
-        return "データベースのエラー", str(exc)
-    if isinstance(exc, ValueError):
-        # The importer speaks to the command line; here the option is a field of the import dialog.
-        return title, str(exc).replace(
-            "--account で指定してください", "「アカウント名」に入力して、もう一度取り込んでください"
-        )
-    return "予期しないエラー", f"予期しないエラーが発生しました。({type(exc).__name__}: {exc})"
-
-
 def banner_text(overdue: Sequence[AccountArchive], warn_days: int) -> str:
     names = "、".join(a.name for a in overdue)
     return f"⚠ バックアップが {warn_days} 日以上ないアカウント: {names}({ARTICLE_NOTE})"
@@ -222,10 +203,6 @@ def is_web_url(url: str) -> bool:
 def link_html(url: str) -> str:
     escaped = html.escape(url, quote=True)
     return f'<a href="{escaped}">{escaped}</a>'
-
-
-def _today_jst() -> dt.date:
-    return dt.datetime.now(JST).date()
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -429,7 +406,7 @@ class ItemDetail(QGroupBox):
 # == the window ================================================================================================
 
 
-class ArchiveWindow(QMainWindow):
+class ArchiveWindow(AppWindow):
     """Search the archive, see each account's backup state, import platform exports."""
 
     overviewLoaded = Signal(object)
@@ -446,8 +423,6 @@ class ArchiveWindow(QMainWindow):
     """The import ended: its :class:`ImportResult`, or the exception (cancelled, refused, failed)."""
     warnDaysSaved = Signal(int)
     """The warning threshold was stored."""
-    actionFailed = Signal(str)
-    """A call failed; the argument is the message shown."""
 
     def __init__(
         self,
@@ -457,10 +432,9 @@ class ArchiveWindow(QMainWindow):
         search_delay_ms: int = SEARCH_DELAY_MS,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__("archive", settings, parent)
         self.setWindowTitle(WINDOW_TITLE)
         self.service = service
-        self.settings = settings if settings is not None else QSettings()
         self._overview: ArchiveOverview | None = None
         self._query = SearchQuery(limit=PAGE_SIZE)
         """The query of the rows shown."""
@@ -473,7 +447,7 @@ class ArchiveWindow(QMainWindow):
         """Made for the first import and kept: see :meth:`_progress_dialog`."""
 
         self.ops = OpRunner(self)
-        self.ops.unhandledError.connect(self._show_failure)
+        self.ops.unhandledError.connect(self.show_failure)
         self.progress_relay = ProgressRelay(self)
         self.progress_relay.progressed.connect(self._on_import_progress, Qt.ConnectionType.QueuedConnection)
         self.search_timer = QTimer(self)
@@ -495,7 +469,7 @@ class ArchiveWindow(QMainWindow):
         if app is not None:
             app.aboutToQuit.connect(self.cancel_import)  # never hold up quitting for an import
         self.resize(1400, 860)
-        self._restore_layout()
+        self.restore_layout(self.splitter)
         self.refresh()
 
     # == construction ===========================================================================================
@@ -548,12 +522,12 @@ class ArchiveWindow(QMainWindow):
         self.platform_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.platform_combo.currentIndexChanged.connect(lambda _index: self._on_filter_changed())
 
-        today = _today_jst()
+        now_day = today()
         locale = QLocale(QLocale.Language.Japanese, QLocale.Country.Japan)
         self.since_check = QCheckBox("開始日(&S)")
-        self.since_edit = QDateEdit(_qdate(today - dt.timedelta(days=30)))
+        self.since_edit = QDateEdit(_qdate(now_day - dt.timedelta(days=30)))
         self.until_check = QCheckBox("終了日(&E)")
-        self.until_edit = QDateEdit(_qdate(today))
+        self.until_edit = QDateEdit(_qdate(now_day))
         for check, edit, name in (
             (self.since_check, self.since_edit, "開始日(この日を含む)"),
             (self.until_check, self.until_edit, "終了日(この日を含む)"),
@@ -667,19 +641,8 @@ class ArchiveWindow(QMainWindow):
         body_layout.addWidget(self.splitter, 1)
         self.setCentralWidget(body)
 
-    def _action(self, label: str, slot: object, shortcut: str | None, tip: str) -> QAction:
-        action = QAction(label, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{tip}({keys})" if keys else tip)
-        action.setStatusTip(tip)
-        assert callable(slot)
-        action.triggered.connect(lambda: slot())
-        return action
-
     def _build_actions(self) -> None:
-        a = self._action
+        a = self.make_action
         self.import_action = a(
             "エクスポートを取り込む(&I)…",
             self.import_export,
@@ -758,7 +721,7 @@ class ArchiveWindow(QMainWindow):
 
     def load_overview(self) -> None:
         service = self.service
-        self.ops.run(lambda: load_overview(service), self._apply_overview, self._show_failure, label="overview")
+        self.ops.run(lambda: load_overview(service), self._apply_overview, self.show_failure, label="overview")
 
     def _apply_overview(self, overview: ArchiveOverview) -> None:
         self._overview = overview
@@ -869,7 +832,7 @@ class ArchiveWindow(QMainWindow):
         self._loading_more = False
         self.count_label.setText("検索できませんでした")
         self.more_button.setEnabled(self.results_model.has_more)
-        self._show_failure(exc)
+        self.show_failure(exc)
 
     # == selection ==============================================================================================
 
@@ -901,9 +864,7 @@ class ArchiveWindow(QMainWindow):
         if item is not None and item.media_count:
             service, item_id = self.service, item.id
             side = max(1, round(THUMBNAIL_SIDE * self.devicePixelRatioF()))
-            self.ops.run(
-                lambda: load_media(service, item_id, side), self._show_media, self._show_failure, label="media"
-            )
+            self.ops.run(lambda: load_media(service, item_id, side), self._show_media, self.show_failure, label="media")
         self.detailShown.emit(item)
 
     def _show_media(self, snapshot: MediaSnapshot) -> None:
@@ -951,7 +912,7 @@ class ArchiveWindow(QMainWindow):
             self.warnDaysSaved.emit(stored)
             self.load_overview()
 
-        self.ops.run(lambda: save_warn_days(service, days), saved, self._show_failure, label="warn days")
+        self.ops.run(lambda: save_warn_days(service, days), saved, self.show_failure, label="warn days")
 
     # == import ==================================================================================================
 
@@ -1061,29 +1022,10 @@ class ArchiveWindow(QMainWindow):
         if isinstance(exc, ImportCancelled):
             self.statusBar().showMessage(str(exc), 15_000)
         else:
-            title, message = error_text(exc, "取り込めません")
-            self.statusBar().showMessage("取り込めませんでした", 15_000)
-            MessageDialog.ask(self, title, message)
-            self.actionFailed.emit(message)
+            self.show_failure(exc, "取り込めません")
         self.importFinished.emit(exc)
 
     # == failures and closing =====================================================================================
-
-    @Slot(object)
-    def _show_failure(self, exc: object) -> None:
-        if not isinstance(exc, Exception):
-            return
-        title, message = error_text(exc)
-        MessageDialog.ask(self, title, message)
-        self.actionFailed.emit(message)
-
-    def _restore_layout(self) -> None:
-        geometry = self.settings.value(GEOMETRY_KEY)
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        splitter = self.settings.value(SPLITTER_KEY)
-        if isinstance(splitter, QByteArray):
-            self.splitter.restoreState(splitter)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing hides the window (the desk may show it again); a running import is cancelled."""
@@ -1091,7 +1033,5 @@ class ArchiveWindow(QMainWindow):
         self.search_timer.stop()
         if self.warn_timer.isActive():
             self.save_warn_days()
-        self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
-        self.settings.setValue(SPLITTER_KEY, self.splitter.saveState())
-        self.settings.sync()
+        self.save_layout(self.splitter)
         super().closeEvent(event)

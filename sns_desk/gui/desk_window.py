@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Final
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, QSettings, QSysInfo, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSettings, QSysInfo, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QPushButton,
     QSplitter,
     QTableView,
@@ -44,12 +43,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.accounts import Account
-from ..core.attachments import AttachmentError
 from ..core.checker import CheckContext, Severity
 from ..core.people import Person
 from ..core.workflow import Draft, DraftState, WorkflowError, rules
 from ..services.desk import AttachmentInfo, DeskService, DraftEvent, DraftSummary
-from ..storage.errors import StorageError
 from .attachments_panel import AttachmentsPanel
 from .check_panel import CheckPanel, PlatformRow, add_edit_actions, summary_text
 from .check_window import CheckWindow
@@ -68,11 +65,13 @@ from .dialogs import (
     ShortcutsDialog,
 )
 from .drafts_model import COLUMN_STATE, COLUMN_SUBJECT, SUMMARY_ROLE, DraftsModel
+from .errors import error_text
 from .findings_model import SEVERITY_COLORS
 from .guideline import guideline_location, location_url, missing_local_file, open_location, set_guideline_location
 from .live_check import CheckResult, TextChecker
 from .ops import OpRunner
 from .preview import PreviewTabs
+from .window import AppWindow
 
 if TYPE_CHECKING:
     from ..services.archive import ArchiveService
@@ -89,8 +88,6 @@ ALL_STATES: Final = "すべての状態"
 ALL_ACCOUNTS: Final = "すべてのアカウント"
 NO_DRAFT_PLACEHOLDER: Final = "左の一覧から投稿案を選ぶか、「新規投稿案」(Ctrl+N)で作成してください。"
 CONFLICT_NOTE: Final = "入力中の本文はこの画面に残っています。「新しい投稿案として保存」で控えを残せます。"
-GEOMETRY_KEY: Final = "desk/geometry"
-SPLITTER_KEY: Final = "desk/splitter"
 BANNER_STYLE: Final = "QFrame#{name} {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
 
 
@@ -140,17 +137,6 @@ def _now_text() -> str:
     return dt.datetime.now().strftime("%H:%M:%S")
 
 
-def error_text(exc: Exception) -> tuple[str, str]:
-    """(title, message) for an exception from the desk service."""
-    if isinstance(exc, AttachmentError):
-        return "画像を添付できません", exc.message
-    if isinstance(exc, WorkflowError):
-        return "操作できません", str(exc)
-    if isinstance(exc, StorageError):
-        return "データベースのエラー", str(exc)
-    return "予期しないエラー", f"予期しないエラーが発生しました。({type(exc).__name__}: {exc})"
-
-
 def database_label_text(display_name: str) -> str:
     """The file name of an SQLite database, or the (password-free) URL of a server."""
     if not display_name or "://" in display_name:
@@ -187,7 +173,7 @@ class _Banner(QFrame):
         self.show()
 
 
-class DeskWindow(QMainWindow):
+class DeskWindow(AppWindow):
     """The drafting desk for one user (the :class:`DeskService`'s login)."""
 
     refreshed = Signal()
@@ -202,8 +188,6 @@ class DeskWindow(QMainWindow):
     """A save did not store the text; the argument is the message."""
     draftChanged = Signal(object)
     """A workflow step succeeded; the argument is the :class:`Draft` after it."""
-    actionFailed = Signal(str)
-    """A step was refused or failed; the argument is the message shown."""
 
     def __init__(
         self,
@@ -217,12 +201,11 @@ class DeskWindow(QMainWindow):
         registry: Callable[[], RegistryService] | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__("desk", settings, parent)
         self.setWindowTitle(WINDOW_TITLE)
         self.service = service
         self._checker = checker
         self._platforms = checker.rulebook.platforms
-        self.settings = settings if settings is not None else QSettings()
         self._database_name = database_name
         self._autosave_ms = autosave_ms
 
@@ -264,7 +247,7 @@ class DeskWindow(QMainWindow):
         self._build_status_bar()
         self._show_no_draft()
         self.resize(1400, 860)
-        self._restore_layout()
+        self.restore_layout(self.splitter)
         self.refresh()
 
     # == construction ==============================================================================
@@ -408,20 +391,8 @@ class DeskWindow(QMainWindow):
         self.splitter.setSizes([em * 26, em * 44, em * 22])
         self.setCentralWidget(self.splitter)
 
-    def _action(
-        self, label: str, slot: Callable[[], object], shortcut: str | QKeySequence.StandardKey | None, tip: str
-    ) -> QAction:
-        action = QAction(label, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{tip}({keys})" if keys else tip)
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda: slot())
-        return action
-
     def _build_actions(self) -> None:
-        a = self._action
+        a = self.make_action
         self.new_action = a(
             "新規投稿案(&N)…", self.new_draft, "Ctrl+N", "投稿先のアカウントを選んで、新しい投稿案を作ります"
         )
@@ -624,7 +595,7 @@ class DeskWindow(QMainWindow):
             if reload_draft and self._draft is not None and not self._dirty:
                 self._load(self._draft.id)
 
-        self.ops.run(load, done, self._show_failure, label="refresh")
+        self.ops.run(load, done, self.show_failure, label="refresh")
 
     def _apply_snapshot(self, snapshot: DeskSnapshot) -> None:
         self._me = snapshot.me
@@ -667,7 +638,7 @@ class DeskWindow(QMainWindow):
         self.ops.run(
             lambda: tuple(service.drafts(state=state, account_id=account_id)),
             self._show_list,
-            self._show_failure,
+            self.show_failure,
             label="list",
         )
 
@@ -733,7 +704,7 @@ class DeskWindow(QMainWindow):
         def failed(exc: Exception) -> None:
             if then is not None:
                 then()
-            self._show_failure(exc)
+            self.show_failure(exc)
             self._select_current_in_list()
 
         self.ops.run(lambda: service.draft(draft_id), loaded, failed, label="load")
@@ -1002,7 +973,7 @@ class DeskWindow(QMainWindow):
 
         def failed(exc: Exception) -> None:
             self._set_busy(False)
-            self._show_failure(exc)
+            self.show_failure(exc)
             if then is not None:
                 then(False)
 
@@ -1101,12 +1072,6 @@ class DeskWindow(QMainWindow):
         self._apply_editability()
         self._update_actions()
 
-    def _show_failure(self, exc: Exception) -> None:
-        title, message = error_text(exc)
-        self.actionFailed.emit(message)
-        expected = isinstance(exc, WorkflowError | AttachmentError)
-        MessageDialog.ask(self, title, message, "warning" if expected else "critical")
-
     @Slot(object)
     def _on_attachments_changed(self, draft: Draft) -> None:
         """Images were added, cleaned or removed: the draft's image count and checklist answer changed."""
@@ -1126,7 +1091,7 @@ class DeskWindow(QMainWindow):
     def _on_attachments_failed(self, exc: object) -> None:
         if not isinstance(exc, Exception):
             return
-        self._show_failure(exc)
+        self.show_failure(exc)
         d = self._draft
         if isinstance(exc, WorkflowError) and d is not None and not self._dirty and not self._busy:
             self._load(d.id)  # e.g. submitted meanwhile on another screen: show the state as stored
@@ -1134,7 +1099,7 @@ class DeskWindow(QMainWindow):
     @Slot(object)
     def _on_unhandled_error(self, exc: object) -> None:
         if isinstance(exc, Exception):
-            self._show_failure(exc)
+            self.show_failure(exc)
 
     def _workflow(self, label: str, call: Callable[[DeskService, int], Draft], done_message: str) -> None:
         """Save the text, then run a workflow step on the open draft and show the result."""
@@ -1160,7 +1125,7 @@ class DeskWindow(QMainWindow):
 
         def failed(exc: Exception) -> None:
             self._set_busy(False)
-            self._show_failure(exc)
+            self.show_failure(exc)
             if self._draft is not None and self._draft.id == draft_id and not self._dirty:
                 self._load(draft_id)  # show the state as it is stored now
 
@@ -1198,7 +1163,7 @@ class DeskWindow(QMainWindow):
 
         def not_created(exc: Exception) -> None:
             self._set_busy(False)
-            self._show_failure(exc)
+            self.show_failure(exc)
 
         def created(draft: Draft, account: Account) -> None:
             self._set_busy(False)
@@ -1209,7 +1174,7 @@ class DeskWindow(QMainWindow):
             self.statusBar().showMessage("新しい投稿案を作成しました", 10_000)
             self.draftChanged.emit(draft)
 
-        self.ops.run(lambda: service.accounts(postable_only=True), chosen, self._show_failure, label="accounts")
+        self.ops.run(lambda: service.accounts(postable_only=True), chosen, self.show_failure, label="accounts")
 
     @Slot()
     def submit(self) -> None:
@@ -1250,7 +1215,7 @@ class DeskWindow(QMainWindow):
 
         def failed(exc: Exception) -> None:
             self._set_busy(False)
-            self._show_failure(exc)
+            self.show_failure(exc)
 
         self.save_now(start)
 
@@ -1324,7 +1289,7 @@ class DeskWindow(QMainWindow):
         def show(events: list[DraftEvent]) -> None:
             HistoryDialog.ask(self, subject_text, events)
 
-        self.ops.run(lambda: service.history(draft_id), show, self._show_failure, label="history")
+        self.ops.run(lambda: service.history(draft_id), show, self.show_failure, label="history")
 
     # -- tools and help --------------------------------------------------------------------------
 
@@ -1456,22 +1421,9 @@ class DeskWindow(QMainWindow):
         self._closing_done = True
         self.close()
 
-    def _restore_layout(self) -> None:
-        geometry = self.settings.value(GEOMETRY_KEY)
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        splitter = self.settings.value(SPLITTER_KEY)
-        if isinstance(splitter, QByteArray):
-            self.splitter.restoreState(splitter)
-
-    def _save_layout(self) -> None:
-        self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
-        self.settings.setValue(SPLITTER_KEY, self.splitter.saveState())
-        self.settings.sync()
-
     def _shutdown(self) -> None:
         if not self.ops.is_closed:
-            self._save_layout()
+            self.save_layout(self.splitter)
         self.autosave_timer.stop()
         self.panel.shutdown()
         self.ops.shutdown()

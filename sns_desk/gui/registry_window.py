@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import Final
 
 from PySide6.QtCore import (
-    QByteArray,
     QModelIndex,
     QPersistentModelIndex,
     QSettings,
@@ -33,7 +32,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,7 +44,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMainWindow,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -55,15 +53,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core import jst
 from ..core.account_request import request_document_html
 from ..core.accounts import Account, AccountStatus
-from ..core.jst import JST
 from ..core.people import Person
-from ..core.policy import AccountFacts, Policy, PolicyFormatError, ValidationProblem, diff_policies
-from ..core.workflow import WorkflowError
+from ..core.policy import AccountFacts, Policy, ValidationProblem, diff_policies
 from ..services.registry import PLATFORM_LABELS, AccountFactsInput, PolicyStatus, PolicyVersion, RegistryService
-from ..storage.errors import StorageError
 from .dialogs import ConfirmDialog, MessageDialog
+from .errors import error_text
 from .ops import OpRunner
 from .policy_editor import PREVIEW_DELAY_MS, VALIDATE_DELAY_MS, PolicyEditor
 from .registry_dialogs import (
@@ -89,6 +86,7 @@ from .registry_model import (
     version_text,
     version_tooltip,
 )
+from .window import AppWindow
 
 WINDOW_TITLE: Final = "sns_desk — アカウントと利用方針(第4条)"
 ALL_STATUSES: Final = "すべての状態"
@@ -96,8 +94,6 @@ NO_ACCOUNT_TEXT: Final = "左の台帳からアカウントを選ぶと、その
 TEMPLATE_TEXT: Final = "テンプレート(登録情報から作成・未保存)"
 CURRENT_TEXT_LABEL: Final = "入力中の文面"
 EMPTY_VALUE: Final = "—"
-GEOMETRY_KEY: Final = "registry/geometry"
-SPLITTER_KEY: Final = "registry/splitter"
 VERSION_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 1
 """Version history: the version number of the row."""
 _BLANK: Final = Account(id=0, platform="", name="", url="", department="", manager="", status=AccountStatus.REQUESTED)
@@ -165,17 +161,6 @@ def facts_input(account: Account) -> AccountFactsInput:
     )
 
 
-def error_text(exc: Exception) -> tuple[str, str]:
-    """(title, message) for an exception from the registry service; the messages are Japanese."""
-    if isinstance(exc, WorkflowError):
-        return "操作できません", str(exc)
-    if isinstance(exc, PolicyFormatError):
-        return "利用方針を読み込めません", str(exc)
-    if isinstance(exc, StorageError):
-        return "データベースのエラー", str(exc)
-    return "予期しないエラー", f"予期しないエラーが発生しました。({type(exc).__name__}: {exc})"
-
-
 def shown_text(snapshot: AccountSnapshot, modified: bool) -> str:
     """「第2版(下書き)を表示中 — 変更あり(未保存)」."""
     shown = snapshot.shown
@@ -225,14 +210,10 @@ def fact_rows(account: Account) -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
-def _today_jst() -> dt.date:
-    return dt.datetime.now(JST).date()
-
-
 # == the window ======================================================================================================
 
 
-class RegistryWindow(QMainWindow):
+class RegistryWindow(AppWindow):
     """The account registry and the usage policies (第4条)."""
 
     overviewLoaded = Signal(object)
@@ -247,23 +228,20 @@ class RegistryWindow(QMainWindow):
     """A :class:`PolicyVersion` was approved or its publication recorded."""
     problemsShown = Signal(object)
     """The list of :class:`ValidationProblem` of the text on screen."""
-    actionFailed = Signal(str)
-    """A call failed; the argument is the message shown."""
 
     def __init__(
         self,
         service: RegistryService,
         *,
         settings: QSettings | None = None,
-        today: Callable[[], dt.date] = _today_jst,
+        today: Callable[[], dt.date] = jst.today,
         preview_delay_ms: int | None = None,
         validate_delay_ms: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__("registry", settings, parent)
         self.setWindowTitle(WINDOW_TITLE)
         self.service = service
-        self.settings = settings if settings is not None else QSettings()
         self._today = today
         self._overview: RegistryOverview | None = None
         self._snapshot: AccountSnapshot | None = None
@@ -278,7 +256,7 @@ class RegistryWindow(QMainWindow):
         """The account to choose once the next overview is shown (e.g. the one just requested)."""
 
         self.ops = OpRunner(self)
-        self.ops.unhandledError.connect(self._show_failure)
+        self.ops.unhandledError.connect(self.show_failure)
 
         self.editor = PolicyEditor(
             preview_delay_ms=PREVIEW_DELAY_MS if preview_delay_ms is None else preview_delay_ms,
@@ -296,23 +274,16 @@ class RegistryWindow(QMainWindow):
         self.me_label = QLabel("")
         self.statusBar().addPermanentWidget(self.me_label)
         self.resize(1440, 880)
-        self._restore_layout()
+        self.restore_layout(self.splitter)
         self._show_account(None)
         self.refresh()
 
     # == construction =================================================================================================
 
-    def _action(self, label: str, slot: Callable[[], object], tip: str, shortcut: str | None = None) -> QAction:
-        action = QAction(label, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda: slot())
-        return action
-
     def _build_actions(self) -> None:
-        a = self._action
+        def a(label: str, slot: Callable[[], object], tip: str, shortcut: str | None = None) -> QAction:
+            return self.make_action(label, slot, shortcut, tip)
+
         self.request_action = a(
             "開設を申請(&N)…",
             self.request_account,
@@ -608,7 +579,7 @@ class RegistryWindow(QMainWindow):
     def refresh(self) -> None:
         """Reload the registry, then the account shown (the text being typed is kept)."""
         service = self.service
-        self.ops.run(lambda: load_overview(service), self._apply_overview, self._show_failure, label="overview")
+        self.ops.run(lambda: load_overview(service), self._apply_overview, self.show_failure, label="overview")
 
     def _apply_overview(self, overview: RegistryOverview) -> None:
         self._overview = overview
@@ -688,7 +659,7 @@ class RegistryWindow(QMainWindow):
         self.ops.run(
             lambda: load_account(service, account_id, version),
             lambda snapshot: self._apply_snapshot(serial, snapshot, replace_text=version is not None),
-            self._show_failure,
+            self.show_failure,
             label="account",
         )
 
@@ -847,7 +818,7 @@ class RegistryWindow(QMainWindow):
             self.accountChanged.emit(account)
             self.refresh()
 
-        self.ops.run(work, succeeded, self._show_failure, label=label)
+        self.ops.run(work, succeeded, self.show_failure, label=label)
 
     @Slot()
     def request_account(self) -> None:
@@ -946,7 +917,7 @@ class RegistryWindow(QMainWindow):
         self.ops.run(
             lambda: request_document_html(account, policy=policy, platform_label=label),
             show,
-            self._show_failure,
+            self.show_failure,
             label="request document",
         )
 
@@ -976,7 +947,7 @@ class RegistryWindow(QMainWindow):
             self._want_account = account_id
             self.refresh()
 
-        self.ops.run(lambda: service.save_policy(account_id, policy), saved, self._show_failure, label="save policy")
+        self.ops.run(lambda: service.save_policy(account_id, policy), saved, self.show_failure, label="save policy")
 
     @Slot()
     def approve_policy(self) -> None:
@@ -987,7 +958,7 @@ class RegistryWindow(QMainWindow):
         self.ops.run(
             lambda: service.approve_policy(account_id, number),
             self._after_version("利用方針の第{n}版を承認しました。公表したら「公表を記録…」で日付を記録します"),
-            self._show_failure,
+            self.show_failure,
             label="approve policy",
         )
 
@@ -1009,7 +980,7 @@ class RegistryWindow(QMainWindow):
         self.ops.run(
             lambda: service.publish_policy(account_id, number, day),
             self._after_version(f"利用方針の第{{n}}版を{date_text(day)}に公表したと記録しました{follow}"),
-            self._show_failure,
+            self.show_failure,
             label="publish policy",
         )
 
@@ -1059,26 +1030,7 @@ class RegistryWindow(QMainWindow):
 
     # == failures and closing =========================================================================================
 
-    @Slot(object)
-    def _show_failure(self, exc: object) -> None:
-        if not isinstance(exc, Exception):
-            return
-        title, message = error_text(exc)
-        self.statusBar().showMessage(message.splitlines()[0] if message else title, 15_000)
-        MessageDialog.ask(self, title, message, "warning" if isinstance(exc, WorkflowError) else "critical")
-        self.actionFailed.emit(message)
-
-    def _restore_layout(self) -> None:
-        geometry = self.settings.value(GEOMETRY_KEY)
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        splitter = self.settings.value(SPLITTER_KEY)
-        if isinstance(splitter, QByteArray):
-            self.splitter.restoreState(splitter)
-
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing hides the window (the desk may show it again); the text being typed stays in it."""
-        self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
-        self.settings.setValue(SPLITTER_KEY, self.splitter.saveState())
-        self.settings.sync()
+        self.save_layout(self.splitter)
         super().closeEvent(event)

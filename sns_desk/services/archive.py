@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from ..core.errors import InvalidInput
 from ..core.progress import Progress
 from ..storage.database import Database
 from ..storage.media import MediaStore
@@ -115,7 +116,7 @@ class ArchiveService:
 
     def set_backup_warning_days(self, days: int) -> None:
         if days < 1:
-            raise ValueError("警告までの日数は 1 以上にしてください")
+            raise InvalidInput("警告までの日数は 1 以上にしてください")
         with self._db.session() as s:
             s.merge(AppSetting(key=BACKUP_WARNING_KEY, value=str(days)))
 

@@ -24,7 +24,7 @@ from ..core.archive import ArchivedPost, ArchiveError
 from ..core.archive.formats import open_export
 from ..core.archive.reader import ExportReader
 from ..core.archive.search_text import search_key, spaced
-from ..core.errors import Cancelled
+from ..core.errors import Cancelled, InvalidInput
 from ..core.progress import CancelCheck, Progress, check_cancel
 from ..storage.database import Database, begin_transaction
 from ..storage.errors import StorageError
@@ -42,6 +42,13 @@ class ImportCancelled(Cancelled):
 
     def __init__(self) -> None:
         super().__init__("取り込みを中止しました。アーカイブは取り込み前のままです")
+
+
+class AccountNameNeeded(InvalidInput):
+    """The export does not say whose posts it holds; the front end asks for the account's name."""
+
+    def __init__(self) -> None:
+        super().__init__("エクスポートからはアカウント名が分かりません。取り込み先のアカウント名を指定してください")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -135,7 +142,7 @@ def import_reader(
                     known.add(key)
                     name = forced or post.account or reader.account
                     if not name:
-                        raise ValueError("アカウント名が分かりません。--account で指定してください")
+                        raise AccountNameNeeded()
                     if len(name) > MAX_ACCOUNT_NAME:
                         raise ArchiveError(f"アカウント名「{name[:40]}…」が長すぎます({MAX_ACCOUNT_NAME} 文字まで)")
                     if name not in accounts:

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, aliased
 from ..core.archive import ArchiveError, ArchiveItem, PackagedMedia
 from ..core.archive.package import PackageSummary, read_package, write_package
 from ..core.archive.search_text import search_key, spaced
+from ..core.errors import InvalidInput
 from ..core.jst import JST
 from ..core.progress import CancelCheck, Progress, check_cancel
 from ..storage.database import Database, begin_transaction
@@ -427,7 +428,7 @@ def run_backup(
 ) -> RunResult:
     """Write a new package into ``root`` and keep only the newest ``keep`` packages."""
     if keep < 1:
-        raise ValueError("--keep には 1 以上を指定してください")
+        raise InvalidInput("残すバックアップの世代数には 1 以上を指定してください")
     root = Path(root)
     try:
         root.mkdir(parents=True, exist_ok=True)

@@ -37,7 +37,7 @@ from sns_desk.gui.archive_window import (
 )
 from sns_desk.gui.import_dialog import ImportDialog, ImportRequest
 from sns_desk.services.archive import AccountArchive, ArchiveService
-from sns_desk.services.archive_import import ImportCancelled, ImportResult
+from sns_desk.services.archive_import import AccountNameNeeded, ImportCancelled, ImportResult
 from sns_desk.storage.database import Database, open_database
 from sns_desk.storage.media import MediaStore
 from sns_desk.storage.models import AccountRow, BackupRecordRow
@@ -354,9 +354,9 @@ def test_an_export_without_an_account_name_asks_for_one(
         "platform,posted_at,text,url\nline,2025-04-01 09:30,桜が見ごろです,https://example.jp/1\n", "utf-8"
     )
     outcome = run_import(qtbot, window, monkeypatch, ImportRequest(sheet, "csv"))
-    assert isinstance(outcome, ValueError)
+    assert isinstance(outcome, AccountNameNeeded)
     assert messages.pairs() == [
-        ("取り込めません", "アカウント名が分かりません。「アカウント名」に入力して、もう一度取り込んでください")
+        ("取り込めません", "エクスポートからはアカウント名が分かりません。取り込み先のアカウント名を指定してください")
     ]
     result = run_import(qtbot, window, monkeypatch, ImportRequest(sheet, "csv", "東広島市LINE"))
     assert isinstance(result, ImportResult) and (result.account, result.platform, result.added) == (

@@ -25,13 +25,14 @@ from sns_desk.gui.attachments_panel import (
     rights_text,
     size_text,
 )
-from sns_desk.gui.desk_window import DeskWindow, error_text
+from sns_desk.gui.desk_window import DeskWindow
 from sns_desk.gui.dialogs import (
     ACTION_LABELS,
     ConfirmDialog,
     ImageFileDialog,
     RightsChecklistDialog,
 )
+from sns_desk.gui.errors import error_text
 from sns_desk.services.desk import DeskService
 
 from .conftest import ACCOUNT_MANAGER, DRAFTER, SIGNAL_TIMEOUT_MS, Desk, Messages, OpenDesk, open_and_wait, set_os_user

@@ -24,6 +24,7 @@ from sns_desk.gui.dialogs import (
     RejectDialog,
 )
 from sns_desk.gui.drafts_model import COLUMN_STATE, COLUMN_SUBJECT
+from sns_desk.gui.errors import error_text
 from sns_desk.services.desk import DeskService
 from sns_desk.storage.errors import StorageError
 
@@ -524,15 +525,15 @@ def test_errors_are_shown_not_raised(
         window.refresh_list()
     assert "予期しないエラー" in failed.args[0] and "壊れました" in failed.args[0]
     assert messages.shown[0][2] == "critical"
-    assert desk_module.error_text(RuntimeError("x"))[0] == "予期しないエラー"
+    assert error_text(RuntimeError("x"))[0] == "予期しないエラー"
 
 
 def test_window_layout_is_remembered(qtbot: QtBot, open_desk: OpenDesk) -> None:
     window = open_desk(DRAFTER)
     window.close()
     qtbot.waitUntil(window.isHidden, timeout=SAVE_TIMEOUT_MS)
-    assert not window.settings.value(desk_module.GEOMETRY_KEY).isEmpty()
-    assert not window.settings.value(desk_module.SPLITTER_KEY).isEmpty()
+    assert not window.settings.value("desk/geometry").isEmpty()
+    assert not window.settings.value("desk/splitter").isEmpty()
 
 
 def test_an_autosave_the_database_refuses_keeps_the_text_and_retries(

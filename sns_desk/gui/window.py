@@ -1,0 +1,74 @@
+"""The furniture every main window of the app shares: actions, the remembered layout, failures.
+
+Each window (desk, archive, registry, and those to come) derives from :class:`AppWindow` and only
+builds its own widgets. Actions carry their shortcut in the tooltip; the geometry and the main
+splitter are kept in ``QSettings`` under the window's own key; an error is shown the one way
+:mod:`sns_desk.gui.errors` defines, in the status bar and a message box, and reported on
+:attr:`AppWindow.actionFailed` for tests and for windows that react to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QSettings, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
+
+from .dialogs import MessageDialog
+from .errors import error_kind, error_text
+
+Shortcut = str | QKeySequence.StandardKey | None
+
+
+class AppWindow(QMainWindow):
+    """A main window with the app's common chrome. ``layout_key`` names its settings group."""
+
+    actionFailed = Signal(str)
+    """A step was refused or failed; the argument is the message shown."""
+
+    def __init__(self, layout_key: str, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings if settings is not None else QSettings()
+        self._layout_key = layout_key
+
+    # -- actions ------------------------------------------------------------------------------------------------
+
+    def make_action(self, label: str, slot: Callable[[], object], shortcut: Shortcut = None, tip: str = "") -> QAction:
+        """An action whose tooltip ends with its shortcut, e.g. 「保存します(Ctrl+S)」."""
+        action = QAction(label, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip}({keys})" if keys and tip else tip or keys)
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda: slot())
+        return action
+
+    # -- layout -------------------------------------------------------------------------------------------------
+
+    def restore_layout(self, splitter: QSplitter | None = None) -> None:
+        geometry = self.settings.value(f"{self._layout_key}/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = self.settings.value(f"{self._layout_key}/splitter")
+        if splitter is not None and isinstance(state, QByteArray):
+            splitter.restoreState(state)
+
+    def save_layout(self, splitter: QSplitter | None = None) -> None:
+        self.settings.setValue(f"{self._layout_key}/geometry", self.saveGeometry())
+        if splitter is not None:
+            self.settings.setValue(f"{self._layout_key}/splitter", splitter.saveState())
+        self.settings.sync()
+
+    # -- failures -----------------------------------------------------------------------------------------------
+
+    @Slot(object)
+    def show_failure(self, exc: object, title: str | None = None) -> None:
+        """Show an error from a background operation (or a refused step) and report it."""
+        if not isinstance(exc, BaseException):
+            return
+        shown_title, message = error_text(exc, title)
+        self.statusBar().showMessage(message.splitlines()[0] if message else shown_title, 15_000)
+        self.actionFailed.emit(message)
+        MessageDialog.ask(self, shown_title, message, error_kind(exc))
