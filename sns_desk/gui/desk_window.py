@@ -46,6 +46,7 @@ from ..core.accounts import Account
 from ..core.checker import CheckContext, Severity
 from ..core.people import Person
 from ..core.workflow import Draft, DraftState, WorkflowError, rules
+from ..core.workflow.session import AfterSave, Content, DraftSession, SaveRequest
 from ..services.desk import AttachmentInfo, DeskService, DraftEvent, DraftSummary
 from .attachments_panel import AttachmentsPanel
 from .check_panel import CheckPanel, PlatformRow, add_edit_actions, summary_text
@@ -118,21 +119,6 @@ def confirm_and_submit(service: DeskService, draft_id: int, answers: dict[str, b
     return service.submit(draft_id)
 
 
-@dataclass(frozen=True, slots=True)
-class SaveRequest:
-    """The editor's content at the moment a save was started."""
-
-    draft_id: int
-    revision: int
-    text: str
-    title: str
-    platforms: tuple[str, ...]
-
-
-AfterSave = Callable[[bool], None]
-"""Called once a save has finished: True if the text is stored (or nothing needed saving)."""
-
-
 def _now_text() -> str:
     return dt.datetime.now().strftime("%H:%M:%S")
 
@@ -173,6 +159,31 @@ class _Banner(QFrame):
         self.show()
 
 
+class _SessionHost:
+    """Lets the :class:`DraftSession` drive the window (the session stays free of Qt)."""
+
+    def __init__(self, window: DeskWindow) -> None:
+        self._window = window
+
+    def content(self) -> Content:
+        return self._window.editor_content()
+
+    def start_save(self, request: SaveRequest) -> None:
+        self._window._start_save(request)
+
+    def set_autosave(self, delay_ms: int | None) -> None:
+        self._window._set_autosave(delay_ms)
+
+    def keep_copy(self, then: AfterSave | None) -> None:
+        self._window.keep_as_new_draft(then)
+
+    def show_saved(self, draft: Draft, manual: bool) -> None:
+        self._window._show_saved(draft, manual)
+
+    def show_save_failed(self, exc: Exception, conflict: bool, waiting: bool) -> None:
+        self._window._show_save_failed(exc, conflict, waiting)
+
+
 class DeskWindow(AppWindow):
     """The drafting desk for one user (the :class:`DeskService`'s login)."""
 
@@ -207,22 +218,11 @@ class DeskWindow(AppWindow):
         self._checker = checker
         self._platforms = checker.rulebook.platforms
         self._database_name = database_name
-        self._autosave_ms = autosave_ms
 
-        self._me: Person | None = None
         self._accounts: dict[int, Account] = {}
-        self._draft: Draft | None = None
-        self._dirty = False
-        self._conflict = False
         self._loading = False
-        self._busy_count = 0
-        self._saving = False
-        self._save_again = False
-        self._manual_save = False
-        self._after_save: list[AfterSave] = []
+        """The window itself is changing the editor: not an edit by the user."""
         self._syncing_selection = False
-        self._close_requested = False
-        self._closing_done = False
         self._check_window: CheckWindow | None = None
         self._archive = archive
         """Makes the service of the 第6条 archive window, the first time it is opened."""
@@ -237,6 +237,8 @@ class DeskWindow(AppWindow):
         self.autosave_timer.setSingleShot(True)
         self.autosave_timer.setInterval(autosave_ms)
         self.autosave_timer.timeout.connect(lambda: self.save_now())
+        self.session = DraftSession(_SessionHost(self), autosave_ms=autosave_ms, retry_ms=SAVE_RETRY_MS)
+        """The open draft's editing state: unsaved edits, autosave, conflicts (Qt-free, tested alone)."""
 
         self._build_drafts_list()
         self._build_draft_area()
@@ -529,20 +531,20 @@ class DeskWindow(AppWindow):
 
     @property
     def me(self) -> Person | None:
-        return self._me
+        return self.session.me
 
     @property
     def current_draft(self) -> Draft | None:
         """The stored version of the open draft (the editor may hold newer, unsaved text)."""
-        return self._draft
+        return self.session.draft
 
     @property
     def is_dirty(self) -> bool:
-        return self._dirty
+        return self.session.dirty
 
     @property
     def has_conflict(self) -> bool:
-        return self._conflict
+        return self.session.conflict
 
     def accounts(self) -> list[Account]:
         return list(self._accounts.values())
@@ -557,19 +559,16 @@ class DeskWindow(AppWindow):
         return CheckContext(platforms=self.selected_platforms(), post_date=dt.date.today())
 
     def _account(self) -> Account | None:
-        return self._accounts.get(self._draft.account_id) if self._draft is not None else None
-
-    def _can_edit(self) -> bool:
-        return self._draft is not None and self._me is not None and rules.can_edit(self._draft, self._me)
+        return self._accounts.get(self.session.draft.account_id) if self.session.draft is not None else None
 
     def _can_approve(self) -> bool:
-        d, me, account = self._draft, self._me, self._account()
+        d, me, account = self.session.draft, self.session.me, self._account()
         if d is None or me is None or d.state is not DraftState.PENDING:
             return False
         return rules.can_approve(d, me, account.manager if account is not None else "")
 
     def _subject(self) -> str:
-        d = self._draft
+        d = self.session.draft
         if d is None:
             return ""
         return d.title or " ".join(d.text.split())[:30] or f"投稿案 {d.id}"
@@ -592,18 +591,18 @@ class DeskWindow(AppWindow):
 
         def done(snapshot: DeskSnapshot) -> None:
             self._apply_snapshot(snapshot)
-            if reload_draft and self._draft is not None and not self._dirty:
-                self._load(self._draft.id)
+            if reload_draft and self.session.draft is not None and not self.session.dirty:
+                self._load(self.session.draft.id)
 
         self.ops.run(load, done, self.show_failure, label="refresh")
 
     def _apply_snapshot(self, snapshot: DeskSnapshot) -> None:
-        self._me = snapshot.me
+        self.session.me = snapshot.me
         self._accounts = {a.id: a for a in snapshot.accounts}
         self.user_label.setText(f"利用者: {snapshot.me.display_name}({snapshot.me.role.label})")
         self._fill_account_filter(snapshot.accounts)
         self._show_list(snapshot.drafts)
-        if self._draft is not None:
+        if self.session.draft is not None:
             self._show_header()
             self._apply_editability()
         self._update_actions()
@@ -652,7 +651,7 @@ class DeskWindow(AppWindow):
         self.listed.emit()
 
     def _select_current_in_list(self) -> None:
-        row = self.drafts_model.row_of(self._draft.id) if self._draft is not None else None
+        row = self.drafts_model.row_of(self.session.draft.id) if self.session.draft is not None else None
         was = self._syncing_selection
         self._syncing_selection = True
         try:
@@ -677,7 +676,7 @@ class DeskWindow(AppWindow):
 
     def open_draft(self, draft_id: int) -> None:
         """Show draft ``draft_id`` in the editor, after saving the one open now."""
-        if self._draft is not None and self._draft.id == draft_id:
+        if self.session.draft is not None and self.session.draft.id == draft_id:
             return
 
         def then(ok: bool) -> None:
@@ -697,8 +696,8 @@ class DeskWindow(AppWindow):
         def loaded(draft: Draft) -> None:
             if then is not None:
                 then()
-            same = self._draft is not None and self._draft.id == draft.id
-            if not (same and self._dirty):  # never replace text typed while it was loading
+            same = self.session.draft is not None and self.session.draft.id == draft.id
+            if not (same and self.session.dirty):  # never replace text typed while it was loading
                 self._show_draft(draft)
 
         def failed(exc: Exception) -> None:
@@ -712,9 +711,7 @@ class DeskWindow(AppWindow):
     def _show_no_draft(self) -> None:
         self._loading = True
         try:
-            self._draft = None
-            self._dirty = False
-            self._conflict = False
+            self.session.clear()
             self.title_edit.clear()
             self.editor.setPlainText("")
             self.panel.clear_result()
@@ -739,10 +736,7 @@ class DeskWindow(AppWindow):
         """Show ``draft`` as stored: its text, title, platforms, state, acknowledgements."""
         self._loading = True
         try:
-            self._draft = draft
-            self._dirty = False
-            self._conflict = False
-            self.autosave_timer.stop()
+            self.session.show(draft)
             if self.title_edit.text() != draft.title:
                 self.title_edit.setText(draft.title)
             account = self._account()
@@ -775,16 +769,16 @@ class DeskWindow(AppWindow):
         self.draftLoaded.emit(draft)
 
     def _apply_editability(self) -> None:
-        editable = self._can_edit() and not self._busy
+        editable = self.session.editable()
         self.panel.set_read_only(not editable)
-        self.title_edit.setEnabled(self._draft is not None)
+        self.title_edit.setEnabled(self.session.draft is not None)
         self.title_edit.setReadOnly(not editable)
         for row in self.platform_rows.values():
             row.checkbox.setEnabled(editable)
         self.attachments_panel.set_editable(editable)
 
     def _show_header(self) -> None:
-        d = self._draft
+        d = self.session.draft
         if d is None:
             return
         account = self._account()
@@ -810,7 +804,7 @@ class DeskWindow(AppWindow):
             parts.append(f"承認 {d.reviewed_by}")
         if d.state is DraftState.POSTED and d.posted_url:
             parts.append(f"投稿 {d.posted_url}")
-        if self._me is not None and not rules.can_edit(d, self._me):
+        if self.session.me is not None and not rules.can_edit(d, self.session.me):
             parts.append("(この投稿案は編集できません)")
         self.info_label.setText("・".join(parts))
         if d.state is DraftState.RETURNED and d.review_comment:
@@ -837,12 +831,8 @@ class DeskWindow(AppWindow):
 
     @Slot()
     def _on_edited(self) -> None:
-        if self._loading or self._draft is None or not self._can_edit() or self._busy:
-            return
-        self._dirty = True
-        self.autosave_label.setText("未保存の変更があります")
-        if not self._conflict:
-            self.autosave_timer.start(self._autosave_ms)
+        if not self._loading and self.session.edited():
+            self.autosave_label.setText("未保存の変更があります")
 
     @Slot()
     def _on_platforms_edited(self) -> None:
@@ -852,18 +842,14 @@ class DeskWindow(AppWindow):
         self.panel.recheck()
         self._on_edited()
 
-    def _save_request(self) -> SaveRequest | None:
-        d = self._draft
-        if d is None:
-            return None
-        text, title = self.editor.toPlainText(), self.title_edit.text().strip()
-        return SaveRequest(d.id, d.revision, text, title, self.selected_platforms())
+    def editor_content(self) -> Content:
+        """What a save of the open draft stores: the editor's text, the title and the ticked platforms."""
+        return Content(self.editor.toPlainText(), self.title_edit.text().strip(), self.selected_platforms())
 
     @Slot()
     def save(self) -> None:
         """保存 (Ctrl+S): store the text now, and say so."""
-        self._manual_save = True
-        self.save_now()
+        self.session.save(manual=True)
 
     @Slot()
     def save_now(self, then: AfterSave | None = None) -> None:
@@ -871,90 +857,49 @@ class DeskWindow(AppWindow):
 
         Nothing to save (no changes, or a draft the user may not edit) counts as success.
         """
-        self.autosave_timer.stop()
-        if then is not None:
-            self._after_save.append(then)
-        if self._saving:
-            self._save_again = True
-            return
-        request = self._save_request()
-        if not self._dirty or request is None or self._conflict or not self._can_edit():
-            if self._conflict and self._dirty:
-                self._finish_save(False)
-            else:
-                self._finish_save(True)
-            return
-        self._saving = True
-        self._save_again = False
-        service = self.service
+        self.session.save(then)
+
+    def _start_save(self, request: SaveRequest) -> None:
+        service, content = self.service, request.content
         self.ops.run(
             lambda: service.save(
-                request.draft_id, request.revision, request.text, title=request.title, platforms=request.platforms
+                request.draft_id, request.revision, content.text, title=content.title, platforms=content.platforms
             ),
-            lambda draft: self._on_saved(request, draft),
-            lambda exc: self._on_save_failed(request, exc),
+            lambda draft: self.session.saved(request, draft),
+            lambda exc: self.session.save_failed(request, exc),
             label="save",
         )
 
-    def _finish_save(self, ok: bool) -> None:
-        callbacks, self._after_save = self._after_save, []
-        for callback in callbacks:
-            callback(ok)
+    def _set_autosave(self, delay_ms: int | None) -> None:
+        if delay_ms is None:
+            self.autosave_timer.stop()
+        else:
+            self.autosave_timer.start(delay_ms)
 
-    def _on_saved(self, request: SaveRequest, draft: Draft) -> None:
-        self._saving = False
-        if self._draft is None or self._draft.id != request.draft_id:
-            self._finish_save(True)
-            return
-        self._draft = draft
-        current = self._save_request()
-        if current is not None and (current.text, current.title, current.platforms) == (
-            request.text,
-            request.title,
-            request.platforms,
-        ):
-            self._dirty = False
-        done = "保存しました" if self._manual_save else "自動保存しました"
-        self._manual_save = False
+    def _show_saved(self, draft: Draft, manual: bool) -> None:
+        done = "保存しました" if manual else "自動保存しました"
         self.autosave_label.setText(f"{done} {_now_text()}")
-        self.autosave_timer.setInterval(self._autosave_ms)
         self._show_header()
         self.saved.emit(draft)
         self.refresh_list()
-        if self._dirty and (self._save_again or self._after_save):
-            self.save_now()  # typed while saving: store that too before the callbacks run
-            return
-        self._save_again = False
-        if self._dirty:
-            self.autosave_timer.start(self._autosave_ms)
-        self._finish_save(True)
 
-    def _on_save_failed(self, request: SaveRequest, exc: Exception) -> None:
-        self._saving = False
-        self._manual_save = False
-        self._save_again = False
+    def _show_save_failed(self, exc: Exception, conflict: bool, waiting: bool) -> None:
         title, message = error_text(exc)
         self.autosave_label.setText(f"保存できませんでした {_now_text()}")
-        if isinstance(exc, WorkflowError):
+        self.saveFailed.emit(message)
+        if conflict:
             # Stored meanwhile elsewhere (or no longer editable): keep the user's text, never overwrite.
-            self._conflict = True
             self.conflict_banner.show_text(f"{message}\n{CONFLICT_NOTE}")
             self._update_actions()
-            self.saveFailed.emit(message)
             MessageDialog.ask(self, "保存できません", f"{message}\n\n{CONFLICT_NOTE}")
-        else:
-            # The database is locked or out of reach: keep the text, try again a little later.
-            self.saveFailed.emit(message)
-            self.autosave_timer.start(SAVE_RETRY_MS)
-            if self._after_save:  # the user is waiting for this save (a step, a switch, closing)
-                MessageDialog.ask(self, title, f"{message}\n\n入力中の本文は画面に残っています。", "critical")
-            else:  # an autosave: say so quietly
-                self.statusBar().showMessage(f"自動保存できませんでした: {message}", 15_000)
-        self._finish_save(False)
+        elif waiting:  # the database is locked or out of reach, and the user waits for this save
+            MessageDialog.ask(self, title, f"{message}\n\n入力中の本文は画面に残っています。", "critical")
+        else:  # an autosave: say so quietly; the session tries again a little later
+            self.statusBar().showMessage(f"自動保存できませんでした: {message}", 15_000)
 
     def keep_as_new_draft(self, then: AfterSave | None = None) -> None:
         """Store the editor's text (which could not be saved) as a new draft of the same account."""
-        d = self._draft
+        d = self.session.draft
         if d is None:
             if then is not None:
                 then(True)
@@ -985,32 +930,18 @@ class DeskWindow(AppWindow):
     @Slot()
     def discard_and_reopen(self) -> None:
         """After a conflict: drop the unsaved text (after asking) and show the stored version."""
-        if self._draft is None:
+        if self.session.draft is None:
             return
         answer = ConfirmDialog.ask(
             self, "開き直す", "保存できなかった入力中の本文は失われます。開き直しますか?", "開き直す"
         )
         if answer:
-            self._dirty = False
-            self._conflict = False
-            self._load(self._draft.id)
+            self.session.drop_edits()
+            self._load(self.session.draft.id)
 
     def _leave_current(self, then: AfterSave) -> None:
-        """Make sure the open draft's text is stored before leaving it (switch, close).
-
-        Text that cannot be saved because the draft changed elsewhere is kept as a new draft.
-        """
-
-        def after_save(ok: bool) -> None:
-            if not ok and self._conflict and self._dirty:
-                self.keep_as_new_draft(then)
-            else:
-                then(ok)
-
-        if self._draft is not None and self._dirty and self._conflict:
-            self.keep_as_new_draft(then)
-        else:
-            self.save_now(after_save)
+        """Make sure the open draft's text is stored before leaving it (switch, close)."""
+        self.session.leave(then)
 
     # == check results ============================================================================
 
@@ -1042,47 +973,44 @@ class DeskWindow(AppWindow):
 
     @Slot()
     def _update_actions(self) -> None:
-        d, me = self._draft, self._me
-        idle = not self._busy
-        editable = self._can_edit()
+        d, me = self.session.draft, self.session.me
+        idle = not self.session.busy
+        editable = self.session.can_edit()
         placed = self.panel.current_finding()
         warning_chosen = (
             placed is not None and placed.finding.severity is Severity.WARNING and self.panel.result_is_current()
         )
         self.new_action.setEnabled(me is not None and idle)
         self.save_action.setEnabled(editable and idle)
-        self.submit_action.setEnabled(editable and idle and not self._conflict)
+        self.submit_action.setEnabled(editable and idle and not self.session.conflict)
         approvable = self._can_approve() and idle
         self.approve_action.setEnabled(approvable)
         self.reject_action.setEnabled(approvable)
-        self.acknowledge_action.setEnabled(editable and idle and warning_chosen and not self._conflict)
+        self.acknowledge_action.setEnabled(editable and idle and warning_chosen and not self.session.conflict)
         self.copy_for_posting_action.setEnabled(d is not None and d.state is DraftState.APPROVED)
         self.mark_posted_action.setEnabled(
-            d is not None and self._me is not None and rules.can_mark_posted(d, self._me) and idle
+            d is not None and self.session.me is not None and rules.can_mark_posted(d, self.session.me) and idle
         )
         self.history_action.setEnabled(d is not None)
 
-    @property
-    def _busy(self) -> bool:
-        """A step that changes what the editor shows is under way: the text is locked meanwhile."""
-        return self._busy_count > 0
-
     def _set_busy(self, busy: bool) -> None:
-        self._busy_count = max(0, self._busy_count + (1 if busy else -1))
+        self.session.set_busy(busy)
         self._apply_editability()
         self._update_actions()
 
     @Slot(object)
     def _on_attachments_changed(self, draft: Draft) -> None:
         """Images were added, cleaned or removed: the draft's image count and checklist answer changed."""
-        d = self._draft
+        d = self.session.draft
         if d is not None and d.id == draft.id:
-            self._draft = dataclasses.replace(
-                d,
-                attachment_count=draft.attachment_count,
-                rights_checked_by=draft.rights_checked_by,
-                rights_checked_at=draft.rights_checked_at,
-                updated_at=max(d.updated_at, draft.updated_at),
+            self.session.update_stored(
+                dataclasses.replace(
+                    d,
+                    attachment_count=draft.attachment_count,
+                    rights_checked_by=draft.rights_checked_by,
+                    rights_checked_at=draft.rights_checked_at,
+                    updated_at=max(d.updated_at, draft.updated_at),
+                )
             )
             self._show_header()
         self.refresh_list()
@@ -1092,8 +1020,8 @@ class DeskWindow(AppWindow):
         if not isinstance(exc, Exception):
             return
         self.show_failure(exc)
-        d = self._draft
-        if isinstance(exc, WorkflowError) and d is not None and not self._dirty and not self._busy:
+        d = self.session.draft
+        if isinstance(exc, WorkflowError) and d is not None and not self.session.dirty and not self.session.busy:
             self._load(d.id)  # e.g. submitted meanwhile on another screen: show the state as stored
 
     @Slot(object)
@@ -1103,8 +1031,8 @@ class DeskWindow(AppWindow):
 
     def _workflow(self, label: str, call: Callable[[DeskService, int], Draft], done_message: str) -> None:
         """Save the text, then run a workflow step on the open draft and show the result."""
-        d = self._draft
-        if d is None or self._busy:
+        d = self.session.draft
+        if d is None or self.session.busy:
             return
         draft_id = d.id
         service = self.service
@@ -1118,7 +1046,7 @@ class DeskWindow(AppWindow):
         def done(draft: Draft) -> None:
             self._set_busy(False)
             self.statusBar().showMessage(done_message, 10_000)
-            if self._draft is not None and self._draft.id == draft.id:
+            if self.session.draft is not None and self.session.draft.id == draft.id:
                 self._show_draft(draft)
             self.refresh_list()
             self.draftChanged.emit(draft)
@@ -1126,7 +1054,7 @@ class DeskWindow(AppWindow):
         def failed(exc: Exception) -> None:
             self._set_busy(False)
             self.show_failure(exc)
-            if self._draft is not None and self._draft.id == draft_id and not self._dirty:
+            if self.session.draft is not None and self.session.draft.id == draft_id and not self.session.dirty:
                 self._load(draft_id)  # show the state as it is stored now
 
         self.save_now(start)
@@ -1179,8 +1107,8 @@ class DeskWindow(AppWindow):
     @Slot()
     def submit(self) -> None:
         """承認申請: with images whose checklist (第6条第3号) is unanswered, ask it first."""
-        d = self._draft
-        if d is None or self._busy:
+        d = self.session.draft
+        if d is None or self.session.busy:
             return
         draft_id, service = d.id, self.service
 
@@ -1197,7 +1125,7 @@ class DeskWindow(AppWindow):
 
         def checked(check: SubmitCheck) -> None:
             self._set_busy(False)
-            if self._draft is None or self._draft.id != draft_id:
+            if self.session.draft is None or self.session.draft.id != draft_id:
                 return
             if not check.needs_checklist:
                 self._workflow("submit", lambda s, i: s.submit(i), "承認申請しました")
@@ -1221,13 +1149,13 @@ class DeskWindow(AppWindow):
 
     @Slot()
     def approve(self) -> None:
-        shown = self._draft.revision if self._draft is not None else None
+        shown = self.session.draft.revision if self.session.draft is not None else None
         # Approve exactly the text on screen: the service refuses if it changed meanwhile.
         self._workflow("approve", lambda s, i: s.approve(i, revision=shown), "承認しました")
 
     @Slot()
     def reject(self) -> None:
-        if self._draft is None:
+        if self.session.draft is None:
             return
         comment = RejectDialog.ask(self, self._subject())
         if comment is None:
@@ -1259,7 +1187,7 @@ class DeskWindow(AppWindow):
     @Slot()
     def copy_for_posting(self) -> None:
         """投稿用にコピー: the approved text, exactly as stored, onto the clipboard."""
-        d = self._draft
+        d = self.session.draft
         if d is None or d.state is not DraftState.APPROVED:
             return
         QGuiApplication.clipboard().setText(d.text)
@@ -1267,7 +1195,7 @@ class DeskWindow(AppWindow):
 
     @Slot()
     def mark_posted(self) -> None:
-        if self._draft is None:
+        if self.session.draft is None:
             return
         answer = MarkPostedDialog.ask(self)
         if answer is None:
@@ -1281,7 +1209,7 @@ class DeskWindow(AppWindow):
 
     @Slot()
     def show_history(self) -> None:
-        d = self._draft
+        d = self.session.draft
         if d is None:
             return
         service, draft_id, subject_text = self.service, d.id, self._subject()
@@ -1392,10 +1320,9 @@ class DeskWindow(AppWindow):
     # == closing =================================================================================
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._closing_done and ((self._draft is not None and self._dirty) or self.ops.is_busy):
+        if self.session.must_wait_before_closing(self.ops.is_busy):
             event.ignore()
-            if not self._close_requested:
-                self._close_requested = True
+            if self.session.begin_close():
                 self._leave_current(self._close_after_queue)
             return
         self._shutdown()
@@ -1406,7 +1333,6 @@ class DeskWindow(AppWindow):
         self.ops.run(lambda: None, lambda _: self._finish_close(ok), label="close")
 
     def _finish_close(self, ok: bool) -> None:
-        self._close_requested = False
         if not ok:
             answer = ConfirmDialog.ask(
                 self,
@@ -1416,9 +1342,10 @@ class DeskWindow(AppWindow):
                 "閉じない",
             )
             if not answer:
+                self.session.end_close(False)
                 return
             QGuiApplication.clipboard().setText(self.editor.toPlainText())
-        self._closing_done = True
+        self.session.end_close(True)
         self.close()
 
     def _shutdown(self) -> None:
