@@ -1,23 +1,93 @@
-"""Running ``sns-desk`` in a subprocess as a given OS user (the CLI tests' one way of calling it)."""
+"""Calling ``sns-desk`` the CLI tests' way: in this process, as a given OS user, with captured streams.
+
+``call`` runs :func:`sns_desk.cli.main.main` with ``sys.stdin``, ``sys.stdout`` and ``sys.stderr``
+replaced by UTF-8 text streams over bytes buffers (so the CLI's ``reconfigure(encoding="utf-8")``
+and ``sys.stdin.buffer`` work as on a real console) and restores them afterwards. ``spawn`` runs
+``python -m sns_desk`` as a real subprocess, for the few tests that need one (start-up, imports,
+signals, a real pipe).
+"""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
+
+import pytest
+
+from sns_desk.cli.main import main
+
+LOGIN_VARS = ("LOGNAME", "USER", "USERNAME", "LNAME")
+"""What ``getpass.getuser()`` reads, in its order (USERNAME for Windows)."""
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What a command left: its exit code and the texts it wrote (UTF-8 decoded)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
 
 
 def login_env(login: str) -> dict[str, str]:
-    """The environment in which ``getpass.getuser()`` reports ``login``."""
-    return {**os.environ, "LOGNAME": login, "USER": login, "USERNAME": login, "LNAME": login}
+    """The environment in which ``getpass.getuser()`` reports ``login`` (for a subprocess)."""
+    return {**os.environ, **dict.fromkeys(LOGIN_VARS, login)}
 
 
-def sns_desk(db: str, login: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sns_desk", "--db", db, *args],
+def _exit_code(exc: SystemExit) -> int:
+    """The process exit status ``sys.exit(exc.code)`` would give (argparse exits this way)."""
+    if exc.code is None:
+        return 0
+    if isinstance(exc.code, int):
+        return exc.code
+    sys.stderr.write(f"{exc.code}\n")
+    return 1
+
+
+def call(*args: str, login: str | None = None, stdin: bytes = b"") -> CliResult:
+    """Run ``sns-desk ARGS`` in this process; ``login`` is the OS user it sees (else the current one)."""
+    saved = sys.stdin, sys.stdout, sys.stderr
+    out, err = io.BytesIO(), io.BytesIO()
+    streams = (
+        io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"),
+        io.TextIOWrapper(out, encoding="utf-8", newline="\n"),
+        io.TextIOWrapper(err, encoding="utf-8", newline="\n"),
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        if login is not None:
+            for var in LOGIN_VARS:
+                patch.setenv(var, login)
+        sys.stdin, sys.stdout, sys.stderr = streams
+        try:
+            try:
+                code = main(list(args))
+            except SystemExit as exc:
+                code = _exit_code(exc)
+            for stream in streams[1:]:
+                stream.flush()
+            stdout, stderr = out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8")
+        finally:
+            sys.stdin, sys.stdout, sys.stderr = saved
+            for stream in streams:
+                stream.close()
+    return CliResult(code, stdout, stderr)
+
+
+def sns_desk(db: str, login: str, *args: str) -> CliResult:
+    """``sns-desk --db DB ARGS`` in this process as the OS user ``login``."""
+    return call("--db", db, *args, login=login)
+
+
+def spawn(*args: str, login: str | None = None, stdin: bytes = b"") -> CliResult:
+    """``python -m sns_desk ARGS`` as a separate process (stdin piped as bytes)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "sns_desk", *args],
+        input=stdin,
         capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=login_env(login),
+        env=login_env(login) if login is not None else None,
         timeout=120,
     )
+    return CliResult(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))

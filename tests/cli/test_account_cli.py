@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,10 +12,10 @@ import pytest
 
 from sns_desk.core.policy import ITEMS, Policy, policy_to_json
 
-from .runner import sns_desk
+from .runner import CliResult, sns_desk
 
 
-def run(db: str, login: str, *args: str) -> subprocess.CompletedProcess[str]:
+def run(db: str, login: str, *args: str) -> CliResult:
     return sns_desk(db, login, *args)
 
 

@@ -1,9 +1,8 @@
-"""``sns-desk archive import|search`` as a subprocess: every format through ``--format auto``, search output."""
+"""``sns-desk archive import|search``: every format through ``--format auto``, search output."""
 
 from __future__ import annotations
 
 import json
-import subprocess
 import tarfile
 import zipfile
 from pathlib import Path
@@ -13,10 +12,10 @@ import pytest
 from sns_desk.cli import archive as cli_archive
 from sns_desk.core.archive import formats
 
-from .runner import sns_desk
+from .runner import CliResult, sns_desk
 
 
-def run(db: str, *args: str) -> subprocess.CompletedProcess[str]:
+def run(db: str, *args: str) -> CliResult:
     return sns_desk(db, "tanaka", "archive", *args)
 
 

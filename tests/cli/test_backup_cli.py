@@ -20,12 +20,12 @@ from sns_desk.bench.synthetic import write_x_archive
 from sns_desk.cli.backup import run_backup_command
 from sns_desk.core.archive import package
 
-from .runner import login_env, sns_desk
+from .runner import CliResult, login_env, sns_desk
 
 ENV = login_env("tanaka")
 
 
-def run(db: str, *args: str) -> subprocess.CompletedProcess[str]:
+def run(db: str, *args: str) -> CliResult:
     return sns_desk(db, "tanaka", *args)
 
 

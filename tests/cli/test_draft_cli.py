@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,10 +12,10 @@ from sns_desk.core.people import Role
 from sns_desk.services.desk import DeskService
 from sns_desk.storage.database import open_database
 
-from .runner import sns_desk
+from .runner import CliResult, sns_desk
 
 
-def run(db: str, login: str, *args: str) -> subprocess.CompletedProcess[str]:
+def run(db: str, login: str, *args: str) -> CliResult:
     return sns_desk(db, login, "draft", *args)
 
 

@@ -1,0 +1,92 @@
+"""``python -m sns_desk`` as a real process: what the in-process tests cannot see.
+
+The entry point and ``--version``, exit codes as the shell gets them, bytes piped into stdin, the
+OS user taken from a real environment, and that the CLI never imports PySide6. Each call costs
+an interpreter start-up, so this file stays small; the behaviour itself is tested in-process.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from .runner import spawn
+
+
+def test_version() -> None:
+    result = spawn("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip().startswith("sns-desk ")
+
+
+def test_check_exits_0_for_clean_text_on_stdin() -> None:
+    result = spawn("check", "-", stdin="図書館で冬のおはなし会を開催します。参加無料です。".encode())
+    assert result.returncode == 0, result.stderr
+    assert "エラー 0 件、警告 0 件" in result.stdout
+
+
+def test_check_exits_1_for_an_error_in_a_file(tmp_path: Path) -> None:
+    post = tmp_path / "post.txt"
+    post.write_text("お知らせです。\n申込はこちら https://bit.ly/abc123 まで", encoding="utf-8")
+    result = spawn("check", str(post))
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0].startswith(f"{post}:2:8: エラー: ")
+
+
+def test_check_exits_2_for_shift_jis_bytes_piped_in() -> None:
+    result = spawn("check", "-", stdin="お知らせ".encode("cp932"))
+    assert result.returncode == 2
+    assert "UTF-8 ではありません" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_check_never_imports_pyside6() -> None:
+    code = (
+        "import sys, io\n"
+        "from sns_desk.cli.main import main\n"
+        "sys.stdin = io.TextIOWrapper(io.BytesIO('テスト'.encode()), encoding='utf-8')\n"
+        "rc = main(['check', '-'])\n"
+        "assert 'PySide6' not in sys.modules, 'PySide6 was imported'\n"
+        "print('rc', rc)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "rc 0" in result.stdout
+
+
+def test_the_os_user_comes_from_the_environment(tmp_path: Path) -> None:
+    from sns_desk.core.checker import default_checker
+    from sns_desk.core.people import Role
+    from sns_desk.services.desk import DeskService
+    from sns_desk.storage.database import open_database
+
+    db = f"sqlite:///{(tmp_path / 'registry.db').as_posix()}"
+    assert spawn("--db", db, "account", "list", login="tanaka").returncode == 0  # tanaka: operations manager
+    with open_database(db) as database:
+        DeskService(database, default_checker, "tanaka").set_role("kacho", Role.ACCOUNT_MANAGER)
+    facts = [
+        "--platform", "x", "--name", "@hh_kosodate", "--url", "https://x.com/hh_kosodate",
+        "--department", "こども家庭課", "--purpose", "子育て世帯への情報発信",
+    ]  # fmt: skip
+    requested = spawn("--db", db, "account", "request", *facts, login="kacho")
+    assert requested.returncode == 0 and "申請中" in requested.stdout, requested.stderr
+    refused = spawn("--db", db, "account", "approve", "@hh_kosodate", "--number", "広戦第12号", login="kacho")
+    assert refused.returncode == 2 and "運用管理者" in refused.stderr
+
+
+def test_archive_import_and_search(tmp_path: Path) -> None:
+    db = f"sqlite:///{(tmp_path / 'archive.db').as_posix()}"
+    export = tmp_path / "x.zip"
+    posts = [
+        {"tweet": {"id_str": "1", "full_text": "花火大会を開催します", "created_at": "Sat Aug 02 09:00:00 +0000 2025"}}
+    ]
+    with zipfile.ZipFile(export, "w") as z:
+        z.writestr("data/account.js", "window.YTD.account.part0 = " + json.dumps([{"account": {"username": "koho"}}]))
+        z.writestr("data/tweets.js", "window.YTD.tweets.part0 = " + json.dumps(posts, ensure_ascii=False))
+    imported = spawn("--db", db, "archive", "import", str(export), login="tanaka")
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.startswith("koho: 1 件を追加")
+    found = spawn("--db", db, "archive", "search", "花火", "--format", "json", login="tanaka")
+    assert found.returncode == 0 and json.loads(found.stdout)["total"] == 1
