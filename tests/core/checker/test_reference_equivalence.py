@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from twitter_text import parse_tweet
 
 from sns_desk.core.checker.length import measure, x_weighted_length
@@ -31,6 +32,7 @@ _X_POOL = [
 ]
 
 
+@pytest.mark.slow
 def test_x_weighted_length_equals_parse_tweet() -> None:
     rng = random.Random(20261125)
     for _ in range(4000):
@@ -38,6 +40,7 @@ def test_x_weighted_length_equals_parse_tweet() -> None:
         assert x_weighted_length(text) == parse_tweet(text).weightedLength, repr(text)
 
 
+@pytest.mark.slow
 def test_x_overflow_position_equals_parse_tweet() -> None:
     # parse_tweet's own index is exact when neither NFC nor CR LF changes the text's length;
     # it also stops at characters X refuses (BOM), which the length rule does not look at.
