@@ -47,19 +47,6 @@ from .guideline import ARTICLE_GISTS
 
 MessageKind = Literal["information", "warning", "critical"]
 
-ACTION_LABELS: Final[dict[str, str]] = {
-    "create": "作成",
-    "submit": "承認申請",
-    "approve": "承認",
-    "reject": "差戻し",
-    "acknowledge": "警告を確認済みにした",
-    "post": "投稿済みにした",
-    "attach": "画像を添付",
-    "detach": "画像を削除",
-    "strip_metadata": "画像の位置情報などを削除",
-    "rights_checklist": "画像のチェックリストに回答",
-}
-
 IMAGE_FILE_FILTER: Final = (
     "画像 (*.jpg *.jpeg *.png *.gif *.webp *.JPG *.JPEG *.PNG *.GIF *.WEBP);;すべてのファイル (*)"
 )
@@ -505,7 +492,7 @@ class HistoryDialog(_TableDialog):
     HEADERS: Final = ("日時", "操作", "担当", "コメント")
 
     def __init__(self, parent: QWidget | None, subject: str, events: Sequence[DraftEvent]) -> None:
-        rows = [(local_time_text(e.at), ACTION_LABELS.get(e.action, e.action), e.by, e.comment) for e in events]
+        rows = [(local_time_text(e.at), e.action.label, e.by, e.comment) for e in events]
         super().__init__(parent, f"履歴 — {subject}", "", self.HEADERS, rows)
 
     @classmethod

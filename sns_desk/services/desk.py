@@ -20,7 +20,7 @@ from ..core.accounts import Account
 from ..core.attachments import AttachmentError, ExifConcern, inspect_image, make_thumbnail, strip_metadata
 from ..core.checker import CheckContext, Checker, Finding
 from ..core.people import Person, Role
-from ..core.workflow import Acknowledgement, Draft, DraftNotFound, DraftState, WorkflowError, rules
+from ..core.workflow import Acknowledgement, Draft, DraftEventKind, DraftNotFound, DraftState, WorkflowError, rules
 from ..storage.database import Database
 from ..storage.errors import StorageError
 from ..storage.media import MediaStore
@@ -71,7 +71,7 @@ class AttachmentInfo:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class DraftEvent:
-    action: str
+    action: DraftEventKind
     by: str
     at: dt.datetime
     comment: str
@@ -186,14 +186,14 @@ class DeskService:
                 title=title,
                 text=text,
                 state=DraftState.DRAFT.value,
-                platforms=",".join(platforms or (account.platform,)),
+                platforms=list(platforms or (account.platform,)),
                 revision=0,
                 created_at=now,
                 updated_at=now,
             )
             s.add(row)
             s.flush()
-            _event(s, row.id, "create", me.login, now)
+            _event(s, row.id, DraftEventKind.CREATE, me.login, now)
             return _draft(row, [])
 
     def draft(self, draft_id: int) -> Draft:
@@ -221,9 +221,9 @@ class DeskService:
             if title is not None:
                 values["title"] = title
             if platforms is not None:
-                values["platforms"] = ",".join(platforms)
+                values["platforms"] = list(platforms)
             if me.login not in draft.editors:
-                values["editors"] = ",".join((*draft.editors, me.login))
+                values["editors"] = [*draft.editors, me.login]
             _guarded_update(s, draft, values)
             return self._load(s, draft_id)[1]
 
@@ -250,7 +250,7 @@ class DeskService:
                     draft_id=draft_id, fingerprint=ack.fingerprint, rule=ack.rule, reason=ack.reason, by=ack.by, at=now
                 )
             )
-            _event(s, draft_id, "acknowledge", me.login, now, f"{ack.rule}: {ack.reason}")
+            _event(s, draft_id, DraftEventKind.ACKNOWLEDGE, me.login, now, f"{ack.rule}: {ack.reason}")
         return self.draft(draft_id)
 
     def submit(self, draft_id: int) -> Draft:
@@ -258,7 +258,7 @@ class DeskService:
             _require_postable(s, row, "承認申請")
             updated = rules.submit(draft, self.check(draft), me, now)
             _apply(s, draft, updated)
-            _event(s, draft_id, "submit", me.login, now)
+            _event(s, draft_id, DraftEventKind.SUBMIT, me.login, now)
         return self.draft(draft_id)
 
     def approve(self, draft_id: int, revision: int | None = None) -> Draft:
@@ -271,7 +271,7 @@ class DeskService:
             account = _require_postable(s, row, "承認")
             updated = rules.approve(draft, me, account.manager, now, self.check(draft))
             _apply(s, draft, updated)
-            _event(s, draft_id, "approve", me.login, now)
+            _event(s, draft_id, DraftEventKind.APPROVE, me.login, now)
         return self.draft(draft_id)
 
     def reject(self, draft_id: int, comment: str) -> Draft:
@@ -279,7 +279,7 @@ class DeskService:
             manager = s.get(AccountRow, row.account_id)
             updated = rules.reject(draft, me, manager.manager if manager else "", comment, now)
             _apply(s, draft, updated)
-            _event(s, draft_id, "reject", me.login, now, updated.review_comment)
+            _event(s, draft_id, DraftEventKind.REJECT, me.login, now, updated.review_comment)
         return self.draft(draft_id)
 
     def mark_posted(
@@ -335,7 +335,7 @@ class DeskService:
             comment = updated.posted_url
             if off_terminal_reason.strip():
                 comment += f"(市の端末以外から投稿: {off_terminal_reason.strip()})"
-            _event(s, draft_id, "post", me.login, now, comment)
+            _event(s, draft_id, DraftEventKind.POST, me.login, now, comment)
         return self.draft(draft_id)
 
     # -- attachments (第6条第3号) ------------------------------------------------------------
@@ -374,7 +374,7 @@ class DeskService:
             row.rights_checked_by, row.rights_checked_at = "", None
             row.updated_at = now
             s.flush()
-            _event(s, draft_id, "attach", me.login, now, filename)
+            _event(s, draft_id, DraftEventKind.ATTACH, me.login, now, filename)
             return dataclasses.replace(self._attachment(attachment), privacy=info.privacy)
 
     def strip_attachment_metadata(self, draft_id: int, attachment_id: int) -> AttachmentInfo:
@@ -390,7 +390,7 @@ class DeskService:
             attachment.sha256 = self.media.put(cleaned)
             attachment.byte_size, attachment.width, attachment.height = info.byte_size, info.width, info.height
             row.updated_at = now
-            _event(s, draft_id, "strip_metadata", me.login, now, attachment.filename)
+            _event(s, draft_id, DraftEventKind.STRIP_METADATA, me.login, now, attachment.filename)
             s.flush()
             return dataclasses.replace(self._attachment(attachment), privacy=info.privacy)
 
@@ -402,7 +402,7 @@ class DeskService:
             if not rules.can_edit(draft, me):
                 raise WorkflowError(f"「{draft.state.label}」の投稿案の画像は変更できません")
             s.delete(attachment)
-            _event(s, draft_id, "detach", me.login, now, attachment.filename)
+            _event(s, draft_id, DraftEventKind.DETACH, me.login, now, attachment.filename)
 
     def thumbnail(self, attachment: AttachmentInfo, max_side: int = 256) -> bytes:
         return make_thumbnail(self.media.get(attachment.sha256), max_side)
@@ -411,7 +411,7 @@ class DeskService:
         with self._transition(draft_id) as (s, row, draft, me, now):
             updated = rules.confirm_rights(draft, me, answers, now)
             row.rights_checked_by, row.rights_checked_at = updated.rights_checked_by, updated.rights_checked_at
-            _event(s, draft_id, "rights_checklist", me.login, now)
+            _event(s, draft_id, DraftEventKind.RIGHTS_CHECKLIST, me.login, now)
         return self.draft(draft_id)
 
     def _attachment(self, row: AttachmentRow) -> AttachmentInfo:
@@ -433,7 +433,7 @@ class DeskService:
             rows = s.scalars(
                 select(DraftEventRow).where(DraftEventRow.draft_id == draft_id).order_by(DraftEventRow.id)
             ).all()
-            return [DraftEvent(r.action, r.by, r.at, r.comment) for r in rows]
+            return [DraftEvent(DraftEventKind(r.action), r.by, r.at, r.comment) for r in rows]
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -464,7 +464,7 @@ def _draft(row: DraftRow, acks: Sequence[AcknowledgementRow], attachment_count: 
         author=row.author,
         text=row.text,
         state=DraftState(row.state),
-        platforms=tuple(p for p in row.platforms.split(",") if p),
+        platforms=tuple(row.platforms),
         created_at=row.created_at,
         updated_at=row.updated_at,
         revision=row.revision,
@@ -474,7 +474,7 @@ def _draft(row: DraftRow, acks: Sequence[AcknowledgementRow], attachment_count: 
         acknowledgements=tuple(Acknowledgement(a.fingerprint, a.rule, a.reason, a.by, a.at) for a in acks),
         posted_url=row.posted_url,
         posted_at=row.posted_at,
-        editors=tuple(e for e in row.editors.split(",") if e),
+        editors=tuple(row.editors),
         attachment_count=attachment_count,
         rights_checked_by=row.rights_checked_by,
         rights_checked_at=row.rights_checked_at,
@@ -526,5 +526,5 @@ def _require_postable(s: Session, row: DraftRow, action: str) -> Account:
     return account
 
 
-def _event(s: Session, draft_id: int, action: str, by: str, at: dt.datetime, comment: str = "") -> None:
+def _event(s: Session, draft_id: int, action: DraftEventKind, by: str, at: dt.datetime, comment: str = "") -> None:
     s.add(DraftEventRow(draft_id=draft_id, action=action, by=by, at=at, comment=comment))

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Connection,
     Date,
     DateTime,
@@ -197,15 +198,15 @@ class DraftRow(Base):
     title: Mapped[str] = mapped_column(String(200), default="")
     text: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(16), default="draft", index=True)
-    platforms: Mapped[str] = mapped_column(String(200), default="")
-    """Comma-separated platform ids of the rulebook."""
+    platforms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """Platform ids of the rulebook, as a JSON array."""
     revision: Mapped[int] = mapped_column(Integer, default=0)
     review_comment: Mapped[str] = mapped_column(Text, default="")
     reviewed_by: Mapped[str] = mapped_column(String(150), default="")
     posted_url: Mapped[str] = mapped_column(String(1000), default="")
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    editors: Mapped[str] = mapped_column(String(1000), default="")
-    """Comma-separated logins of everyone who saved the text (none may approve it)."""
+    editors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """Logins of everyone who saved the text (none may approve it), as a JSON array."""
     rights_checked_by: Mapped[str] = mapped_column(String(150), default="")
     """Who answered the image checklist (第6条第3号) for the current attachments; '' when not."""
     rights_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sns_desk.core.attachments import AttachmentError
-from sns_desk.core.workflow import RIGHTS_CHECKLIST, Draft, DraftState
+from sns_desk.core.workflow import RIGHTS_CHECKLIST, Draft, DraftEventKind, DraftState
 from sns_desk.gui import app as gui_app
 from sns_desk.gui import attachments_panel as panel_module
 from sns_desk.gui.attachments_panel import (
@@ -27,7 +27,6 @@ from sns_desk.gui.attachments_panel import (
 )
 from sns_desk.gui.desk_window import DeskWindow
 from sns_desk.gui.dialogs import (
-    ACTION_LABELS,
     ConfirmDialog,
     ImageFileDialog,
     RightsChecklistDialog,
@@ -200,7 +199,7 @@ def test_strip_removes_the_warning(
     stored = desk.fresh_service(DRAFTER)
     assert [a.privacy for a in stored.attachments(draft.id)] == [()]
     assert [e.action for e in stored.history(draft.id)][-2:] == ["attach", "strip_metadata"]
-    assert ACTION_LABELS["strip_metadata"] == "画像の位置情報などを削除"
+    assert DraftEventKind.STRIP_METADATA.label == "画像の位置情報などを削除"
 
 
 def test_a_non_image_file_shows_the_japanese_error_and_adds_nothing(
@@ -522,7 +521,7 @@ def test_texts() -> None:
         "画像を添付できません",
         "画像ファイルとして読み込めません。",
     )
-    assert {"attach", "detach", "rights_checklist"} <= ACTION_LABELS.keys()
+    assert {"attach", "detach", "rights_checklist"} <= {kind.value for kind in DraftEventKind}
 
 
 @pytest.mark.qt_log_ignore("propagateSizeHints")

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from sns_desk.core.accounts import Account, AccountStatus
 from sns_desk.core.checker import Finding, Severity
+from sns_desk.core.workflow import DraftEventKind
 from sns_desk.gui.dialogs import (
     AcknowledgeDialog,
     HistoryDialog,
@@ -115,7 +116,10 @@ def test_settings_dialog_returns_the_location() -> None:
 
 def test_history_dialog_lists_the_steps_in_local_time() -> None:
     at = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)
-    events = [DraftEvent("create", "suzuki", at, ""), DraftEvent("reject", "kacho", at, "日付を入れてください")]
+    events = [
+        DraftEvent(DraftEventKind.CREATE, "suzuki", at, ""),
+        DraftEvent(DraftEventKind.REJECT, "kacho", at, "日付を入れてください"),
+    ]
     dialog = HistoryDialog(None, "冬のおはなし会", events)
     local = at.astimezone().strftime("%Y/%m/%d %H:%M")
     assert dialog.rows() == [[local, "作成", "suzuki", ""], [local, "差戻し", "kacho", "日付を入れてください"]]

@@ -135,3 +135,51 @@ def test_the_known_head_revision_is_alembics_head() -> None:
     from sns_desk.storage.database import HEAD_REVISION, head_revision
 
     assert head_revision() == HEAD_REVISION
+
+
+def _drafts_lists(engine: Engine) -> list[tuple[Any, Any]]:
+    with engine.connect() as connection:
+        return [tuple(r) for r in connection.execute(text("SELECT platforms, editors FROM drafts ORDER BY id"))]
+
+
+def _upgrade_comma_lists_to_json(engine: Engine) -> None:
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004")
+        connection.execute(
+            text("INSERT INTO accounts (id, platform, name, url, department, manager, status, created_at) "
+                 "VALUES (1, 'x', '@hh', '', '', '', 'active', :t)"),
+            {"t": "2026-12-01 00:00:00.000000"},
+        )  # fmt: skip
+        for draft_id, platforms, editors in ((1, "x,facebook", "sato,ito"), (2, "x", "")):
+            connection.execute(
+                text("INSERT INTO drafts (id, account_id, author, title, text, state, platforms, revision, "
+                     "review_comment, reviewed_by, posted_url, editors, rights_checked_by, created_at, updated_at) "
+                     "VALUES (:id, 1, 'sato', '', '本文', 'draft', :p, 0, '', '', '', :e, '', :t, :t)"),
+                {"id": draft_id, "p": platforms, "e": editors, "t": "2026-12-01 00:00:00.000000"},
+            )  # fmt: skip
+        command.upgrade(config, "head")
+    assert schema_differences(engine) == []
+    with Database(engine).session() as session:
+        from sns_desk.storage.models import DraftRow
+
+        rows = session.scalars(select(DraftRow).order_by(DraftRow.id)).all()
+        assert [(r.platforms, r.editors) for r in rows] == [(["x", "facebook"], ["sato", "ito"]), (["x"], [])]
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+    assert _drafts_lists(engine) == [("x,facebook", "sato,ito"), ("x", "")]
+
+
+def test_comma_separated_lists_become_json_arrays_and_back_on_sqlite(engine_for: Callable[[str], Engine]) -> None:
+    _upgrade_comma_lists_to_json(engine_for("lists.db"))
+
+
+@pytest.mark.postgres
+def test_comma_separated_lists_become_json_arrays_and_back_on_postgresql(pg_url: str) -> None:
+    engine = make_engine(pg_url)
+    try:
+        _upgrade_comma_lists_to_json(engine)
+    finally:
+        engine.dispose()

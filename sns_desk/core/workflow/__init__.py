@@ -4,7 +4,7 @@ Pure Python: the storage layer persists what these functions decide, and the GUI
 only show it, so every front end obeys the same rules.
 """
 
-from .model import RIGHTS_CHECKLIST, Acknowledgement, Draft, DraftState, fingerprint
+from .model import RIGHTS_CHECKLIST, Acknowledgement, Draft, DraftEventKind, DraftState, fingerprint
 from .rules import (
     DraftNotFound,
     WorkflowError,
@@ -25,6 +25,7 @@ __all__ = [
     "RIGHTS_CHECKLIST",
     "Acknowledgement",
     "Draft",
+    "DraftEventKind",
     "DraftNotFound",
     "DraftState",
     "WorkflowError",

@@ -33,6 +33,39 @@ _STATE_LABELS = {
 }
 
 
+class DraftEventKind(enum.StrEnum):
+    """What happened to a draft, as written to its history (``draft_events``)."""
+
+    CREATE = "create"
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    REJECT = "reject"
+    ACKNOWLEDGE = "acknowledge"
+    POST = "post"
+    ATTACH = "attach"
+    DETACH = "detach"
+    STRIP_METADATA = "strip_metadata"
+    RIGHTS_CHECKLIST = "rights_checklist"
+
+    @property
+    def label(self) -> str:
+        return _EVENT_LABELS[self]
+
+
+_EVENT_LABELS = {
+    DraftEventKind.CREATE: "作成",
+    DraftEventKind.SUBMIT: "承認申請",
+    DraftEventKind.APPROVE: "承認",
+    DraftEventKind.REJECT: "差戻し",
+    DraftEventKind.ACKNOWLEDGE: "警告を確認済みにした",
+    DraftEventKind.POST: "投稿済みにした",
+    DraftEventKind.ATTACH: "画像を添付",
+    DraftEventKind.DETACH: "画像を削除",
+    DraftEventKind.STRIP_METADATA: "画像の位置情報などを削除",
+    DraftEventKind.RIGHTS_CHECKLIST: "画像のチェックリストに回答",
+}
+
+
 RIGHTS_CHECKLIST: tuple[tuple[str, str], ...] = (
     ("portrait", "写っている人から掲載の了解を得ているか、人が特定できない写真ですか(肖像権)"),
     ("copyright", "市が撮影・作成したもの、または権利者から使用の許諾を得たものですか(著作権)"),
