@@ -1,8 +1,27 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian/Ubuntu machine for sns_desk: system libraries, a virtualenv, the package.
-# Safe to run again: it only installs what is missing.
+# Safe to run again: it only installs what is missing, and does nothing at all while the setup is
+# up to date (the stamp below matches and the app is installed). Delete .venv/.sns-desk-setup to
+# force a full run (e.g. after removing a system package).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The stamp holds a hash of what decides the setup; it is written after a successful run only and
+# lives in .venv, which is not committed, so a clean checkout always gets the full setup.
+stamp=.venv/.sns-desk-setup
+setup_hash() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    cat pyproject.toml .ci/setup.sh | sha256sum | cut -d ' ' -f 1
+  elif command -v shasum >/dev/null 2>&1; then
+    cat pyproject.toml .ci/setup.sh | shasum -a 256 | cut -d ' ' -f 1
+  fi  # no hash tool: an empty hash never matches, the setup always runs
+}
+want=$(setup_hash)
+if [ -n "$want" ] && [ -x .venv/bin/python ] && [ -x .venv/bin/sns-desk ] && [ -f "$stamp" ] \
+   && [ "$(cat "$stamp")" = "$want" ]; then
+  exit 0
+fi
+rm -f "$stamp"  # a run that fails half-way must not leave an old stamp behind
 
 need_apt=()
 # Qt's runtime libraries (offscreen and xcb), Japanese fonts for the UI, PostgreSQL for the
@@ -23,3 +42,7 @@ PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[dev]"
+if [ -n "$want" ]; then
+  printf '%s\n' "$want" > "$stamp.tmp"
+  mv "$stamp.tmp" "$stamp"
+fi

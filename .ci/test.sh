@@ -9,18 +9,33 @@ export QT_QPA_PLATFORM=offscreen
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -n "$pg_bin" ] && [ -z "${SNS_DESK_TEST_PG_URL:-}" ]; then
   pg_dir=$(mktemp -d /tmp/sns-desk-pg.XXXXXX)
-  chown postgres "$pg_dir" 2>/dev/null || true
   as_pg() { if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
+  # On every exit, also a failed start or a failed check: stop the server, remove the folder.
+  stop_pg() {
+    as_pg "$pg_bin/pg_ctl -D $pg_dir/data -m immediate stop" >/dev/null 2>&1 || true
+    rm -rf -- "$pg_dir"
+  }
+  trap stop_pg EXIT
+  chown postgres "$pg_dir" 2>/dev/null || true
   as_pg "$pg_bin/initdb -D $pg_dir/data -A trust -U postgres" >/dev/null
   as_pg "$pg_bin/pg_ctl -D $pg_dir/data -o '-p 54329 -k $pg_dir -c listen_addresses=127.0.0.1' -l $pg_dir/log -w start" >/dev/null
-  trap 'as_pg "$pg_bin/pg_ctl -D $pg_dir/data -m immediate stop" >/dev/null 2>&1 || true' EXIT
   export SNS_DESK_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:54329/postgres"
 fi
 
 echo "== ruff"; .venv/bin/ruff check sns_desk tests
 echo "== mypy"; .venv/bin/mypy
 echo "== import-linter"; .venv/bin/lint-imports
-echo "== pytest"; .venv/bin/python -m pytest
+echo "== pytest"; .venv/bin/python -m pytest  # the default selection: everything not marked slow
+# The slow tests (randomised equivalence, screenshots) on their own. Exit 5 means no test is marked
+# slow any more, which is no failure; every other non-zero exit fails the script.
+echo "== pytest -m slow"
+slow_rc=0
+.venv/bin/python -m pytest -m slow || slow_rc=$?
+if [ "$slow_rc" -eq 5 ]; then
+  echo "(no slow tests)"
+elif [ "$slow_rc" -ne 0 ]; then
+  exit "$slow_rc"
+fi
 if [ -f ../shared/eval/score.py ]; then
   echo "== dev-set score (floor: micro F1 0.98)"
   .venv/bin/python ../shared/eval/score.py --cmd ".venv/bin/sns-desk check --format jsonl" --min-f1 0.98
