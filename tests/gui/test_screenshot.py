@@ -23,7 +23,7 @@ def test_screenshot_script_writes_a_png(tmp_path: Path, window: str, size: str) 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LOGNAME": OPS_MANAGER, "USER": OPS_MANAGER}
     env.pop("SNS_DESK_DB", None)
     done = subprocess.run(
-        [sys.executable, "-m", "sns_desk.gui.screenshot", str(out), "--window", window, "--size", size],
+        [sys.executable, "-m", "sns_desk.bench.screenshots", str(out), "--window", window, "--size", size],
         capture_output=True,
         text=True,
         timeout=120,
@@ -39,7 +39,7 @@ def test_screenshot_script_writes_a_png(tmp_path: Path, window: str, size: str) 
 
 def test_screenshot_usage_error() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "sns_desk.gui.screenshot"], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-m", "sns_desk.bench.screenshots"], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 2
     assert "out" in done.stderr  # the missing argument is named

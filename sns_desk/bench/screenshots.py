@@ -1,4 +1,4 @@
-"""``python -m sns_desk.gui.screenshot OUT.png``: the drafting desk with sample drafts, as a PNG.
+"""``python -m sns_desk.bench screenshots OUT.png``: the drafting desk with sample drafts, as a PNG.
 
 Builds a throw-away SQLite database with two accounts and drafts in every state, opens the desk
 as a drafter on a returned draft whose text has findings and which has two images attached (one a
@@ -40,7 +40,7 @@ _TIMEOUT_MS = 15_000
 
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m sns_desk.gui.screenshot", description="画面の見本を PNG で保存します"
+        prog="python -m sns_desk.bench screenshots", description="画面の見本を PNG で保存します"
     )
     parser.add_argument("out", type=Path, help="保存先の PNG ファイル")
     parser.add_argument(
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
     qInstallMessageHandler(quiet)
 
-    from .app import create_application
+    from ..gui.app import create_application
 
     app = create_application([sys.argv[0]])
     with tempfile.TemporaryDirectory(prefix="sns-desk-shot-") as folder:
@@ -119,7 +119,7 @@ def _choose_finding_with_suggestion(view: object, editor: object) -> None:
     from PySide6.QtGui import QTextCursor
     from PySide6.QtWidgets import QPlainTextEdit, QTreeView
 
-    from .findings_model import FindingsModel
+    from ..gui.findings_model import FindingsModel
 
     assert isinstance(view, QTreeView) and isinstance(editor, QPlainTextEdit)
     model = view.model()
@@ -260,10 +260,10 @@ def _desk_shot(out: Path, folder: Path, size: tuple[int, int]) -> int:
     from PySide6.QtCore import QSettings
 
     from ..core.checker import default_checker
+    from ..gui.desk_window import DeskWindow
     from ..services.desk import DeskService
     from ..storage.database import open_database
     from ..storage.media import MediaStore, default_media_root
-    from .desk_window import DeskWindow
 
     url = f"sqlite:///{(folder / 'sns_desk.db').as_posix()}"
     media_root = default_media_root(str(folder / "sns_desk.db"))
@@ -307,7 +307,7 @@ def _desk_shot(out: Path, folder: Path, size: tuple[int, int]) -> int:
 
 
 def _check_window_shot(out: Path, size: tuple[int, int]) -> int:
-    from .check_window import CheckWindow
+    from ..gui.check_window import CheckWindow
 
     window = CheckWindow(post_date=SAMPLE_DATE)
     window.resize(*size)
@@ -364,12 +364,12 @@ def _archive_shot(out: Path, folder: Path, size: tuple[int, int]) -> int:
     from PySide6.QtCore import QSettings
     from sqlalchemy import select
 
-    from ..bench.synthetic import write_x_archive
+    from ..gui.archive_window import ArchiveWindow
     from ..services.archive import ArchiveService
     from ..storage.database import open_database
     from ..storage.media import MediaStore
     from ..storage.models import AccountRow, BackupRecordRow, utc_now
-    from .archive_window import ArchiveWindow
+    from .synthetic import write_x_archive
 
     database = open_database(f"sqlite:///{(folder / 'sns_desk.db').as_posix()}")
     service = ArchiveService(database, MediaStore(folder / "sns_desk.media"))
@@ -499,9 +499,9 @@ def _registry_shot(out: Path, folder: Path, size: tuple[int, int]) -> int:
 
     from ..config import current_os_user
     from ..core.checker import default_checker
+    from ..gui.registry_window import RegistryWindow
     from ..services.registry import RegistryService
     from ..storage.database import open_database
-    from .registry_window import RegistryWindow
 
     url = f"sqlite:///{(folder / 'sns_desk.db').as_posix()}"
     _seed_registry(url)
