@@ -7,31 +7,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from urllib.parse import urlsplit
 
+from ..text_entities import Email, PhoneNumber, TextEntities, Url, scan
 from .finding import CheckContext
 from .lexicon import Hit
 from .morph import Token
 from .text import NormalizedText
 
 _SENTENCE_END = re.compile(r"[。!?\n]+")
-# A link with a scheme, or a bare host followed by a path (bit.ly/abc), or www.host.
-_URL = re.compile(
-    r"https?://[A-Za-z0-9\-._~:/?#@!$&*+,;=%]+"
-    r"|(?<![\w.@/-])(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?:/[^\s<>\"'、。「」『』()]*|(?=[\s、。)]|$))",
-    re.IGNORECASE,
-)
-_BARE_HOST_ONLY = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class Url:
-    start: int
-    end: int
-    text: str
-    host: str
-    path: str
-    port: int | None
 
 
 def sentence_starts(text: str) -> list[int]:
@@ -68,24 +51,21 @@ class Analysis:
         return bisect.bisect_right(self._sentence_starts, offset) - 1
 
     @cached_property
-    def urls(self) -> list[Url]:
-        out = []
-        for m in _URL.finditer(self.nt.text):
-            raw = m.group(0).rstrip(".,;:!?")
-            if "://" not in raw and not ("/" in raw or raw.lower().startswith("www.")):
-                # A bare "word.word" with no path: a file name or an abbreviation, not a link.
-                continue
-            if "://" not in raw and not _BARE_HOST_ONLY.match(raw.split("/", 1)[0]):
-                continue
-            parts = urlsplit(raw if "://" in raw else "http://" + raw)
-            try:
-                port = parts.port
-            except ValueError:
-                port = None
-            host = (parts.hostname or "").lower().rstrip(".")
-            if host:
-                out.append(Url(m.start(), m.start() + len(raw), raw, host, parts.path, port))
-        return out
+    def entities(self) -> TextEntities:
+        """URLs, e-mail addresses and phone numbers of the normalised text (found on first use)."""
+        return scan(self.nt.text)
+
+    @property
+    def urls(self) -> tuple[Url, ...]:
+        return self.entities.urls
+
+    @property
+    def emails(self) -> tuple[Email, ...]:
+        return self.entities.emails
+
+    @property
+    def phone_numbers(self) -> tuple[PhoneNumber, ...]:
+        return self.entities.phone_numbers
 
     def sentences_with(self, key: str) -> set[int]:
         return {self.sentence_of(h.start) for h in self.hits.get(key, ())}

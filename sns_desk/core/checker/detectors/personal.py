@@ -5,27 +5,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-import phonenumbers
-
 from ...rulebook.model import Rule, Rulebook
+from ...text_entities import PhoneType, phone_digits
 from ..analysis import Analysis
 from ..domains import DomainSet
 from ..lexicon import Lexicon
 from ..morph import Token
 from .base import Detector, Raw
 
-_DASH = "\\-‐−ー"
-# Starts with a literal 0 or +, so the regex engine can skip ahead to candidates quickly.
-_PHONE = re.compile(
-    rf"(?:\+(?<![\d{_DASH}.]\+)81[\s{_DASH}]?|0(?<![\d{_DASH}.]0))(\d{{0,4}})\s?[{_DASH}(]?\s?(\d{{1,4}})\s?[{_DASH})]?\s?(\d{{3,4}})(?![\d{_DASH}])"
-)
 _PHONE_TYPES = {
-    "mobile": phonenumbers.PhoneNumberType.MOBILE,
-    "fixed_line": phonenumbers.PhoneNumberType.FIXED_LINE,
-    "toll_free": phonenumbers.PhoneNumberType.TOLL_FREE,
-    "voip": phonenumbers.PhoneNumberType.VOIP,
-    "pager": phonenumbers.PhoneNumberType.PAGER,
-    "uan": phonenumbers.PhoneNumberType.UAN,
+    "mobile": PhoneType.MOBILE,
+    "fixed_line": PhoneType.FIXED_LINE,
+    "toll_free": PhoneType.TOLL_FREE,
+    "voip": PhoneType.VOIP,
+    "pager": PhoneType.PAGER,
+    "uan": PhoneType.UAN,
 }
 
 
@@ -46,40 +40,28 @@ class PhoneDetector(Detector):
         super().__init__(rule, rulebook, lexicon)
         self.personal = self._types("personal", ["mobile"])
         self.hint = self._types("hint", [])
-        self.city = {_digits(p) for p in rulebook.city.phones}
+        self.city = {phone_digits(p) for p in rulebook.city.phones}
 
-    def _types(self, name: str, default: list[str]) -> set[int]:
+    def _types(self, name: str, default: list[str]) -> set[PhoneType]:
         names = self.param(name, default)
         if not isinstance(names, list) or any(n not in _PHONE_TYPES for n in names):
             raise self.fail(f"params.{name} は {' / '.join(_PHONE_TYPES)} の一覧で書いてください")
         return {_PHONE_TYPES[n] for n in names}
 
     def find(self, a: Analysis) -> Iterable[Raw]:
-        for m in _PHONE.finditer(a.nt.text):
-            digits = _digits(m.group(0))
-            if m.group(0).startswith("+"):
-                digits = "0" + digits[2:]
-            if not digits.startswith("0") or not 10 <= len(digits) <= 11 or digits in self.city:
+        for phone in a.phone_numbers:
+            if not phone.valid or phone.value in self.city:
                 continue
-            try:
-                number = phonenumbers.parse(digits, "JP")
-            except phonenumbers.NumberParseException:
-                continue
-            if not phonenumbers.is_valid_number(number):
-                continue
-            kind = phonenumbers.number_type(number)
+            kind = phone.number_type
             if kind in self.personal:
-                yield Raw(m.start(), m.end(), suggestion="")
+                yield Raw(phone.start, phone.end, suggestion="")
             elif kind in self.hint:
                 yield Raw(
-                    m.start(),
-                    m.end(),
+                    phone.start,
+                    phone.end,
                     detail="(IP電話などの番号です。個人の番号でないか確認してください)",
                     severity="info",
                 )
-
-
-_EMAIL = re.compile(r"(?<![\w.+-])([A-Za-z0-9][\w.+-]*)@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})(?![\w-])")
 
 
 class EmailDetector(Detector):
@@ -98,15 +80,14 @@ class EmailDetector(Detector):
         self.roles = {w.lower() for w in self.param_words("role_mailboxes")}
 
     def find(self, a: Analysis) -> Iterable[Raw]:
-        for m in _EMAIL.finditer(a.nt.text):
-            local, domain = m.group(1).lower(), m.group(2).lower()
-            if self.official.contains(domain):
+        for email in a.emails:
+            if self.official.contains(email.domain):
                 continue
-            if not self.freemail.contains(domain):
-                head = re.split(r"[.+_-]", local, maxsplit=1)[0]
-                if head in self.roles or local in self.roles:
+            if not self.freemail.contains(email.domain):
+                head = re.split(r"[.+_-]", email.local, maxsplit=1)[0]
+                if head in self.roles or email.local in self.roles:
                     continue
-            yield Raw(m.start(), m.end())
+            yield Raw(email.start, email.end)
 
 
 _MY_NUMBER = re.compile(r"\d(?<![\d-]\d)\d{3}[\s-]?\d{4}[\s-]?\d{4}(?![\d-])")
