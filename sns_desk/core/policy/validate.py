@@ -26,7 +26,6 @@ import contextlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -34,9 +33,10 @@ from urllib.parse import urlsplit
 
 from ..checker.articles import article_label
 from ..checker.domains import DomainSet
+from ..text_entities import TextEntities, find_urls, parse_handle, phone_digits, scan
 from .items import ITEM_IDS, ITEMS, PolicyItem
 from .items import item as _item
-from .model import AccountFacts, Policy, Severity, ValidationProblem, find_phones, fold_width
+from .model import AccountFacts, Policy, Severity, ValidationProblem, fold_width
 from .render import MISSING_GLYPH, undrawable
 from .templates import PolicyTemplateError, template_for
 
@@ -64,15 +64,6 @@ class TextChecker(Protocol):
     def check(self, text: str, /) -> Sequence[FindingLike]: ...
 
 
-_URL_CHARS = r"[A-Za-z0-9\-._~:/?#@!$&*+,;=%]"
-_URL = re.compile(
-    rf"https?://{_URL_CHARS}+"
-    rf"|(?<![A-Za-z0-9_.@/-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{{2,}}/{_URL_CHARS}*"
-    rf"|(?<![A-Za-z0-9_.@/-])www\.(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{{2,}}",
-    re.IGNORECASE,
-)
-_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_MENTION = re.compile(r"(?<![A-Za-z0-9_@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?)")
 # 「- アカウント名：…」: the lines of item 2 that name the account (on width-folded text).
 _NAME_LINE = re.compile(
     r"^[ \t]*(?:[-*・][ \t]*)?(アカウント名|ページ名|チャンネル名|表示名|ハンドル)"
@@ -80,7 +71,6 @@ _NAME_LINE = re.compile(
     re.MULTILINE,
 )
 _NAME_PAIR = re.compile(r"(.+?)[ \t]*\(([^()]+)\)")
-_ONE_MENTION = re.compile(r"@[A-Za-z0-9_.]+")
 _PLACEHOLDERS = re.compile(
     r"\{\{.*?\}\}|\{%.*?%\}"
     r"|([〇○◯●◎□■△▲×＊*])\1+"
@@ -104,14 +94,6 @@ _FALLBACK_SHORTENERS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class _Url:
-    start: int
-    end: int
-    text: str
-    host: str
-
-
 def _fold(text: str) -> str:
     return fold_width(text)
 
@@ -121,15 +103,9 @@ def _loose(text: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", text).translate(_TILDES)).lower()
 
 
-def _urls(folded: str) -> list[_Url]:
-    out = []
-    for m in _URL.finditer(folded):
-        raw = m.group(0).rstrip(".,;:!?")
-        parts = urlsplit(raw if "://" in raw else "http://" + raw)
-        host = (parts.hostname or "").lower().rstrip(".")
-        if host:
-            out.append(_Url(m.start(), m.start() + len(raw), raw, host))
-    return out
+def _address_spans(found: TextEntities) -> list[tuple[int, int]]:
+    """Where the web and e-mail addresses are (their text is neither a placeholder nor a name line)."""
+    return [(u.start, u.end) for u in found.urls] + [(e.start, e.end) for e in found.emails]
 
 
 def _bare_host(host: str) -> str:
@@ -159,16 +135,6 @@ def _handle_of_url(url: str) -> str | None:
     return None
 
 
-def _handle_of_name(name: str) -> str | None:
-    folded = _fold(name.strip())
-    m = re.fullmatch(r"@?([A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?)", folded)
-    return m.group(1).lower() if m else None
-
-
-def _digits(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isdigit())
-
-
 @lru_cache(maxsize=1)
 def _bundled_shorteners() -> tuple[str, ...]:
     from ...resources import default_rulebook_path
@@ -196,7 +162,7 @@ class _Validator:
         hosts: list[str] = []
         with contextlib.suppress(PolicyTemplateError):  # no template: only the registered URL's domain
             hosts.extend(template_for(facts.platform, templates_directory).hosts)
-        registered = _urls(_fold(facts.url.strip()))
+        registered = find_urls(facts.url.strip())
         if registered and not DomainSet(_PUBLIC_SECTOR).contains(registered[0].host):
             # The registered URL's own domain is the platform's too, unless it is the city's website
             # (a mail magazine's page, say), where other pages are not other accounts.
@@ -205,7 +171,7 @@ class _Validator:
         self.account_url_key = _url_key(facts.url) if facts.url.strip() else None
         self.other_url_keys = {_url_key(v) for v in (facts.contact.form_url, facts.official_accounts_url) if v.strip()}
         self.handles = {
-            h for h in (_handle_of_url(facts.url) if facts.url.strip() else None, _handle_of_name(facts.name)) if h
+            h for h in (_handle_of_url(facts.url) if facts.url.strip() else None, parse_handle(facts.name)) if h
         }
         self.fact_values = [
             v.strip()
@@ -309,9 +275,8 @@ class _Validator:
         everything = _loose("\n".join(policy.text(i) for i in ITEM_IDS))
         if any(_loose(v) in everything for v in values):
             return []
-        if c.phone.strip() and any(
-            _digits(m.group(0)) == _digits(c.phone) for i in ITEM_IDS for m in find_phones(_fold(policy.text(i)))
-        ):
+        phone = phone_digits(c.phone)
+        if phone and any(p.value == phone for i in ITEM_IDS for p in scan(policy.text(i)).phone_numbers):
             return []
         account = ITEMS[1]
         return [
@@ -327,9 +292,8 @@ class _Validator:
 
     def item_problems(self, item: PolicyItem, text: str) -> Iterable[ValidationProblem]:
         folded = _fold(text)
-        urls = _urls(folded)
-        emails = [(m.start(), m.end()) for m in _EMAIL.finditer(folded)]
-        link_spans = [(u.start, u.end) for u in urls] + emails
+        found = scan(text)
+        link_spans = _address_spans(found)
 
         def inside_link(start: int, end: int) -> bool:
             return any(s <= start and end <= e for s, e in link_spans)
@@ -348,12 +312,12 @@ class _Validator:
             )
 
         shortened: list[tuple[int, int]] = []
-        for u in urls:
+        for u in found.urls:
             if self.shorteners.contains(u.host):
                 shortened.append((u.start, u.end))
                 yield ValidationProblem(
                     item.id,
-                    f"{item.label}にURL短縮サービスのURL「{u.text}」があります。リンク先が分からなくなるため、"
+                    f"{item.label}にURL短縮サービスのURL「{u.value}」があります。リンク先が分からなくなるため、"
                     "元のURLを書いてください(第9条第2項)",
                     "error",
                     "policy.shortener",
@@ -361,7 +325,7 @@ class _Validator:
                     u.end,
                 )
 
-        yield from self.fact_problems(item, text, folded, urls, emails)
+        yield from self.fact_problems(item, text, folded, found)
 
         glyphs = self.glyph_problem(item.id, text, item.label)
         if glyphs is not None:
@@ -391,7 +355,7 @@ class _Validator:
         )
 
     def fact_problems(
-        self, item: PolicyItem, text: str, folded: str, urls: list[_Url], emails: list[tuple[int, int]]
+        self, item: PolicyItem, text: str, folded: str, found: TextEntities
     ) -> Iterable[ValidationProblem]:
         f = self.facts
         strict: Severity = "error" if item.id == "account" else "warning"
@@ -410,9 +374,9 @@ class _Validator:
 
         # Required facts.
         if item.id == "account":
-            if self.account_url_key and not any(_url_key(u.text) == self.account_url_key for u in urls):
+            if self.account_url_key and not any(_url_key(u.value) == self.account_url_key for u in found.urls):
                 yield missing("URL", f.url.strip())
-            yield from self.name_lines(item, text, folded, urls, emails, missing)
+            yield from self.name_lines(item, text, folded, found, missing)
             if f.manager_title.strip() and _loose(f.manager_title) not in loose:
                 yield missing("アカウント管理者", f.manager_title.strip())
         if item.id == "operation":
@@ -422,48 +386,43 @@ class _Validator:
                 yield missing("情報発信責任者", f.publisher)
 
         # Values that contradict the registry.
-        for u in urls:
+        for u in found.urls:
             if self.shorteners.contains(u.host) or not self.platform_hosts.contains(_bare_host(u.host)):
                 continue
-            if self.is_account_url(u.text) or _url_key(u.text) in self.other_url_keys:
+            if self.is_account_url(u.value) or _url_key(u.value) in self.other_url_keys:
                 continue
             registered = f"「{f.url.strip()}」" if f.url.strip() else "(未登録)"
             yield mismatch(
-                strict, u.start, u.end, f"URL「{u.text}」は、アカウント登録情報のURL{registered}と一致しません"
+                strict, u.start, u.end, f"URL「{u.value}」は、アカウント登録情報のURL{registered}と一致しません"
             )
         if self.handles:
-            link_spans = [(u.start, u.end) for u in urls] + emails
-            for m in _MENTION.finditer(folded):
-                if any(s <= m.start() < e for s, e in link_spans) or m.group(1).lower() in self.handles:
+            for mention in found.mentions:  # not those in a web or e-mail address
+                if mention.value in self.handles:
                     continue
                 yield mismatch(
                     strict,
-                    m.start(),
-                    m.end(),
-                    f"「{text[m.start() : m.end()]}」は、アカウント登録情報のアカウント名"
-                    f"「{f.name.strip()}」と一致しません",
+                    mention.start,
+                    mention.end,
+                    f"「{mention.text}」は、アカウント登録情報のアカウント名「{f.name.strip()}」と一致しません",
                 )
-        phone = _digits(f.contact.phone)
-        link_spans = [(u.start, u.end) for u in urls] + emails
-        for m in find_phones(folded):
-            if any(s <= m.start() < e for s, e in link_spans):
-                continue  # digits in a web or e-mail address
-            if _digits(m.group(0)) != phone:
+        phone = phone_digits(f.contact.phone)
+        for number in found.phone_numbers:  # not digits in a web or e-mail address
+            if number.value != phone:
                 yield mismatch(
                     "warning",
-                    m.start(),
-                    m.end(),
-                    f"電話番号「{text[m.start() : m.end()]}」は、登録されている問い合わせ先"
+                    number.start,
+                    number.end,
+                    f"電話番号「{number.text}」は、登録されている問い合わせ先"
                     f"{'「' + f.contact.phone.strip() + '」' if phone else '(未登録)'}と異なります",
                 )
         email = f.contact.email.strip().lower()
-        for start, end in emails:
-            if folded[start:end].lower() != email:
+        for address in found.emails:
+            if address.value != email:
                 yield mismatch(
                     "warning",
-                    start,
-                    end,
-                    f"メールアドレス「{text[start:end]}」は、登録されている問い合わせ先"
+                    address.start,
+                    address.end,
+                    f"メールアドレス「{address.text}」は、登録されている問い合わせ先"
                     f"{'「' + f.contact.email.strip() + '」' if email else '(未登録)'}と異なります",
                 )
 
@@ -474,8 +433,8 @@ class _Validator:
                 continue
             if _loose(value) == _loose(registered):
                 return registered
-            handle = _handle_of_name(value)
-            if handle is not None and handle == _handle_of_name(registered):
+            handle = parse_handle(value)
+            if handle is not None and handle == parse_handle(registered):
                 return registered
         return None
 
@@ -497,8 +456,7 @@ class _Validator:
         item: PolicyItem,
         text: str,
         folded: str,
-        urls: list[_Url],
-        emails: list[tuple[int, int]],
+        found: TextEntities,
         missing: Callable[[str, str], ValidationProblem],
     ) -> Iterable[ValidationProblem]:
         """Item 2's 「アカウント名：…」 lines (and 表示名, ページ名 …) against the registered names;
@@ -507,7 +465,7 @@ class _Validator:
         name = f.name.strip()
         if not name:
             return
-        link_spans = [(u.start, u.end) for u in urls] + emails
+        link_spans = _address_spans(found)
         lines = [m for m in _NAME_LINE.finditer(folded) if not any(s <= m.start(2) < e for s, e in link_spans)]
         if not lines:
             if _loose(name) not in _loose(folded):
@@ -517,9 +475,10 @@ class _Validator:
         registered = f"「{name}」" + (f"(表示名「{f.display_name.strip()}」)" if f.shown_name != name else "")
         for m in lines:
             value = m.group(2)
-            if self.handles and _ONE_MENTION.fullmatch(value):
+            handle = parse_handle(value) if value.startswith("@") else None
+            if self.handles and handle is not None:
                 # An @handle: the handle check (below) reports it when it is another account's.
-                if value[1:].lower() in self.handles:
+                if handle in self.handles:
                     named = True
                 else:
                     settled = True
