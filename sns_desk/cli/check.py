@@ -10,10 +10,11 @@ import os
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..core.checker import CheckContext, Checker, Finding, Severity
 from ..core.checker.articles import article_label
+from ..core.errors import InvalidInput
 from ..core.rulebook import load_rulebook
 from ..resources import default_rulebook_path
 from .errors import run_guarded
@@ -81,17 +82,10 @@ def _batch(checker: Checker, context: CheckContext, source: str, out: TextIO, er
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-            if not isinstance(row, dict) or "id" not in row or not isinstance(row.get("text"), str):
-                raise ValueError("id と text(文字列)が必要です")
-            item_context = context
-            if row.get("date"):
-                item_context = CheckContext(context.platforms, dt.date.fromisoformat(str(row["date"])))
-            if row.get("platforms"):
-                item_context = CheckContext(tuple(row["platforms"]), item_context.post_date)
-        except (ValueError, TypeError) as exc:
+            row, item_context = _parse_row(line, context, checker)
+        except InvalidInput as exc:
             bad += 1
-            err.write(f"sns-desk check: {number} 行目を読めません({_reason(exc)})\n")
+            err.write(f"sns-desk check: {number} 行目を読めません({exc.message})\n")
             continue
         if len(row["text"]) > MAX_TEXT_BYTES:
             bad += 1
@@ -103,10 +97,31 @@ def _batch(checker: Checker, context: CheckContext, source: str, out: TextIO, er
     return EXIT_USAGE if bad else EXIT_OK
 
 
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, json.JSONDecodeError):
-        return f"JSON の書式の誤り、{exc.colno} 文字目"
-    return str(exc)
+def _parse_row(line: str, context: CheckContext, checker: Checker) -> tuple[dict[str, Any], CheckContext]:
+    """One batch line as its object and the context to check it in; InvalidInput says what is wrong."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"JSON の書式の誤り、{exc.colno} 文字目") from None
+    except RecursionError:
+        raise InvalidInput("JSON の入れ子が深すぎます") from None
+    if not isinstance(row, dict) or "id" not in row or not isinstance(row.get("text"), str):
+        raise InvalidInput("id と text(文字列)が必要です")
+    item_context = context
+    if row.get("date"):
+        try:
+            item_context = CheckContext(context.platforms, dt.date.fromisoformat(str(row["date"])))
+        except ValueError:
+            raise InvalidInput(f"date「{row['date']}」は YYYY-MM-DD の形の日付にしてください") from None
+    platforms = row.get("platforms")
+    if isinstance(platforms, str):
+        platforms = [p.strip() for p in platforms.split(",") if p.strip()]
+    if platforms:
+        if not isinstance(platforms, list) or not all(isinstance(p, str) for p in platforms):
+            raise InvalidInput("platforms は投稿先の配列(例 [\"x\", \"line\"])にしてください")
+        item_context = CheckContext(tuple(p.lower() for p in platforms), item_context.post_date)
+        _validate_platforms(checker, item_context)
+    return row, item_context
 
 
 def _width(text: str) -> int:
