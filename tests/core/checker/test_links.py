@@ -102,3 +102,21 @@ class TestQuotes:
     )
     def test_not_a_quoted_post(self, ck, text: str) -> None:
         assert ck.find(text, "link.quote") == []
+
+
+class TestLinksInRunningText:
+    @pytest.mark.parametrize(
+        ("text", "span"),
+        [
+            ("詳しくはbit.ly/abcをご覧ください", "bit.ly/abc"),
+            ("申込はbit.ly/abcです。", "bit.ly/abc"),
+            ("「ｂｉｔ．ｌｙ／ａｂｃ」から", "ｂｉｔ．ｌｙ／ａｂｃ"),
+        ],
+    )
+    def test_shortener_glued_to_japanese(self, ck, text: str, span: str) -> None:
+        assert ck.spans(text, "link.") == [span]
+
+    def test_bare_link_does_not_swallow_the_next_link(self, ck) -> None:
+        text = "example.jp/abc詳しくはhttp://10.1.2.3/x"
+        assert ck.spans(text, "security.internal_host") == ["http://10.1.2.3/x"]
+        assert ck.spans(text, "link.third_party") == ["example.jp/abc"]

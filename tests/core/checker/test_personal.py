@@ -187,3 +187,33 @@ class TestPersonDetails:
     )
     def test_no_private_details_or_a_public_role(self, ck, text: str) -> None:
         assert ck.find(text, "privacy.person_details") == []
+
+
+class TestEntitiesInRunningText:
+    """Phone numbers and addresses written straight after Japanese words, or inside a link."""
+
+    @pytest.mark.parametrize(
+        ("text", "span"),
+        [
+            ("サポートセンター090-1234-5678まで", "090-1234-5678"),
+            ("TEL.090-1234-5678", "090-1234-5678"),
+            ("携帯090―1234―5678", "090―1234―5678"),
+        ],
+    )
+    def test_mobile_number_after_a_word(self, ck, text: str, span: str) -> None:
+        assert ck.spans(text, "privacy.mobile_phone") == [span]
+
+    def test_number_inside_a_link_is_the_link(self, ck) -> None:
+        text = "詳しくは https://example.com/tel/09012345678 へ"
+        assert ck.find(text, "privacy.") == []
+        assert ck.spans(text, "link.") == ["https://example.com/tel/09012345678"]
+
+    @pytest.mark.parametrize(
+        ("text", "span"),
+        [
+            ("連絡はtaro@gmail.comまで", "taro@gmail.com"),
+            ("申込：ｈａｎａｋｏ＠ｙａｈｏｏ．ｃｏ．ｊｐへ", "ｈａｎａｋｏ＠ｙａｈｏｏ．ｃｏ．ｊｐ"),
+        ],
+    )
+    def test_address_next_to_japanese(self, ck, text: str, span: str) -> None:
+        assert ck.spans(text, "privacy.email") == [span]

@@ -412,3 +412,28 @@ def test_name_line_message_quotes_the_text_as_written() -> None:
     assert (
         "ページ名「東広島市ＰＲ」は、アカウント登録情報のアカウント名「東広島市」と一致しません" in problems[0].message
     )
+
+
+class TestEntitiesInItems:
+    """Phone numbers and addresses as people write them, compared with the registry by their value."""
+
+    @pytest.mark.parametrize("written", ["+81-82-420-0919", "082 420 0919", "TEL.082-420-0919", "082―420―0919"])
+    def test_registered_phone_in_other_forms(self, x_facts: AccountFacts, x_policy: Policy, written: str) -> None:
+        text = x_policy["account"].replace("082-420-0919", written)
+        assert text != x_policy["account"]
+        assert validate(x_policy.replace_item("account", text), x_facts) == []
+
+    @pytest.mark.parametrize("written", ["082 422 2111", "+81 82 422 2111"])
+    def test_other_phone_in_other_forms(self, x_facts: AccountFacts, x_policy: Policy, written: str) -> None:
+        text = x_policy["account"] + f"\n\n- 代表電話：{written}"
+        problems = validate(x_policy.replace_item("account", text), x_facts)
+        assert [(p.item_id, p.severity, p.code) for p in problems] == [("account", "warning", "policy.fact")]
+        assert text[problems[0].start : problems[0].end] == written  # type: ignore[index]
+
+    def test_registered_email_before_a_dash(self, x_facts: AccountFacts, x_policy: Policy) -> None:
+        text = x_policy["content"] + "\n\nご意見は koho@city.higashihiroshima.lg.jp- までお寄せください。"
+        assert validate(x_policy.replace_item("content", text), x_facts) == []
+
+    def test_number_in_a_city_page_address_is_not_a_phone(self, x_facts: AccountFacts, x_policy: Policy) -> None:
+        text = x_policy["content"] + "\n\n詳しくは https://www.city.higashihiroshima.lg.jp/soshiki/0824220000.html へ。"
+        assert validate(x_policy.replace_item("content", text), x_facts) == []
