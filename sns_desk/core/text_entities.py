@@ -212,17 +212,13 @@ _PHONE = re.compile(
 )
 
 
-def _national_digits(written: str) -> str:
+def phone_digits(written: str) -> str:
+    """The national digits of one number as written (``+81 82-420-0919`` → ``0824200919``), for
+    comparing numbers whatever their punctuation; ``""`` when ``written`` has no digits."""
     digits = "".join(ch for ch in unicodedata.normalize("NFKC", written) if ch.isdigit())
     if written.lstrip().startswith(("+", "＋")) and digits.startswith("81"):
         digits = "0" + digits[2:]
     return digits
-
-
-def phone_digits(written: str) -> str:
-    """The national digits of one number as written (``+81 82-420-0919`` → ``0824200919``), for
-    comparing numbers whatever their punctuation; ``""`` when ``written`` has no digits."""
-    return _national_digits(written)
 
 
 @lru_cache(maxsize=4096)
@@ -299,7 +295,7 @@ class TextEntities:
     def phone_numbers(self) -> tuple[PhoneNumber, ...]:
         out: list[PhoneNumber] = []
         for m in _PHONE.finditer(self.folded):
-            digits = _national_digits(m.group(0))
+            digits = phone_digits(m.group(0))
             if not digits.startswith("0") or not 10 <= len(digits) <= 11 or self._in_address(m.start()):
                 continue
             number_type, valid = _phone_type(digits)
