@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 from pathlib import Path
 
@@ -14,8 +13,6 @@ DB_ENV_VAR = "SNS_DESK_DB"
 APP_NAME = "sns-desk"
 #: File name of the default SQLite database inside the data directory.
 DEFAULT_DB_FILENAME = "sns_desk.db"
-#: Login name used when the operating system cannot tell who is logged in.
-FALLBACK_USER = "sns-desk-user"
 
 
 def user_data_dir() -> Path:
@@ -46,17 +43,3 @@ def resolve_db_url(cli_value: str | None) -> str:
     if env_value:
         return env_value
     return default_db_url()
-
-
-def current_os_user() -> str:
-    """Return the login name of the OS user running the app, never failing."""
-    try:
-        name = getpass.getuser()
-    except Exception:  # no passwd entry, no login environment variables, ...
-        name = ""
-    if not name.strip():
-        try:
-            name = os.getlogin()
-        except OSError:
-            name = ""
-    return name.strip() or FALLBACK_USER

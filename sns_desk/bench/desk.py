@@ -26,12 +26,12 @@ from PySide6.QtCore import QEvent, QEventLoop, QSettings, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
-from ..config import current_os_user
 from ..core.checker import default_checker
 from ..gui.app import QUIT_WHEN_READY_ENV, MainThreadGarbageCollector
 from ..gui.desk_window import DeskWindow
 from ..gui.live_check import warm_up
 from ..services.desk import DeskService
+from ..storage import identity
 from ..storage.database import open_database
 from .checker import sample_text
 
@@ -66,7 +66,7 @@ def _percentile(values: list[float], p: float) -> float:
 def editor_bench(app: QApplication, keys: int) -> None:
     collector = MainThreadGarbageCollector()  # as the app does: never collect on a worker thread
     folder = Path(tempfile.mkdtemp(prefix="sns-desk-bench-"))
-    login = current_os_user()  # who creates a new database becomes its operations manager
+    login = identity.os_login()  # who creates a new database becomes its operations manager
     database = open_database(f"sqlite:///{(folder / 'bench.db').as_posix()}")
     checker = default_checker()
     service = DeskService(database, lambda: checker, login)

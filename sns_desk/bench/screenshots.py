@@ -198,7 +198,6 @@ def sample_poster() -> bytes:
 
 def _seed(url: str, media_root: Path) -> int:
     """Fill a new database with sample accounts and drafts; returns the id of the draft to show."""
-    from ..config import current_os_user
     from ..core.checker import default_checker
     from ..core.people import Role
     from ..services.desk import DeskService
@@ -217,7 +216,7 @@ def _seed(url: str, media_root: Path) -> int:
         return DeskService(database, lambda: checker, login, clock=clock, media=media)
 
     try:
-        ops = desk(current_os_user())
+        ops = desk(database.login())
         ops.set_role(MANAGER, Role.ACCOUNT_MANAGER)
         ops.set_role(DRAFTER, Role.DRAFTER)
         koho = ops.add_account("x", "東広島市広報", "https://x.com/hh_koho", "広報戦略担当", MANAGER)
@@ -414,7 +413,6 @@ KOSODATE = "@hh_kosodate"
 def _seed_registry(url: str) -> None:
     """Accounts in every stage of 第4条: in operation with a published policy, approved with a draft,
     requested, suspended."""
-    from ..config import current_os_user
     from ..core.checker import default_checker
     from ..core.people import Role
     from ..services.desk import DeskService
@@ -432,7 +430,7 @@ def _seed_registry(url: str) -> None:
         return RegistryService(database, login, clock, checker=lambda: checker)
 
     try:
-        me = current_os_user()
+        me = database.login()
         DeskService(database, lambda: checker, me).set_role(MANAGER, Role.ACCOUNT_MANAGER)
         ops, kacho = registry(me), registry(MANAGER)
         koho = ops.register(
@@ -497,7 +495,6 @@ def _seed_registry(url: str) -> None:
 def _registry_shot(out: Path, folder: Path, size: tuple[int, int]) -> int:
     from PySide6.QtCore import QSettings
 
-    from ..config import current_os_user
     from ..core.checker import default_checker
     from ..gui.registry_window import RegistryWindow
     from ..services.registry import RegistryService
@@ -508,7 +505,7 @@ def _registry_shot(out: Path, folder: Path, size: tuple[int, int]) -> int:
     checker = default_checker()
     database = open_database(url)
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
-    service = RegistryService(database, current_os_user(), checker=lambda: checker)
+    service = RegistryService(database, database.login(), checker=lambda: checker)
     window = RegistryWindow(service, settings=settings, today=lambda: dt.date(2026, 3, 20))
     try:
         window.resize(*size)

@@ -98,14 +98,14 @@ def _day(value: str | None, option: str) -> dt.date | None:
 
 def run_registry(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # The database layer is imported here, so that `sns-desk check` never loads it.
-    from ..config import current_os_user, resolve_db_url
+    from ..config import resolve_db_url
     from ..core.checker import default_checker
     from ..services.registry import RegistryService
     from ..storage.database import open_database
 
     def body() -> int:
         with open_database(resolve_db_url(args.db)) as database:
-            registry = RegistryService(database, current_os_user(), checker=default_checker)
+            registry = RegistryService(database, database.login(), checker=default_checker)
             if args.command == "account":
                 return _account(registry, args, out)
             return _policy(registry, args, out)

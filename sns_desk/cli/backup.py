@@ -36,7 +36,7 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..config import current_os_user, resolve_db_url
+    from ..config import resolve_db_url
     from ..core.archive.package import verify_package
     from ..services.backups import export_backup, restore_backup, run_backup
     from ..storage.database import open_database
@@ -73,7 +73,7 @@ def run_backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
                     database,
                     media,
                     Path(args.to),
-                    by=current_os_user(),
+                    by=database.login(),
                     account=args.account,
                     since=since,
                     progress=progress,
@@ -88,7 +88,7 @@ def run_backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
                 end_line()
                 out.write(f"{result.added:,} 件を追加、{result.skipped:,} 件は登録済みのため省略\n")
             else:
-                done = run_backup(database, media, Path(args.to), args.keep, by=current_os_user(), progress=progress)
+                done = run_backup(database, media, Path(args.to), args.keep, by=database.login(), progress=progress)
                 end_line()
                 out.write(f"{done.summary.path}: {done.summary.item_count:,} 件をバックアップしました\n")
                 for old in done.removed:

@@ -48,7 +48,7 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
 
 def run_draft(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # The database layer is imported here, so that `sns-desk check` never loads it.
-    from ..config import current_os_user, resolve_db_url
+    from ..config import resolve_db_url
     from ..core.checker import default_checker
     from ..services.desk import DeskService
     from ..storage.database import open_database
@@ -57,7 +57,7 @@ def run_draft(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     def body() -> int:
         with open_database(resolve_db_url(args.db)) as database:
             media = MediaStore(default_media_root(database.display_name))
-            return _dispatch(DeskService(database, default_checker, current_os_user(), media=media), args, out)
+            return _dispatch(DeskService(database, default_checker, database.login(), media=media), args, out)
 
     return run_guarded(err, "sns-desk draft", body, refusal=EXIT_FOUND)
 

@@ -14,7 +14,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import __version__
-from ..config import current_os_user, resolve_db_url
+from ..config import resolve_db_url
 from ..core.checker import Checker, default_checker
 from ..core.rulebook.errors import RulebookError
 from ..services.desk import DeskService
@@ -147,7 +147,7 @@ def run(argv: list[str] | None = None, db_url: str | None = None) -> int:
 
     collector = MainThreadGarbageCollector()
     media = MediaStore(default_media_root(database.display_name))  # images, next to an SQLite file
-    service = DeskService(database, lambda: checker, current_os_user(), media=media)
+    service = DeskService(database, lambda: checker, database.login(), media=media)
 
     def archive() -> ArchiveService:
         from ..services.archive import ArchiveService  # loaded when the archive is first opened
@@ -157,7 +157,7 @@ def run(argv: list[str] | None = None, db_url: str | None = None) -> int:
     def registry() -> RegistryService:
         from ..services.registry import RegistryService  # loaded when the registry is first opened
 
-        return RegistryService(database, current_os_user(), checker=lambda: checker)
+        return RegistryService(database, database.login(), checker=lambda: checker)
 
     window = DeskWindow(service, checker, database_name=database.display_name, archive=archive, registry=registry)
     if os.environ.get(QUIT_WHEN_READY_ENV):

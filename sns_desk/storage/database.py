@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from sns_desk import config as app_config
+from sns_desk.storage import identity
 from sns_desk.storage.engine import DEFAULT_BUSY_TIMEOUT_MS, make_engine, make_session_factory
 from sns_desk.storage.errors import (
     DatabaseDamagedError,
@@ -61,6 +61,10 @@ class Database:
     def display_name(self) -> str:
         """The database for messages: the SQLite file path or the URL without password."""
         return self._where
+
+    def login(self) -> str:
+        """The user working with this database, as the OS or the server says (see ``storage.identity``)."""
+        return identity.database_login(self._engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -341,11 +345,18 @@ def _user_count(connection: Connection) -> int:
     return connection.execute(select(func.count()).select_from(User)).scalar_one()
 
 
+def _connection_login(connection: Connection) -> str:
+    """Who opened the database: the server-verified ``session_user`` on PostgreSQL, else the OS user."""
+    if connection.dialect.name == "postgresql":
+        return str(connection.execute(text("SELECT session_user")).scalar_one())
+    return identity.os_login()
+
+
 def _register_first_user(connection: Connection) -> None:
     """On a database without users, make the OS user the operations manager (運用管理者)."""
     if _user_count(connection) > 0:
         return
-    login = app_config.current_os_user()
+    login = _connection_login(connection)
     connection.execute(insert(User).values(login_name=login, display_name=login, role=UserRole.OPERATIONS_MANAGER))
 
 

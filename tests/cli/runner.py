@@ -18,9 +18,10 @@ from dataclasses import dataclass
 import pytest
 
 from sns_desk.cli.main import main
+from sns_desk.storage import identity
 
 LOGIN_VARS = ("LOGNAME", "USER", "USERNAME", "LNAME")
-"""What ``getpass.getuser()`` reads, in its order (USERNAME for Windows)."""
+"""The variables ``getpass.getuser()`` would read; sns_desk must not."""
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class CliResult:
 
 
 def login_env(login: str) -> dict[str, str]:
-    """The environment in which ``getpass.getuser()`` reports ``login`` (for a subprocess)."""
+    """An environment whose login variables name ``login`` (what a user could forge in a command prompt)."""
     return {**os.environ, **dict.fromkeys(LOGIN_VARS, login)}
 
 
@@ -58,8 +59,7 @@ def call(*args: str, login: str | None = None, stdin: bytes = b"") -> CliResult:
     )
     with pytest.MonkeyPatch.context() as patch:
         if login is not None:
-            for var in LOGIN_VARS:
-                patch.setenv(var, login)
+            patch.setattr(identity, "os_login", lambda: login)
         sys.stdin, sys.stdout, sys.stderr = streams
         try:
             try:
@@ -81,13 +81,14 @@ def sns_desk(db: str, login: str, *args: str) -> CliResult:
     return call("--db", db, *args, login=login)
 
 
-def spawn(*args: str, login: str | None = None, stdin: bytes = b"") -> CliResult:
-    """``python -m sns_desk ARGS`` as a separate process (stdin piped as bytes)."""
+def spawn(*args: str, forged_login: str | None = None, stdin: bytes = b"") -> CliResult:
+    """``python -m sns_desk ARGS`` as a separate process (stdin piped as bytes), run by the real OS user;
+    ``forged_login`` sets the login environment variables, which must change nothing."""
     proc = subprocess.run(
         [sys.executable, "-m", "sns_desk", *args],
         input=stdin,
         capture_output=True,
-        env=login_env(login) if login is not None else None,
+        env=login_env(forged_login) if forged_login is not None else None,
         timeout=120,
     )
     return CliResult(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))

@@ -10,6 +10,7 @@ import pytest
 from sns_desk.core.checker import default_checker
 from sns_desk.core.people import Role
 from sns_desk.services.desk import DeskService
+from sns_desk.storage import identity
 from sns_desk.storage.database import open_database
 
 from .runner import CliResult, sns_desk
@@ -23,8 +24,7 @@ def run(db: str, login: str, *args: str) -> CliResult:
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, int, int]:
     """A database where tanaka is the operations manager, kacho manages the account, and
     suzuki has one clean draft and one with a URL shortener (an error)."""
-    for var in ("LOGNAME", "USER", "USERNAME", "LNAME"):
-        monkeypatch.setenv(var, "tanaka")
+    monkeypatch.setattr(identity, "os_login", lambda: "tanaka")  # tanaka creates the database
     url = f"sqlite:///{(tmp_path / 'desk.db').as_posix()}"
     with open_database(url) as database:
         ops = DeskService(database, default_checker, "tanaka")

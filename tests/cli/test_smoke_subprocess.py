@@ -13,6 +13,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from .runner import spawn
 
 
@@ -56,24 +58,28 @@ def test_check_never_imports_pyside6() -> None:
     assert "rc 0" in result.stdout
 
 
-def test_the_os_user_comes_from_the_environment(tmp_path: Path) -> None:
+def test_a_forged_login_environment_gives_no_powers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from sns_desk.core.checker import default_checker
     from sns_desk.core.people import Role
     from sns_desk.services.desk import DeskService
+    from sns_desk.storage import identity
     from sns_desk.storage.database import open_database
 
     db = f"sqlite:///{(tmp_path / 'registry.db').as_posix()}"
-    assert spawn("--db", db, "account", "list", login="tanaka").returncode == 0  # tanaka: operations manager
-    with open_database(db) as database:
-        DeskService(database, default_checker, "tanaka").set_role("kacho", Role.ACCOUNT_MANAGER)
+    with monkeypatch.context() as as_tanaka:
+        as_tanaka.setattr(identity, "os_login", lambda: "tanaka")  # tanaka creates it: operations manager
+        with open_database(db) as database:
+            ops = DeskService(database, default_checker, "tanaka")
+            ops.set_role("kacho", Role.ACCOUNT_MANAGER)
     facts = [
         "--platform", "x", "--name", "@hh_kosodate", "--url", "https://x.com/hh_kosodate",
-        "--department", "こども家庭課", "--purpose", "子育て世帯への情報発信",
+        "--department", "こども家庭課", "--purpose", "子育て世帯への情報発信", "--manager", "kacho",
     ]  # fmt: skip
-    requested = spawn("--db", db, "account", "request", *facts, login="kacho")
-    assert requested.returncode == 0 and "申請中" in requested.stdout, requested.stderr
-    refused = spawn("--db", db, "account", "approve", "@hh_kosodate", "--number", "広戦第12号", login="kacho")
-    assert refused.returncode == 2 and "運用管理者" in refused.stderr
+    # The real OS user of this process is nobody in this database: a drafter, whatever LOGNAME says.
+    forged = spawn("--db", db, "account", "add", *facts, forged_login="tanaka")
+    assert forged.returncode == 2 and "運用管理者" in forged.stderr, forged.stderr
+    with open_database(db) as database:
+        assert database.login() != "tanaka"
 
 
 def test_archive_import_and_search(tmp_path: Path) -> None:
@@ -85,8 +91,8 @@ def test_archive_import_and_search(tmp_path: Path) -> None:
     with zipfile.ZipFile(export, "w") as z:
         z.writestr("data/account.js", "window.YTD.account.part0 = " + json.dumps([{"account": {"username": "koho"}}]))
         z.writestr("data/tweets.js", "window.YTD.tweets.part0 = " + json.dumps(posts, ensure_ascii=False))
-    imported = spawn("--db", db, "archive", "import", str(export), login="tanaka")
+    imported = spawn("--db", db, "archive", "import", str(export), forged_login="tanaka")
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.startswith("koho: 1 件を追加")
-    found = spawn("--db", db, "archive", "search", "花火", "--format", "json", login="tanaka")
+    found = spawn("--db", db, "archive", "search", "花火", "--format", "json", forged_login="tanaka")
     assert found.returncode == 0 and json.loads(found.stdout)["total"] == 1

@@ -26,6 +26,7 @@ from sns_desk.gui.desk_window import DeskWindow
 from sns_desk.gui.dialogs import MessageDialog
 from sns_desk.gui.live_check import CheckResult, TextChecker
 from sns_desk.services.desk import DeskService
+from sns_desk.storage import identity
 from sns_desk.storage.database import Database, open_database
 from sns_desk.storage.media import MediaStore
 
@@ -70,7 +71,6 @@ def set_text_and_wait(qtbot: QtBot, window: CheckWindow, text: str) -> CheckResu
 
 # -- the drafting desk over a real SQLite database ------------------------------------------
 
-_LOGIN_ENV_VARS = ("LOGNAME", "USER", "LNAME", "USERNAME")
 OPS_MANAGER = "tanaka"
 """The OS user who creates the database: the operations manager (運用管理者)."""
 ACCOUNT_MANAGER = "kacho"
@@ -90,9 +90,8 @@ def _collect_garbage_on_the_main_thread() -> Iterator[None]:
 
 
 def set_os_user(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
-    """Make getpass.getuser() report ``name`` (it reads these variables first)."""
-    for var in _LOGIN_ENV_VARS:
-        monkeypatch.setenv(var, name)
+    """Make the operating system report ``name`` as the user of this process (the app asks nothing else)."""
+    monkeypatch.setattr(identity, "os_login", lambda: name)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from sns_desk.core.checker import default_checker
 from sns_desk.core.people import Role
 from sns_desk.core.workflow import DraftState
 from sns_desk.services.desk import DeskService
+from sns_desk.storage import identity
 from sns_desk.storage.database import open_database
 
 CHILD = Path(__file__).with_name("crash_child.py")
@@ -43,8 +44,8 @@ def _read_until(proc: subprocess.Popen[bytes], marker: bytes) -> bytes:
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
 def test_killed_while_typing_keeps_the_last_autosave(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("LOGNAME", "USER", "USERNAME", "LNAME"):
-        monkeypatch.setenv(var, "tanaka")
+    monkeypatch.setattr(identity, "os_login", lambda: "tanaka")  # tanaka creates the database
+    monkeypatch.setenv("LOGNAME", "tanaka")  # the child process's own argument: whose desk it opens
     url = f"sqlite:///{(tmp_path / 'desk.db').as_posix()}"
     with open_database(url) as database:
         ops = DeskService(database, default_checker, "tanaka")

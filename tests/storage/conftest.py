@@ -10,17 +10,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import URL, make_url, text
 
+from sns_desk.storage import identity
 from sns_desk.storage.database import Database, open_database
 from sns_desk.storage.engine import make_engine
 
 PG_URL_ENV = "SNS_DESK_TEST_PG_URL"
-_LOGIN_ENV_VARS = ("LOGNAME", "USER", "LNAME", "USERNAME")
 
 
 def set_os_user(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
-    """Make getpass.getuser() report ``name`` (it reads these variables first)."""
-    for var in _LOGIN_ENV_VARS:
-        monkeypatch.setenv(var, name)
+    """Make the operating system report ``name`` as the user of this process (the app asks nothing else)."""
+    monkeypatch.setattr(identity, "os_login", lambda: name)
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-import os
 from pathlib import Path
 
 import platformdirs
@@ -55,20 +53,3 @@ def test_default_asks_platformdirs_for_sns_desk_without_author(monkeypatch: pyte
     monkeypatch.delenv(config.DB_ENV_VAR, raising=False)
     config.resolve_db_url(None)
     assert seen == [("sns-desk", False)]
-
-
-def test_current_os_user_reads_login_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(getpass, "getuser", lambda: "suzuki")
-    assert config.current_os_user() == "suzuki"
-
-
-def test_current_os_user_falls_back_when_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_user() -> str:
-        raise OSError("No username set in the environment")
-
-    def no_login() -> str:
-        raise OSError("no controlling terminal")
-
-    monkeypatch.setattr(getpass, "getuser", no_user)
-    monkeypatch.setattr(os, "getlogin", no_login)
-    assert config.current_os_user() == config.FALLBACK_USER

@@ -12,7 +12,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import Engine, inspect, make_url, select, text
 
 from sns_desk.storage.database import Database, alembic_config, head_revision
 from sns_desk.storage.engine import make_engine
@@ -127,7 +127,11 @@ def test_postgresql_database_is_migrated_and_matches_models(opener: Opener, pg_u
     again = opener(pg_url)
     with again.session() as session:
         managers = session.scalars(select(User)).all()
-    assert [(u.login_name, u.role) for u in managers] == [(os_user, UserRole.OPERATIONS_MANAGER)]
+    # On a server the creator is the role the server authenticated, not the OS user of the terminal.
+    server_login = make_url(pg_url).username
+    assert os_user != server_login
+    assert [(u.login_name, u.role) for u in managers] == [(server_login, UserRole.OPERATIONS_MANAGER)]
+    assert again.login() == server_login
     assert managers[0].created_at.utcoffset() == timedelta(0)
 
 
