@@ -103,6 +103,8 @@ def _parse_row(line: str, context: CheckContext, checker: Checker) -> tuple[dict
         row = json.loads(line)
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"JSON の書式の誤り、{exc.colno} 文字目") from None
+    except ValueError:  # e.g. an integer of more digits than Python converts
+        raise InvalidInput("JSON の値を読めません(桁数の多すぎる数など)") from None
     except RecursionError:
         raise InvalidInput("JSON の入れ子が深すぎます") from None
     if not isinstance(row, dict) or "id" not in row or not isinstance(row.get("text"), str):
@@ -118,7 +120,7 @@ def _parse_row(line: str, context: CheckContext, checker: Checker) -> tuple[dict
         platforms = [p.strip() for p in platforms.split(",") if p.strip()]
     if platforms:
         if not isinstance(platforms, list) or not all(isinstance(p, str) for p in platforms):
-            raise InvalidInput("platforms は投稿先の配列(例 [\"x\", \"line\"])にしてください")
+            raise InvalidInput('platforms は投稿先の配列(例 ["x", "line"])にしてください')
         item_context = CheckContext(tuple(p.lower() for p in platforms), item_context.post_date)
         _validate_platforms(checker, item_context)
     return row, item_context

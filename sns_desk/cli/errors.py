@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
-from ..core.errors import UserError
+from ..core.errors import InvalidInput, UserError
 from ..core.workflow import DraftNotFound, WorkflowError
 from .exits import EXIT_USAGE
 
 
 def write_error(err: TextIO, prog: str, exc: UserError) -> None:
-    err.write(f"{prog}: {exc.message}\n")
+    option = exc.option if isinstance(exc, InvalidInput) else ""
+    err.write(f"{prog}: {exc.message}{f'{option} で指定してください' if option else ''}\n")
     if exc.hint:
         err.write(f"{prog}: {exc.hint}\n")
 
@@ -45,12 +46,13 @@ def run_guarded(
     body: Callable[[], int],
     *,
     refusal: int = EXIT_USAGE,
-    interrupted: str = "中止しました",
+    interrupted: str | None = None,
     before_message: Callable[[], None] | None = None,
 ) -> int:
     """Run a command's ``body`` and turn what the user must hear into a message and an exit code.
 
-    ``interrupted`` is said on Ctrl+C (what was left as it was); ``before_message`` runs first when
+    ``interrupted`` is said on Ctrl+C (what was left as it was), with exit 2; without it Ctrl+C ends the
+    command as any program (exit 130, by ``sns_desk.__main__``). ``before_message`` runs first when
     something is said, e.g. to end a progress line.
     """
 
@@ -62,6 +64,8 @@ def run_guarded(
     try:
         return body()
     except KeyboardInterrupt:
+        if interrupted is None:
+            raise
         say(interrupted)
         return EXIT_USAGE
     except UserError as exc:

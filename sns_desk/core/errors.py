@@ -32,7 +32,18 @@ class UserError(Exception):
 
 
 class InvalidInput(UserError):
-    """A value given by the user (an option, a field) that cannot be used."""
+    """A value given by the user (an option, a field) that cannot be used.
+
+    A service does not know whether the value came from a command-line option or a form field, so
+    it names both and each front end says it its own way: ``option`` (``--account``) for the CLI,
+    ``field`` (「アカウント名」) and ``retry`` (what to do again, e.g. 「取り込んで」) for the GUI.
+    """
+
+    def __init__(self, message: str, hint: str = "", *, option: str = "", field: str = "", retry: str = "") -> None:
+        super().__init__(message, hint)
+        self.option = option
+        self.field = field
+        self.retry = retry
 
 
 class Cancelled(UserError):

@@ -492,7 +492,15 @@ class HistoryDialog(_TableDialog):
     HEADERS: Final = ("日時", "操作", "担当", "コメント")
 
     def __init__(self, parent: QWidget | None, subject: str, events: Sequence[DraftEvent]) -> None:
-        rows = [(local_time_text(e.at), e.action.label, e.by, e.comment) for e in events]
+        rows = [
+            (
+                local_time_text(e.at),
+                e.label,
+                e.by,
+                e.comment,
+            )
+            for e in events
+        ]
         super().__init__(parent, f"履歴 — {subject}", "", self.HEADERS, rows)
 
     @classmethod

@@ -33,7 +33,11 @@ def error_text(exc: BaseException, title: str | None = None) -> tuple[str, str]:
     if isinstance(exc, UserError):
         kind_title = next((text for cls, text in _TITLES if isinstance(exc, cls)), None)
         chosen = kind_title if kind_title is not None and (title is None or isinstance(exc, StorageError)) else title
-        message = f"{exc.message}\n\n{exc.hint}" if exc.hint else exc.message
+        message = exc.message
+        if isinstance(exc, InvalidInput) and exc.field:
+            message += f"「{exc.field}」に入力して、もう一度{exc.retry or 'お試し'}ください"
+        if exc.hint:
+            message += f"\n\n{exc.hint}"
         return chosen or "操作できません", message
     return UNEXPECTED_TITLE, f"予期しないエラーが発生しました。({type(exc).__name__}: {exc})"
 

@@ -48,7 +48,7 @@ class AccountNameNeeded(InvalidInput):
     """The export does not say whose posts it holds; the front end asks for the account's name."""
 
     def __init__(self) -> None:
-        super().__init__("エクスポートからはアカウント名が分かりません。取り込み先のアカウント名を指定してください")
+        super().__init__("アカウント名が分かりません。", option="--account", field="アカウント名", retry="取り込んで")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -428,7 +428,7 @@ def run_backup(
 ) -> RunResult:
     """Write a new package into ``root`` and keep only the newest ``keep`` packages."""
     if keep < 1:
-        raise InvalidInput("残すバックアップの世代数には 1 以上を指定してください")
+        raise InvalidInput("残す世代数には 1 以上が必要です。", option="--keep", field="残す世代数")
     root = Path(root)
     try:
         root.mkdir(parents=True, exist_ok=True)

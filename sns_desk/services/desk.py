@@ -71,10 +71,15 @@ class AttachmentInfo:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class DraftEvent:
-    action: DraftEventKind
+    action: DraftEventKind | str
+    """A kind this version knows, or the stored text of one written by a newer version."""
     by: str
     at: dt.datetime
     comment: str
+
+    @property
+    def label(self) -> str:
+        return self.action.label if isinstance(self.action, DraftEventKind) else self.action
 
 
 class DeskService:
@@ -433,7 +438,7 @@ class DeskService:
             rows = s.scalars(
                 select(DraftEventRow).where(DraftEventRow.draft_id == draft_id).order_by(DraftEventRow.id)
             ).all()
-            return [DraftEvent(DraftEventKind(r.action), r.by, r.at, r.comment) for r in rows]
+            return [DraftEvent(_event_kind(r.action), r.by, r.at, r.comment) for r in rows]
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -524,6 +529,13 @@ def _require_postable(s: Session, row: DraftRow, action: str) -> Account:
     if not account.postable:
         raise WorkflowError(f"アカウント「{account.name}」は{account.status.label}のため、{action}できません")
     return account
+
+
+def _event_kind(stored: str) -> DraftEventKind | str:
+    try:
+        return DraftEventKind(stored)
+    except ValueError:  # written by a newer version sharing the database: shown as stored
+        return stored
 
 
 def _event(s: Session, draft_id: int, action: DraftEventKind, by: str, at: dt.datetime, comment: str = "") -> None:

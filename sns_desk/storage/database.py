@@ -176,7 +176,7 @@ def setup_database(engine: Engine) -> None:
         _repair_search_index(engine)
     if not needs_setup:
         return
-    with _schema_lock(engine) as connection:
+    with schema_lock(engine) as connection:
         where = describe_url(engine.url)
         if _current_revision(connection) != head_revision():
             upgrade_database(connection, where=where)
@@ -361,7 +361,7 @@ def _register_first_user(connection: Connection) -> None:
 
 
 @contextmanager
-def _schema_lock(engine: Engine) -> Iterator[Connection]:
+def schema_lock(engine: Engine) -> Iterator[Connection]:
     """A connection in a transaction that holds the database's schema lock.
 
     SQLite: the write lock (``BEGIN IMMEDIATE``) with foreign keys off, as SQLite's

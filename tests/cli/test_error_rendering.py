@@ -9,6 +9,7 @@ import pytest
 from sns_desk.cli.errors import run_guarded
 from sns_desk.core.errors import InvalidInput, UserError
 from sns_desk.core.workflow import DraftNotFound, WorkflowError
+from sns_desk.services.archive_import import AccountNameNeeded
 from sns_desk.storage.errors import DatabaseLockedError
 
 
@@ -57,6 +58,18 @@ def test_ctrl_c_and_file_errors_are_sentences_after_the_progress_line_ends() -> 
     missing = FileNotFoundError(2, "No such file", "out/policy.pdf")
     assert run_guarded(err, "sns-desk policy", lambda: _raises(missing)) == 2
     assert "「out/policy.pdf」が見つかりません" in err.getvalue() and "Traceback" not in err.getvalue()
+
+
+def test_ctrl_c_without_a_message_ends_the_command_as_any_program() -> None:
+    with pytest.raises(KeyboardInterrupt):  # sns_desk.__main__ exits 130
+        run_guarded(io.StringIO(), "sns-desk check", lambda: _raises(KeyboardInterrupt()))
+
+
+def test_an_invalid_value_names_its_option_on_the_command_line() -> None:
+    err = io.StringIO()
+    error = AccountNameNeeded()
+    assert run_guarded(err, "sns-desk archive", lambda: _raises(error)) == 2
+    assert err.getvalue() == "sns-desk archive: アカウント名が分かりません。--account で指定してください\n"
 
 
 def test_a_programming_error_is_not_turned_into_a_user_message() -> None:

@@ -356,7 +356,7 @@ def test_an_export_without_an_account_name_asks_for_one(
     outcome = run_import(qtbot, window, monkeypatch, ImportRequest(sheet, "csv"))
     assert isinstance(outcome, AccountNameNeeded)
     assert messages.pairs() == [
-        ("取り込めません", "エクスポートからはアカウント名が分かりません。取り込み先のアカウント名を指定してください")
+        ("取り込めません", "アカウント名が分かりません。「アカウント名」に入力して、もう一度取り込んでください")
     ]
     result = run_import(qtbot, window, monkeypatch, ImportRequest(sheet, "csv", "東広島市LINE"))
     assert isinstance(result, ImportResult) and (result.account, result.platform, result.added) == (

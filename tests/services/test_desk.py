@@ -331,3 +331,17 @@ def test_a_save_between_check_and_submit_is_never_submitted_unchecked(
         suzuki.submit(draft.id)
     stored = other_screen.draft(draft.id)
     assert (stored.state, stored.text) == (DraftState.DRAFT, "申込はこちら https://bit.ly/abc123")
+
+
+def test_a_history_kind_written_by_a_newer_version_is_shown_as_stored(
+    desk: Callable[[str], DeskService], opener: Callable[..., Database], db_url: str
+) -> None:
+    from sns_desk.core.workflow import DraftEventKind
+    from sns_desk.storage.models import DraftEventRow
+
+    suzuki = desk("suzuki")
+    (account,) = suzuki.accounts(postable_only=True)
+    draft = suzuki.create_draft(account.id)
+    with opener(db_url).session() as s:
+        s.add(DraftEventRow(draft_id=draft.id, action="future_step", by="suzuki", at=NOW, comment=""))
+    assert [e.action for e in suzuki.history(draft.id)] == [DraftEventKind.CREATE, "future_step"]

@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, make_url, select, text
 
-from sns_desk.storage.database import Database, alembic_config, head_revision
+from sns_desk.storage.database import Database, alembic_config, head_revision, schema_lock
 from sns_desk.storage.engine import make_engine
 from sns_desk.storage.models import Base, User, UserRole, is_search_index_table
 
@@ -97,12 +97,12 @@ def test_migrations_build_the_same_tables_as_the_models(
 def test_downgrade_to_base_and_upgrade_again(engine_for: Callable[[str], Engine]) -> None:
     engine = engine_for("roundtrip.db")
     config = alembic_config()
-    with engine.begin() as connection:
+    with schema_lock(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
         command.downgrade(config, "base")
     assert set(inspect(engine).get_table_names()) == {"alembic_version"}
-    with engine.begin() as connection:
+    with schema_lock(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     assert schema_differences(engine) == []
@@ -148,7 +148,7 @@ def _drafts_lists(engine: Engine) -> list[tuple[Any, Any]]:
 
 def _upgrade_comma_lists_to_json(engine: Engine) -> None:
     config = alembic_config()
-    with engine.begin() as connection:
+    with schema_lock(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0004")
         connection.execute(
@@ -163,17 +163,43 @@ def _upgrade_comma_lists_to_json(engine: Engine) -> None:
                      "VALUES (:id, 1, 'sato', '', '本文', 'draft', :p, 0, '', '', '', :e, '', :t, :t)"),
                 {"id": draft_id, "p": platforms, "e": editors, "t": "2026-12-01 00:00:00.000000"},
             )  # fmt: skip
+        connection.execute(
+            text("INSERT INTO draft_events (draft_id, action, by, at, comment) VALUES (1, 'create', 'sato', :t, '')"),
+            {"t": "2026-12-01 00:00:00.000000"},
+        )
+        connection.execute(
+            text("INSERT INTO draft_acknowledgements (draft_id, fingerprint, rule, reason, by, at) "
+                 "VALUES (1, 'f', 'r', '確認済み', 'sato', :t)"),
+            {"t": "2026-12-01 00:00:00.000000"},
+        )  # fmt: skip
         command.upgrade(config, "head")
     assert schema_differences(engine) == []
+    assert _children(engine) == (1, 1)  # the table rebuild kept the draft's history
     with Database(engine).session() as session:
         from sns_desk.storage.models import DraftRow
 
         rows = session.scalars(select(DraftRow).order_by(DraftRow.id)).all()
         assert [(r.platforms, r.editors) for r in rows] == [(["x", "facebook"], ["sato", "ito"]), (["x"], [])]
-    with engine.begin() as connection:
+    with schema_lock(engine) as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0004")
     assert _drafts_lists(engine) == [("x,facebook", "sato,ito"), ("x", "")]
+    assert _children(engine) == (1, 1)
+
+
+def _children(engine: Engine) -> tuple[int, int]:
+    with engine.connect() as connection:
+        events = connection.execute(text("SELECT count(*) FROM draft_events")).scalar_one()
+        acks = connection.execute(text("SELECT count(*) FROM draft_acknowledgements")).scalar_one()
+    return events, acks
+
+
+def test_migrating_sqlite_with_foreign_keys_on_is_refused(engine_for: Callable[[str], Engine]) -> None:
+    engine = engine_for("fk_on.db")
+    config = alembic_config()
+    with engine.begin() as connection, pytest.raises(RuntimeError, match="foreign keys off"):
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 def test_comma_separated_lists_become_json_arrays_and_back_on_sqlite(engine_for: Callable[[str], Engine]) -> None:

@@ -12,6 +12,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from sns_desk.config import resolve_db_url
+from sns_desk.storage.database import schema_lock
 from sns_desk.storage.engine import make_engine
 from sns_desk.storage.models import Base, is_search_index_table
 
@@ -42,6 +43,10 @@ def run_migrations_offline() -> None:
 
 
 def _run_with_connection(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite" and connection.exec_driver_sql("PRAGMA foreign_keys").scalar():
+        # Batch mode rebuilds tables (copy, drop, rename): with foreign keys on, dropping a table deletes
+        # the rows that reference it (ON DELETE CASCADE) — a draft's whole history.
+        raise RuntimeError("SQLite migrations need a connection with foreign keys off (storage.database.schema_lock)")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -61,9 +66,8 @@ def run_migrations_online() -> None:
         return
     engine = make_engine(_configured_url())
     try:
-        with engine.connect() as new_connection:
+        with schema_lock(engine) as new_connection:  # foreign keys off on SQLite, checked before commit
             _run_with_connection(new_connection)
-            new_connection.commit()
     finally:
         engine.dispose()
 

@@ -28,10 +28,10 @@ def _convert(to_json: bool) -> None:
         values = {}
         for name, _ in _COLUMNS:
             raw = row[name] or ""
-            if to_json:
-                values[name] = json.dumps([part for part in raw.split(",") if part], ensure_ascii=False)
+            if to_json:  # written as SQLAlchemy's JSON type writes it (json.dumps, ASCII escapes)
+                values[name] = json.dumps([part for part in raw.split(",") if part])
             else:
-                values[name] = ",".join(json.loads(raw or "[]"))
+                values[name] = ",".join(json.loads(raw or "null") or [])
         bind.execute(sa.update(drafts).where(drafts.c.id == row["id"]).values(**values))
 
 
@@ -49,13 +49,17 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Through unbounded text first: JSON with escapes can be longer than the comma list it becomes.
     with op.batch_alter_table("drafts") as batch:
-        for name, length in _COLUMNS:
+        for name, _length in _COLUMNS:
             batch.alter_column(
                 name,
                 existing_type=sa.JSON(),
-                type_=sa.String(length=length),
+                type_=sa.Text(),
                 existing_nullable=False,
                 postgresql_using=f"{name}::text",
             )
     _convert(to_json=False)
+    with op.batch_alter_table("drafts") as batch:
+        for name, length in _COLUMNS:
+            batch.alter_column(name, existing_type=sa.Text(), type_=sa.String(length=length), existing_nullable=False)
