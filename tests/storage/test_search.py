@@ -15,7 +15,7 @@ from sqlalchemy import insert, text
 from sns_desk.core.archive import ArchiveError
 from sns_desk.core.archive.search_text import highlight_spans, query_terms, search_key
 from sns_desk.services.archive_import import import_export
-from sns_desk.storage.database import Database, alembic_config, open_database
+from sns_desk.storage.database import Database, alembic_config, open_database, schema_lock
 from sns_desk.storage.engine import make_engine
 from sns_desk.storage.media import MediaStore
 from sns_desk.storage.models import AccountRow, PostedItemRow
@@ -190,7 +190,7 @@ def test_items_from_before_the_archive_migration_are_found(tmp_path: Path, os_us
     url = f"sqlite:///{(tmp_path / 'old.db').as_posix()}"
     engine = make_engine(url)
     config = alembic_config()
-    with engine.begin() as connection:
+    with schema_lock(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0002")
         connection.execute(
