@@ -34,6 +34,14 @@ def run(args: argparse.Namespace) -> int:
         from .backup import run_backup_command
 
         return run_backup_command(args, sys.stdout, sys.stderr)
+    if args.command == "user":
+        from .user import run_user
+
+        return run_user(args, sys.stdout, sys.stderr)
+    if args.command == "audit":
+        from .audit import run_audit
+
+        return run_audit(args, sys.stdout, sys.stderr)
     if args.command == "draft":
         from .draft import run_draft
 

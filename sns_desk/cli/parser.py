@@ -9,9 +9,11 @@ from typing import NoReturn
 from .. import __version__
 from .account import add_parser as add_account_parser
 from .archive import add_parser as add_archive_parser
+from .audit import add_parser as add_audit_parser
 from .backup import add_parser as add_backup_parser
 from .draft import add_parser as add_draft_parser
 from .exits import EXIT_USAGE
+from .user import add_parser as add_user_parser
 
 
 class JapaneseArgumentParser(argparse.ArgumentParser):
@@ -65,4 +67,6 @@ def build_parser() -> JapaneseArgumentParser:
     add_account_parser(sub)
     add_archive_parser(sub)
     add_backup_parser(sub)
+    add_user_parser(sub)
+    add_audit_parser(sub)
     return parser

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -18,9 +19,11 @@ from sqlalchemy.orm import Session
 
 from ..core.accounts import Account
 from ..core.attachments import AttachmentError, ExifConcern, inspect_image, make_thumbnail, strip_metadata
+from ..core.audit import AuditAction
 from ..core.checker import CheckContext, Checker, Finding
 from ..core.people import Person, Role
 from ..core.workflow import Acknowledgement, Draft, DraftEventKind, DraftNotFound, DraftState, WorkflowError, rules
+from ..storage import audit
 from ..storage.database import Database
 from ..storage.errors import StorageError
 from ..storage.media import MediaStore
@@ -32,8 +35,6 @@ from ..storage.models import (
     DraftRow,
     PostedItemRow,
     PostedMediaRow,
-    User,
-    UserRole,
     utc_now,
 )
 from ..storage.rows import account_from_row, person_for
@@ -109,15 +110,10 @@ class DeskService:
         return person_for(s, self._login)
 
     def set_role(self, login: str, role: Role) -> None:
-        """Only the operations manager hands out roles."""
-        with self._db.session() as s:
-            if self._person(s).role is not Role.OPERATIONS_MANAGER:
-                raise WorkflowError("役割を変更できるのは運用管理者だけです")
-            user = s.scalar(select(User).where(User.login_name == login))
-            if user is None:
-                user = User(login_name=login, display_name=login)
-                s.add(user)
-            user.role = UserRole(role.value)
+        """Only the operations manager hands out roles (see :class:`PeopleService`)."""
+        from .people import PeopleService
+
+        PeopleService(self._db, self._login, self._clock).set_role(login, role)
 
     def accounts(self, postable_only: bool = False) -> list[Account]:
         with self._db.session() as s:
@@ -222,7 +218,8 @@ class DeskService:
                 raise WorkflowError(f"「{draft.state.label}」の投稿案は編集できません")
             if row.revision != revision:
                 raise WorkflowError(_CONFLICT)
-            values: dict[str, object] = {"text": text, "revision": revision + 1, "updated_at": self._clock()}
+            now = self._clock()
+            values: dict[str, object] = {"text": text, "revision": revision + 1, "updated_at": now}
             if title is not None:
                 values["title"] = title
             if platforms is not None:
@@ -230,6 +227,11 @@ class DeskService:
             if me.login not in draft.editors:
                 values["editors"] = [*draft.editors, me.login]
             _guarded_update(s, draft, values)
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            audit.append(
+                s, me.login, AuditAction.DRAFT_SAVED, "draft", draft_id,
+                {"revision": revision + 1, "text_sha256": digest, "characters": len(text)}, at=now,
+            )  # fmt: skip
             return self._load(s, draft_id)[1]
 
     def check(self, draft: Draft) -> list[Finding]:
@@ -538,5 +540,21 @@ def _event_kind(stored: str) -> DraftEventKind | str:
         return stored
 
 
+_AUDIT_ACTIONS: dict[DraftEventKind, AuditAction] = {
+    DraftEventKind.CREATE: AuditAction.DRAFT_CREATED,
+    DraftEventKind.SUBMIT: AuditAction.DRAFT_SUBMITTED,
+    DraftEventKind.APPROVE: AuditAction.DRAFT_APPROVED,
+    DraftEventKind.REJECT: AuditAction.DRAFT_RETURNED,
+    DraftEventKind.ACKNOWLEDGE: AuditAction.WARNING_ACKNOWLEDGED,
+    DraftEventKind.POST: AuditAction.DRAFT_POSTED,
+    DraftEventKind.ATTACH: AuditAction.IMAGE_ATTACHED,
+    DraftEventKind.DETACH: AuditAction.IMAGE_REMOVED,
+    DraftEventKind.STRIP_METADATA: AuditAction.IMAGE_CLEANED,
+    DraftEventKind.RIGHTS_CHECKLIST: AuditAction.RIGHTS_CONFIRMED,
+}
+
+
 def _event(s: Session, draft_id: int, action: DraftEventKind, by: str, at: dt.datetime, comment: str = "") -> None:
+    """The draft's own history, and the same step in the audit chain."""
     s.add(DraftEventRow(draft_id=draft_id, action=action, by=by, at=at, comment=comment))
+    audit.append(s, by, _AUDIT_ACTIONS[action], "draft", draft_id, {"comment": comment} if comment else {}, at=at)

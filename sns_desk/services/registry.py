@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..core import accounts as lifecycle
 from ..core.accounts import Account, AccountStatus
+from ..core.audit import AuditAction
 from ..core.jst import today
 from ..core.people import Person, Role
 from ..core.policy import (
@@ -36,6 +37,7 @@ from ..core.policy import (
     validate,
 )
 from ..core.workflow import WorkflowError
+from ..storage import audit
 from ..storage.database import Database
 from ..storage.models import AccountRow, AppSetting, PolicyVersionRow, User, utc_now
 from ..storage.rows import account_from_row, person_for
@@ -240,6 +242,7 @@ class RegistryService:
             row = self._new_row(s, facts, AccountStatus.REQUESTED)
             updated = lifecycle.request(account_from_row(row), me, self._clock())
             _write(row, updated)
+            self._audit(s, me, AuditAction.ACCOUNT_REQUESTED, row, {"name": row.name, "platform": row.platform})
             return account_from_row(row)
 
     def register(
@@ -277,6 +280,10 @@ class RegistryService:
             row.approved_by = me.login
             row.approval_number = approval_number.strip()
             row.approved_on = on
+            self._audit(
+                s, me, AuditAction.ACCOUNT_REGISTERED, row,
+                {"name": row.name, "platform": row.platform, "approval_number": row.approval_number},
+            )  # fmt: skip
             return account_from_row(row)
 
     def _require_manager(self, s: Session, login: str) -> None:
@@ -289,6 +296,11 @@ class RegistryService:
                 f"「{login}」はアカウント管理者(所属長)として登録されていません。"
                 "運用管理者が役割を設定してから指定してください"
             )
+
+    def _audit(
+        self, s: Session, me: Person, action: AuditAction, row: AccountRow, payload: dict[str, str | int] | None = None
+    ) -> None:
+        audit.append(s, me.login, action, "account", row.id, payload, at=self._clock())
 
     @contextmanager
     def _change(self, name_or_id: str | int) -> Iterator[tuple[Session, AccountRow, Account, Person]]:
@@ -305,27 +317,32 @@ class RegistryService:
             if len(approved.approval_number) > 100:
                 raise WorkflowError("承認番号が長すぎます(100 文字まで)")
             _write(row, approved)
+            self._audit(s, me, AuditAction.ACCOUNT_APPROVED, row, {"number": row.approval_number, "on": on.isoformat()})
             return account_from_row(row)
 
     def reject(self, name_or_id: str | int, reason: str) -> Account:
-        with self._change(name_or_id) as (_s, row, account, me):
+        with self._change(name_or_id) as (s, row, account, me):
             _write(row, lifecycle.reject(account, me, reason))
+            self._audit(s, me, AuditAction.ACCOUNT_REJECTED, row, {"reason": reason.strip()})
             return account_from_row(row)
 
     def start_operation(self, name_or_id: str | int) -> Account:
         with self._change(name_or_id) as (s, row, account, me):
             published = self._published(s, row.id) is not None
             _write(row, lifecycle.start_operation(account, me, published))
+            self._audit(s, me, AuditAction.ACCOUNT_STARTED, row)
             return account_from_row(row)
 
     def suspend(self, name_or_id: str | int, reason: str) -> Account:
-        with self._change(name_or_id) as (_s, row, account, me):
+        with self._change(name_or_id) as (s, row, account, me):
             _write(row, lifecycle.suspend(account, me, reason))
+            self._audit(s, me, AuditAction.ACCOUNT_SUSPENDED, row, {"reason": reason.strip()})
             return account_from_row(row)
 
     def close(self, name_or_id: str | int, reason: str) -> Account:
-        with self._change(name_or_id) as (_s, row, account, me):
+        with self._change(name_or_id) as (s, row, account, me):
             _write(row, lifecycle.close(account, me, reason))
+            self._audit(s, me, AuditAction.ACCOUNT_CLOSED, row, {"reason": reason.strip()})
             return account_from_row(row)
 
     def update_facts(self, name_or_id: str | int, facts: AccountFactsInput) -> Account:
@@ -349,8 +366,11 @@ class RegistryService:
                 raise WorkflowError(f"承認を受けた内容({labels})を変更できるのは運用管理者だけです(第4条第2項)")
             if "manager" in changed:
                 self._require_manager(s, values["manager"])
+            changes = {field: value for field, value in values.items() if getattr(row, field) != value}
             for field, value in values.items():
                 setattr(row, field, value)
+            if changes:
+                self._audit(s, me, AuditAction.ACCOUNT_FACTS_CHANGED, row, changes)
             return account_from_row(row)
 
     def official_accounts_url(self) -> str:
@@ -430,6 +450,7 @@ class RegistryService:
             )
             s.add(new)
             s.flush()
+            self._audit(s, me, AuditAction.POLICY_SAVED, row, {"version": new.version})
             return _version(new)
 
     def _version_row(self, s: Session, account_id: int, version: int) -> PolicyVersionRow:
@@ -465,6 +486,7 @@ class RegistryService:
             found.status = PolicyStatus.APPROVED.value
             found.approved_by = me.login
             found.approved_at = self._clock()
+            self._audit(s, me, AuditAction.POLICY_APPROVED, row, {"version": version})
             return _version(found)
 
     def publish_policy(self, name_or_id: str | int, version: int, on: dt.date | None = None) -> PolicyVersion:
@@ -489,6 +511,7 @@ class RegistryService:
             found.status = PolicyStatus.PUBLISHED.value
             found.published_on = on
             found.published_at = self._clock()
+            self._audit(s, me, AuditAction.POLICY_PUBLISHED, row, {"version": version, "on": on.isoformat()})
             return _version(found)
 
 

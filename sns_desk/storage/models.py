@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Connection,
     Date,
     DateTime,
@@ -117,6 +118,9 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=utc_now, server_default=func.current_timestamp()
     )
+    department: Mapped[str] = mapped_column(String(200), default="", server_default=sql_text("''"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sql_text("true"))
+    """False once deactivated: the person can no longer act, and stays in the history."""
 
     def __repr__(self) -> str:
         return f"User(id={self.id!r}, login_name={self.login_name!r}, role={self.role.value!r})"
@@ -363,3 +367,26 @@ def _create_search_index(target: Table, connection: Connection, **_kw: Any) -> N
 def _keep_search_text(_mapper: Any, _connection: Connection, target: PostedItemRow) -> None:
     target.search_text = search_key(target.text or "")
     target.search_chars = spaced(target.search_text)
+
+
+class AuditRow(Base):
+    """One link of the audit chain (``sns_desk.core.audit``). Rows are only ever appended.
+
+    ``seq`` runs 1, 2, 3 … without gaps; ``prev_hash`` is unique, so two writers can never both
+    extend the same head: the chain cannot fork.
+    """
+
+    __tablename__ = "audit_events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(150))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    """Canonical JSON (sorted keys, compact), exactly what the hash covers."""
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)

@@ -6,18 +6,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core.accounts import Account, AccountStatus
-from ..core.people import Person, Role
+from ..core.people import Person, Role, require_active
 from .models import AccountRow, User, UserRole
 
 
 def person_for(s: Session, login: str) -> Person:
-    """The person logged in as ``login``; an unknown login is recorded as a drafter."""
+    """The person logged in as ``login``; an unknown login is recorded as a drafter, a deactivated one
+    is refused (:class:`PeopleError`)."""
     user = s.scalar(select(User).where(User.login_name == login))
     if user is None:
         user = User(login_name=login, display_name=login, role=UserRole.DRAFTER)
         s.add(user)
         s.flush()
-    return Person(user.login_name, user.display_name, Role(user.role.value))
+    person = person_from_row(user)
+    require_active(person)
+    return person
+
+
+def person_from_row(user: User) -> Person:
+    return Person(user.login_name, user.display_name, Role(user.role.value), user.department, user.active)
 
 
 def account_from_row(row: AccountRow) -> Account:
