@@ -13,9 +13,7 @@ from .exits import EXIT_FOUND, EXIT_OK
 def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     audit = sub.add_parser("audit", help="監査記録(操作の記録)のハッシュの連なりの検証と書き出し")
     actions = audit.add_subparsers(dest="audit_command", metavar="操作", required=True)
-    actions.add_parser(
-        "verify", help="書き換え・削除・挿入・並べ替えがないか確かめる(0 異常なし、1 異常あり)"
-    )
+    actions.add_parser("verify", help="書き換え・削除・挿入・並べ替えがないか確かめる(0 異常なし、1 異常あり)")
     export = actions.add_parser("export", help="監査記録を CSV(Excel 用)に書き出す")
     export.add_argument("--out", required=True, metavar="FILE")
 

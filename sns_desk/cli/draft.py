@@ -35,6 +35,11 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     reject = actions.add_parser("reject", help="差し戻す(コメント必須)")
     reject.add_argument("id", type=int)
     reject.add_argument("--comment", required=True)
+    withdraw = actions.add_parser("withdraw", help="承認申請を取り下げて下書きに戻す(作成者)")
+    withdraw.add_argument("id", type=int)
+    discard = actions.add_parser("discard", help="破棄する(履歴とともに残り、削除はされない)")
+    discard.add_argument("id", type=int)
+    discard.add_argument("--reason", default="", help="破棄の理由(履歴に残る)")
     posted = actions.add_parser("posted", help="投稿済みとして記録する(第6条のバックアップに入る)")
     posted.add_argument("id", type=int)
     posted.add_argument("--url", required=True)
@@ -87,6 +92,10 @@ def _dispatch(desk: DeskService, args: argparse.Namespace, out: TextIO) -> int:
         draft = desk.approve(args.id, revision=args.revision)
     elif command == "reject":
         draft = desk.reject(args.id, args.comment)
+    elif command == "withdraw":
+        draft = desk.withdraw(args.id)
+    elif command == "discard":
+        draft = desk.discard(args.id, args.reason)
     else:
         try:
             at = dt.datetime.fromisoformat(args.at) if args.at else dt.datetime.now().astimezone()

@@ -30,6 +30,8 @@ class AuditAction(enum.StrEnum):
     DRAFT_APPROVED = "draft.approved"
     DRAFT_RETURNED = "draft.returned"
     DRAFT_POSTED = "draft.posted"
+    DRAFT_WITHDRAWN = "draft.withdrawn"
+    DRAFT_DISCARDED = "draft.discarded"
     WARNING_ACKNOWLEDGED = "warning.acknowledged"
     IMAGE_ATTACHED = "image.attached"
     IMAGE_REMOVED = "image.removed"
@@ -62,6 +64,8 @@ _LABELS: Final = {
     AuditAction.DRAFT_APPROVED: "承認",
     AuditAction.DRAFT_RETURNED: "差戻し",
     AuditAction.DRAFT_POSTED: "投稿済みにした",
+    AuditAction.DRAFT_WITHDRAWN: "承認申請を取り下げ",
+    AuditAction.DRAFT_DISCARDED: "破棄",
     AuditAction.WARNING_ACKNOWLEDGED: "警告を確認済みにした",
     AuditAction.IMAGE_ATTACHED: "画像を添付",
     AuditAction.IMAGE_REMOVED: "画像を削除",

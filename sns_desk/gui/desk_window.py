@@ -65,7 +65,7 @@ from .dialogs import (
     SettingsDialog,
     ShortcutsDialog,
 )
-from .drafts_model import COLUMN_STATE, COLUMN_SUBJECT, SUMMARY_ROLE, DraftsModel
+from .drafts_model import COLUMN_STATE, COLUMN_SUBJECT, STATE_COLORS, SUMMARY_ROLE, DraftsModel
 from .errors import error_text
 from .findings_model import SEVERITY_COLORS
 from .guideline import guideline_location, location_url, missing_local_file, open_location, set_guideline_location
@@ -782,13 +782,7 @@ class DeskWindow(AppWindow):
         if d is None:
             return
         account = self._account()
-        color = {
-            DraftState.DRAFT: "#555555",
-            DraftState.PENDING: "#b35c00",
-            DraftState.APPROVED: "#2e7d32",
-            DraftState.POSTED: "#1e5fb4",
-            DraftState.RETURNED: "#c62828",
-        }[d.state]
+        color = STATE_COLORS[d.state]
         self.state_label.setText(d.state.label)
         self.state_label.setStyleSheet(
             f"color: white; background: {color}; border-radius: 3px; padding: 1px 6px; font-weight: bold;"

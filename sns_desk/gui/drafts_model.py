@@ -31,6 +31,7 @@ STATE_COLORS: Final[dict[DraftState, str]] = {
     DraftState.APPROVED: "#2e7d32",
     DraftState.POSTED: "#1e5fb4",
     DraftState.RETURNED: "#c62828",
+    DraftState.DISCARDED: "#8a8a8a",
 }
 
 UNTITLED: Final = "(本文なし)"

@@ -289,6 +289,20 @@ class DeskService:
             _event(s, draft_id, DraftEventKind.REJECT, me.login, now, updated.review_comment)
         return self.draft(draft_id)
 
+    def withdraw(self, draft_id: int) -> Draft:
+        """取り下げ: the author takes a submitted draft back to 下書き to change it."""
+        with self._transition(draft_id) as (s, _row, draft, me, now):
+            _apply(s, draft, rules.withdraw(draft, me, now))
+            _event(s, draft_id, DraftEventKind.WITHDRAW, me.login, now)
+        return self.draft(draft_id)
+
+    def discard(self, draft_id: int, reason: str = "") -> Draft:
+        """破棄: the draft is given up; it stays, with its whole history, and can no longer change."""
+        with self._transition(draft_id) as (s, _row, draft, me, now):
+            _apply(s, draft, rules.discard(draft, me, now))
+            _event(s, draft_id, DraftEventKind.DISCARD, me.login, now, reason.strip())
+        return self.draft(draft_id)
+
     def mark_posted(
         self,
         draft_id: int,
@@ -551,6 +565,8 @@ _AUDIT_ACTIONS: dict[DraftEventKind, AuditAction] = {
     DraftEventKind.DETACH: AuditAction.IMAGE_REMOVED,
     DraftEventKind.STRIP_METADATA: AuditAction.IMAGE_CLEANED,
     DraftEventKind.RIGHTS_CHECKLIST: AuditAction.RIGHTS_CONFIRMED,
+    DraftEventKind.WITHDRAW: AuditAction.DRAFT_WITHDRAWN,
+    DraftEventKind.DISCARD: AuditAction.DRAFT_DISCARDED,
 }
 
 

@@ -80,3 +80,20 @@ def test_approve_with_an_old_revision_and_a_bad_time(db: tuple[str, int, int]) -
     assert run(url, "kacho", "approve", str(clean), "--revision", str(shown["revision"])).returncode == 0
     bad = run(url, "suzuki", "posted", str(clean), "--url", "https://x.com/hh/status/1", "--at", "昨日")
     assert bad.returncode == 2 and "ISO 8601" in bad.stderr
+
+
+def test_withdraw_and_discard(db: tuple[str, int, int]) -> None:
+    url, clean, broken = db
+    assert run(url, "suzuki", "submit", str(clean)).returncode == 0
+    not_author = run(url, "kacho", "withdraw", str(clean))
+    assert not_author.returncode == 1 and "作成者だけ" in not_author.stderr
+    withdrawn = run(url, "suzuki", "withdraw", str(clean))
+    assert withdrawn.returncode == 0 and "下書き" in withdrawn.stdout
+    discarded = run(url, "suzuki", "discard", str(broken), "--reason", "短縮URLの案は使わない")
+    assert discarded.returncode == 0 and "破棄" in discarded.stdout
+    again = run(url, "suzuki", "discard", str(broken))
+    assert again.returncode == 1 and "破棄できるのは下書きと差戻し" in again.stderr
+    listed = json.loads(run(url, "suzuki", "list", "--state", "discarded", "--format", "json").stdout)
+    assert [row["id"] for row in listed] == [broken]
+    shown = json.loads(run(url, "suzuki", "show", str(broken), "--format", "json").stdout)
+    assert shown["state"] == "discarded" and shown["text"] == "申込はこちら https://bit.ly/abc"

@@ -13,9 +13,11 @@ from PIL import ExifTags, Image
 from PIL.TiffImagePlugin import IFDRational
 from sqlalchemy import select, update
 
+from sns_desk.core.audit import AuditAction
 from sns_desk.core.checker import Checker, Finding, Severity, default_checker
 from sns_desk.core.people import Role
 from sns_desk.core.workflow import Draft, DraftState, WorkflowError
+from sns_desk.services.audit import AuditService
 from sns_desk.services.desk import DeskService
 from sns_desk.storage.database import Database
 from sns_desk.storage.errors import StorageError
@@ -345,3 +347,51 @@ def test_a_history_kind_written_by_a_newer_version_is_shown_as_stored(
     with opener(db_url).session() as s:
         s.add(DraftEventRow(draft_id=draft.id, action="future_step", by="suzuki", at=NOW, comment=""))
     assert [e.action for e in suzuki.history(draft.id)] == [DraftEventKind.CREATE, "future_step"]
+
+
+def test_withdraw_brings_a_submitted_or_approved_draft_back_to_its_author(
+    desk: Callable[[str], DeskService], opener: Callable[..., Database], db_url: str
+) -> None:
+    kacho, suzuki = desk("kacho"), desk("suzuki")
+    draft = suzuki.create_draft(suzuki.accounts()[0].id, text="図書館で冬のおはなし会を開催します。")
+    suzuki.submit(draft.id)
+    with pytest.raises(WorkflowError, match="作成者だけ"):
+        kacho.withdraw(draft.id)
+    back = suzuki.withdraw(draft.id)
+    assert back.state is DraftState.DRAFT
+    changed = suzuki.save(draft.id, back.revision, "12月5日(土)、図書館で冬のおはなし会を開催します。")
+    suzuki.submit(draft.id)
+    kacho.approve(draft.id)
+    again = suzuki.withdraw(draft.id)
+    assert (again.state, again.reviewed_by, again.text) == (DraftState.DRAFT, "", changed.text)
+    with pytest.raises(WorkflowError, match="承認待ちか承認済み"):
+        suzuki.withdraw(draft.id)
+    assert [e.action for e in suzuki.history(draft.id)] == [
+        "create", "submit", "withdraw", "submit", "approve", "withdraw",
+    ]  # fmt: skip
+    audit = AuditService(opener(db_url)).history("draft", draft.id)
+    assert [h.action for h in audit].count(AuditAction.DRAFT_WITHDRAWN.value) == 2
+
+
+def test_discard_keeps_the_draft_and_its_history_and_freezes_it(
+    desk: Callable[[str], DeskService], opener: Callable[..., Database], db_url: str
+) -> None:
+    kacho, suzuki, sato = desk("kacho"), desk("suzuki"), desk("sato")
+    draft = suzuki.create_draft(suzuki.accounts()[0].id, text="中止になった行事のお知らせ")
+    suzuki.submit(draft.id)
+    with pytest.raises(WorkflowError, match="先に取り下げて"):
+        suzuki.discard(draft.id)
+    suzuki.withdraw(draft.id)
+    with pytest.raises(WorkflowError, match="作成者か管理者"):
+        sato.discard(draft.id, "不要")
+    gone = kacho.discard(draft.id, "  行事が中止になったため ")
+    assert gone.state is DraftState.DISCARDED and gone.text == "中止になった行事のお知らせ"
+    assert suzuki.history(draft.id)[-1].comment == "行事が中止になったため"
+    with pytest.raises(WorkflowError, match="編集できません"):
+        suzuki.save(draft.id, gone.revision, "書き直し")
+    with pytest.raises(WorkflowError, match="承認申請できません"):
+        suzuki.submit(draft.id)
+    assert [s.id for s in suzuki.drafts(state=DraftState.DISCARDED)] == [draft.id]
+    (last,) = AuditService(opener(db_url)).history("draft", draft.id)[-1:]
+    assert (last.action, last.actor) == (AuditAction.DRAFT_DISCARDED.value, "kacho")
+    assert AuditService(opener(db_url)).verify().intact

@@ -18,6 +18,8 @@ class DraftState(enum.StrEnum):
     APPROVED = "approved"
     POSTED = "posted"
     RETURNED = "returned"
+    DISCARDED = "discarded"
+    """破棄: given up, kept with its history, never deleted."""
 
     @property
     def label(self) -> str:
@@ -30,6 +32,7 @@ _STATE_LABELS = {
     DraftState.APPROVED: "承認済み",
     DraftState.POSTED: "投稿済み",
     DraftState.RETURNED: "差戻し",
+    DraftState.DISCARDED: "破棄",
 }
 
 
@@ -46,6 +49,8 @@ class DraftEventKind(enum.StrEnum):
     DETACH = "detach"
     STRIP_METADATA = "strip_metadata"
     RIGHTS_CHECKLIST = "rights_checklist"
+    WITHDRAW = "withdraw"
+    DISCARD = "discard"
 
     @property
     def label(self) -> str:
@@ -63,6 +68,8 @@ _EVENT_LABELS = {
     DraftEventKind.DETACH: "画像を削除",
     DraftEventKind.STRIP_METADATA: "画像の位置情報などを削除",
     DraftEventKind.RIGHTS_CHECKLIST: "画像のチェックリストに回答",
+    DraftEventKind.WITHDRAW: "承認申請を取り下げ",
+    DraftEventKind.DISCARD: "破棄",
 }
 
 

@@ -147,3 +147,60 @@ def mark_posted(draft: Draft, person: Person, url: str, posted_at: dt.datetime, 
     return dataclasses.replace(
         draft, state=DraftState.POSTED, updated_at=now, posted_url=url.strip(), posted_at=posted_at
     )
+
+
+def why_not_withdraw(draft: Draft, person: Person) -> str | None:
+    """Why ``person`` cannot take ``draft`` back (None when they can)."""
+    if draft.state not in (DraftState.PENDING, DraftState.APPROVED):
+        return "取り下げられるのは承認待ちか承認済み(まだ投稿していない)の投稿案だけです"
+    if person.login != draft.author:
+        return "承認申請を取り下げられるのは作成者だけです"
+    return None
+
+
+def can_withdraw(draft: Draft, person: Person) -> bool:
+    return why_not_withdraw(draft, person) is None
+
+
+def withdraw(draft: Draft, person: Person, now: dt.datetime) -> Draft:
+    """承認待ち/承認済み → 下書き: the author takes the draft back to change it (取り下げ).
+
+    An approval is for one text, so a withdrawn draft is approved again after it changes."""
+    reason = why_not_withdraw(draft, person)
+    if reason is not None:
+        raise WorkflowError(reason)
+    return dataclasses.replace(draft, state=DraftState.DRAFT, updated_at=now, reviewed_by="")
+
+
+def why_not_discard(draft: Draft, person: Person) -> str | None:
+    """Why ``person`` cannot discard ``draft`` (None when they can)."""
+    if draft.state not in (DraftState.DRAFT, DraftState.RETURNED):
+        return "破棄できるのは下書きと差戻しの投稿案だけです(承認待ち・承認済みは先に取り下げてください)"
+    if person.login != draft.author and person.role is Role.DRAFTER:
+        return "破棄できるのは作成者か管理者です"
+    return None
+
+
+def can_discard(draft: Draft, person: Person) -> bool:
+    return why_not_discard(draft, person) is None
+
+
+def discard(draft: Draft, person: Person, now: dt.datetime) -> Draft:
+    """下書き/差戻し → 破棄: kept with its whole history, never deleted; it can no longer change."""
+    reason = why_not_discard(draft, person)
+    if reason is not None:
+        raise WorkflowError(reason)
+    return dataclasses.replace(draft, state=DraftState.DISCARDED, updated_at=now)
+
+
+def why_not_approve(draft: Draft, person: Person, account_manager: str) -> str | None:
+    """Why ``person`` cannot approve ``draft`` now, for a disabled button's tooltip (None when they can)."""
+    if draft.state is not DraftState.PENDING:
+        return "承認できるのは承認待ちの投稿案だけです"
+    if person.login == draft.author:
+        return "自分が書いた投稿案は承認できません"
+    if person.login in draft.editors:
+        return "自分が本文を編集した投稿案は承認できません"
+    if not can_approve(draft, person, account_manager):
+        return "この投稿案を承認できるのは、このアカウントのアカウント管理者か運用管理者です"
+    return None

@@ -27,14 +27,21 @@ from sns_desk.core.workflow import (
     approve,
     blocking_findings,
     can_approve,
+    can_discard,
     can_edit,
     can_mark_posted,
+    can_withdraw,
     confirm_rights,
+    discard,
     fingerprint,
     mark_posted,
     reject,
     submit,
     unacknowledged_warnings,
+    why_not_approve,
+    why_not_discard,
+    why_not_withdraw,
+    withdraw,
 )
 
 CREATED = dt.datetime(2026, 11, 19, 0, 0, tzinfo=dt.UTC)
@@ -152,6 +159,7 @@ EDIT_STATES = {
     DraftState.APPROVED: N,
     DraftState.POSTED: N,
     DraftState.RETURNED: Y,
+    DraftState.DISCARDED: N,
 }
 
 # Four eyes: nobody who wrote or edited the text approves it; an account manager only for their account.
@@ -174,6 +182,7 @@ POST_STATES = {
     DraftState.APPROVED: Y,
     DraftState.POSTED: N,
     DraftState.RETURNED: N,
+    DraftState.DISCARDED: N,
 }
 
 
@@ -743,3 +752,117 @@ def test_one_draft_from_writing_to_posting() -> None:
     draft = mark_posted(draft, drafter, POST_URL, POSTED_AT, NOW)
     assert (draft.state, draft.reviewed_by, draft.posted_url) == (DraftState.POSTED, "kacho", POST_URL)
     assert not (can_edit(draft, drafter) or can_mark_posted(draft, drafter))
+
+
+# --- withdraw (取り下げ) and discard (破棄) ---------------------------------------------------------
+
+NO_WITHDRAW_STATE = "取り下げられるのは承認待ちか承認済み(まだ投稿していない)の投稿案だけです"
+NO_WITHDRAW_WHO = "承認申請を取り下げられるのは作成者だけです"
+WITHDRAW_STATES = {s: s in (DraftState.PENDING, DraftState.APPROVED) for s in DraftState}
+#                         author editor manager author+mgr editor+mgr other
+WITHDRAW_WHO = (Y, N, N, Y, N, N)  # the author only, whatever their role
+
+NO_DISCARD_STATE = "破棄できるのは下書きと差戻しの投稿案だけです(承認待ち・承認済みは先に取り下げてください)"
+NO_DISCARD_WHO = "破棄できるのは作成者か管理者です"
+DISCARD_STATES = {s: s in (DraftState.DRAFT, DraftState.RETURNED) for s in DraftState}
+
+
+def withdraw_refusal(state: DraftState, role: Role, rel: Rel) -> str | None:
+    if not WITHDRAW_STATES[state]:
+        return NO_WITHDRAW_STATE
+    return None if WITHDRAW_WHO[RELS.index(rel)] else NO_WITHDRAW_WHO
+
+
+def discard_refusal(state: DraftState, role: Role, rel: Rel) -> str | None:
+    if not DISCARD_STATES[state]:
+        return NO_DISCARD_STATE
+    return None if EDIT_WHO[role][RELS.index(rel)] else NO_DISCARD_WHO
+
+
+def every(refusal: Any) -> list[Any]:
+    return [
+        pytest.param(state, role, rel, refusal(state, role, rel), id=ids(state, role, rel))
+        for state in STATES
+        for role in ROLES
+        for rel in RELS
+    ]
+
+
+@pytest.mark.parametrize(("state", "role", "rel", "expected"), every(withdraw_refusal))
+def test_withdraw_who_and_when(state: DraftState, role: Role, rel: Rel, expected: str | None) -> None:
+    draft = make_draft(state, reviewed_by="kacho" if state is DraftState.APPROVED else "")
+    who = person(role, rel)
+    assert why_not_withdraw(draft, who) == expected
+    assert can_withdraw(draft, who) is (expected is None)
+    if expected is None:
+        result = withdraw(draft, who, NOW)
+        # The approval was for this text: taken back, it must be approved again.
+        assert result == dataclasses.replace(draft, state=DraftState.DRAFT, updated_at=NOW, reviewed_by="")
+        assert can_edit(result, who)
+    else:
+        with pytest.raises(WorkflowError) as refused:
+            withdraw(draft, who, NOW)
+        assert str(refused.value) == expected
+
+
+@pytest.mark.parametrize(("state", "role", "rel", "expected"), every(discard_refusal))
+def test_discard_who_and_when(state: DraftState, role: Role, rel: Rel, expected: str | None) -> None:
+    draft = make_draft(state)
+    who = person(role, rel)
+    assert why_not_discard(draft, who) == expected
+    assert can_discard(draft, who) is (expected is None)
+    if expected is None:
+        result = discard(draft, who, NOW)
+        assert result == dataclasses.replace(draft, state=DraftState.DISCARDED, updated_at=NOW)
+    else:
+        with pytest.raises(WorkflowError) as refused:
+            discard(draft, who, NOW)
+        assert str(refused.value) == expected
+
+
+def test_a_discarded_draft_is_final() -> None:
+    author, ops = person(Role.DRAFTER), person(Role.OPERATIONS_MANAGER, Rel.OTHER)
+    gone = discard(make_draft(DraftState.DRAFT), author, NOW)
+    assert not gone.editable
+    for who in (author, ops):
+        assert not (can_edit(gone, who) or can_withdraw(gone, who) or can_discard(gone, who))
+        assert not can_mark_posted(gone, who)
+    with pytest.raises(WorkflowError, match="承認申請できません"):
+        submit(gone, (), author, NOW)
+    with pytest.raises(WorkflowError, match="編集する権限"):
+        acknowledge(gone, WARNING, author, "了解済み", NOW)
+
+
+@pytest.mark.parametrize(
+    ("state", "role", "rel", "expected"),
+    [
+        pytest.param(
+            state,
+            role,
+            rel,
+            (
+                "承認できるのは承認待ちの投稿案だけです"
+                if state is not DraftState.PENDING
+                else "自分が書いた投稿案は承認できません"
+                if rel in (Rel.AUTHOR, Rel.AUTHOR_MANAGER)
+                else "自分が本文を編集した投稿案は承認できません"
+                if rel in (Rel.EDITOR, Rel.EDITOR_MANAGER)
+                else None
+                if APPROVE_WHO[role][RELS.index(rel)]
+                else "この投稿案を承認できるのは、このアカウントのアカウント管理者か運用管理者です"
+            ),
+            id=ids(state, role, rel),
+        )
+        for state in STATES
+        for role in ROLES
+        for rel in RELS
+    ],
+)
+def test_why_not_approve_explains_every_disabled_button(
+    state: DraftState, role: Role, rel: Rel, expected: str | None
+) -> None:
+    draft = make_draft(state)
+    who = person(role, rel)
+    assert why_not_approve(draft, who, manager_of(rel)) == expected
+    if state is DraftState.PENDING:
+        assert (expected is None) is can_approve(draft, who, manager_of(rel))
