@@ -5,6 +5,11 @@ or neither. Appending reads the head and writes the next link; two terminals doi
 cannot fork the chain: on PostgreSQL the append waits for a transaction-scoped advisory lock, and on
 SQLite the database's single writer serialises them (the later one is refused as locked and retried
 by the caller, never stored beside the other). ``prev_hash`` is unique in the table besides.
+
+On PostgreSQL the server writes the record (``sns_desk_audit_append``, migration 0007): staff logins
+cannot insert, change or delete audit rows themselves, and the server takes the actor from
+``session_user`` and the time from its own clock; only the schema's owner (maintenance, tests) may
+give them. The hash it computes is the one ``core.audit.canonical_content`` defines.
 """
 
 from __future__ import annotations
@@ -12,15 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator, Mapping
-from typing import Any, Final
+from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ..core.audit import GENESIS, AuditAction, AuditRecord, canonical_content, chain_hash
 from .models import AuditRow
-
-_PG_AUDIT_LOCK_KEY: Final = 0x534E5341  # "SNSA"
 
 
 def canonical_payload(payload: Mapping[str, Any]) -> str:
@@ -39,7 +42,7 @@ def append(
 ) -> AuditRecord:
     """Add the next link of the chain inside ``s``'s transaction."""
     if s.get_bind().dialect.name == "postgresql":
-        s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_AUDIT_LOCK_KEY})
+        return _append_on_server(s, actor, action, object_type, str(object_id), payload or {}, at)
     last = s.execute(select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)).first()
     seq, prev = (last[0] + 1, last[1]) if last is not None else (1, GENESIS)
     stored_payload = canonical_payload(payload or {})
@@ -59,6 +62,43 @@ def append(
     s.add(row)
     s.flush()
     return _record(row)
+
+
+def _append_on_server(
+    s: Session,
+    actor: str,
+    action: AuditAction,
+    object_type: str,
+    object_id: str,
+    payload: Mapping[str, Any],
+    at: dt.datetime,
+) -> AuditRecord:
+    stored_payload = canonical_payload(payload)
+    row = s.execute(
+        text(
+            "SELECT seq, at, actor, prev_hash, hash"
+            " FROM sns_desk_audit_append(:actor, :action, :object_type, :object_id, :payload, :at)"
+        ),
+        {
+            "actor": actor,
+            "action": action.value,
+            "object_type": object_type,
+            "object_id": object_id,
+            "payload": stored_payload,
+            "at": at,
+        },
+    ).one()
+    return AuditRecord(
+        row.seq,
+        row.at.astimezone(dt.UTC),
+        row.actor,
+        action.value,
+        object_type,
+        object_id,
+        json.loads(stored_payload),
+        row.prev_hash,
+        row.hash,
+    )
 
 
 def _record(row: AuditRow) -> AuditRecord:
