@@ -192,12 +192,12 @@ BEGIN
   END IF;
   SELECT * INTO d FROM drafts WHERE id = CASE WHEN TG_OP = 'DELETE' THEN OLD.draft_id ELSE NEW.draft_id END;
   IF TG_OP = 'INSERT' THEN
-    IF NEW.by <> session_user::text OR NOT sns_desk_may_edit(d) THEN
+    IF NEW."by" <> session_user::text OR NOT sns_desk_may_edit(d) THEN
       PERFORM sns_desk_refuse('警告の確認は、投稿案を編集できる人が自分の名前で記録します');
     END IF;
     RETURN NEW;
   END IF;
-  IF d.id IS NOT NULL AND OLD.by <> session_user::text AND sns_desk_caller_role() IS DISTINCT FROM 'account_manager'
+  IF d.id IS NOT NULL AND OLD."by" <> session_user::text AND sns_desk_caller_role() IS DISTINCT FROM 'account_manager'
      AND sns_desk_caller_role() IS DISTINCT FROM 'operations_manager' THEN
     PERFORM sns_desk_refuse('ほかの職員の確認済みの記録は削除できません');
   END IF;
