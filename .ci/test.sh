@@ -16,10 +16,14 @@ if [ -n "$pg_bin" ] && [ -z "${SNS_DESK_TEST_PG_URL:-}" ]; then
     rm -rf -- "$pg_dir"
   }
   trap stop_pg EXIT
-  chown postgres "$pg_dir" 2>/dev/null || true
-  as_pg "$pg_bin/initdb -D $pg_dir/data -A trust -U postgres" >/dev/null
+  # Logins over TCP need a SCRAM password, as on the city's server (tests/storage/test_server_rules.py).
+  pg_password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+  printf '%s\n' "$pg_password" >"$pg_dir/pw"
+  chown -R postgres "$pg_dir" 2>/dev/null || true
+  as_pg "$pg_bin/initdb -D $pg_dir/data --auth-local=trust --auth-host=scram-sha-256 --pwfile=$pg_dir/pw -U postgres" >/dev/null
+  rm -f -- "$pg_dir/pw"
   as_pg "$pg_bin/pg_ctl -D $pg_dir/data -o '-p 54329 -k $pg_dir -c listen_addresses=127.0.0.1' -l $pg_dir/log -w start" >/dev/null
-  export SNS_DESK_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:54329/postgres"
+  export SNS_DESK_TEST_PG_URL="postgresql+psycopg://postgres:$pg_password@127.0.0.1:54329/postgres"
 fi
 
 echo "== ruff"; .venv/bin/ruff check sns_desk tests
