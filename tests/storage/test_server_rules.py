@@ -136,7 +136,8 @@ def test_roles_are_group_roles_kept_in_step_with_the_app(office: Office) -> None
     ops.set_role(office.logins["kacho"], Role.DRAFTER)
     with office.sql("ops") as conn:
         (member,) = conn.execute(
-            "SELECT pg_has_role(%s, 'sns_desk_drafter', 'MEMBER'), pg_has_role(%s, 'sns_desk_account_manager', 'MEMBER')",
+            "SELECT pg_has_role(%s, 'sns_desk_drafter', 'MEMBER'),"
+            " pg_has_role(%s, 'sns_desk_account_manager', 'MEMBER')",
             (office.logins["kacho"], office.logins["kacho"]),
         ).fetchall()
     assert member == (True, False)

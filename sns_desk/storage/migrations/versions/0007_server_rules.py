@@ -13,6 +13,9 @@ records are appended by ``sns_desk_audit_append``, a SECURITY DEFINER function t
 actor from ``session_user``, the time from the server, and the chain's head under an advisory
 lock, so terminals cannot fork the chain and nobody can write a record in another's name.
 
+Every committed change of a draft, an account or a person is announced on the channel
+``sns_desk_changes`` (LISTEN/NOTIFY), so other terminals refresh without being asked to.
+
 The owner of the schema (and a superuser) is trusted: it runs migrations and maintenance, and
 could drop the triggers anyway. The staff's logins must never own the schema.
 
@@ -203,6 +206,15 @@ BEGIN
   END IF;
   RETURN OLD;
 END $$""",
+        # Other terminals refresh at once: announce each committed change (storage/changes.py listens).
+        f"""
+CREATE FUNCTION sns_desk_notify_change() RETURNS trigger
+LANGUAGE plpgsql {path} AS $$
+BEGIN
+  PERFORM pg_notify('sns_desk_changes',
+    json_build_object('schema', '{schema_name}', 'table', TG_TABLE_NAME, 'id', NEW.id)::text);
+  RETURN NULL;
+END $$""",
         # The audit chain, written by the server.
         f"""
 CREATE FUNCTION sns_desk_audit_append(
@@ -246,10 +258,12 @@ TRIGGERS = (
     ("users", "sns_desk_sync_groups", "AFTER INSERT OR UPDATE OF role, active"),
     ("drafts", "sns_desk_guard_drafts", "BEFORE INSERT OR UPDATE"),
     ("draft_acknowledgements", "sns_desk_guard_acknowledgements", "BEFORE INSERT OR UPDATE OR DELETE"),
+    *((table, "sns_desk_notify_change", "AFTER INSERT OR UPDATE") for table in ("drafts", "accounts", "users")),
 )
 FUNCTIONS = (
     "sns_desk_audit_append(text, text, text, text, text, timestamptz)",
     "sns_desk_guard_acknowledgements()",
+    "sns_desk_notify_change()",
     "sns_desk_guard_drafts()",
     "sns_desk_may_edit(drafts)",
     "sns_desk_may_approve(drafts)",
