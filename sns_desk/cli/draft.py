@@ -56,12 +56,12 @@ def run_draft(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..config import resolve_db_url
     from ..core.checker import default_checker
     from ..services.desk import DeskService
+    from ..services.settings import media_for
     from ..storage.database import open_database
-    from ..storage.media import MediaStore, default_media_root
 
     def body() -> int:
         with open_database(resolve_db_url(args.db)) as database:
-            media = MediaStore(default_media_root(database.display_name))
+            media = media_for(database)
             return _dispatch(DeskService(database, default_checker, database.login(), media=media), args, out)
 
     return run_guarded(err, "sns-desk draft", body, refusal=EXIT_FOUND)
