@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import psycopg
 import pytest
+from alembic import command
 from psycopg import errors
 from sqlalchemy import make_url, text
 
@@ -23,7 +24,7 @@ from sns_desk.core.workflow import DraftState
 from sns_desk.services.audit import AuditService
 from sns_desk.services.desk import DeskService
 from sns_desk.services.people import PeopleService
-from sns_desk.storage.database import Database, open_database
+from sns_desk.storage.database import Database, alembic_config, open_database, schema_lock
 from sns_desk.storage.engine import make_engine
 from sns_desk.storage.errors import StorageError
 
@@ -302,3 +303,41 @@ def test_a_wrong_password_is_refused_when_the_server_asks_for_scram(office: Offi
         pytest.skip("this server trusts every TCP login (CI starts one with scram-sha-256)")
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
         psycopg.connect(office.login_url("suzuki", "wrong").replace("postgresql+psycopg", "postgresql")).close()
+
+
+def test_only_the_operations_manager_moves_the_shared_media_folder(office: Office) -> None:
+    with office.sql("kacho") as conn:
+        assert "運用管理者だけ" in _refused(
+            conn, "INSERT INTO app_settings (key, value) VALUES ('media_root', '/tmp/elsewhere')"
+        )
+    with office.sql("ops") as conn:
+        conn.execute("INSERT INTO app_settings (key, value) VALUES ('media_root', '/srv/koho/media')")
+    with office.sql("suzuki") as conn:
+        _refused(conn, "UPDATE app_settings SET value = '/tmp/mine' WHERE key = 'media_root'")
+        _refused(conn, "DELETE FROM app_settings WHERE key = 'media_root'")
+
+
+def test_the_rules_come_off_with_a_downgrade_and_back_with_an_upgrade(pg_url: str) -> None:
+    engine = make_engine(pg_url)
+    config = alembic_config()
+
+    def triggers() -> set[str]:
+        with engine.connect() as connection:
+            return set(
+                connection.execute(
+                    text(
+                        "SELECT tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        " WHERE NOT tgisinternal AND n.nspname = current_schema()"
+                    )
+                ).scalars()
+            )
+
+    try:
+        for target in ("head", "0006", "head"):
+            with schema_lock(engine) as connection:
+                config.attributes["connection"] = connection
+                (command.upgrade if target == "head" else command.downgrade)(config, target)
+            assert ("sns_desk_guard_drafts" in triggers()) is (target == "head")
+    finally:
+        engine.dispose()

@@ -40,6 +40,7 @@ depends_on: str | Sequence[str] | None = None
 
 AUDIT_LOCK_KEY = 0x534E5341  # storage/audit.py takes the same lock on the client path
 GROUPS = ("sns_desk_drafter", "sns_desk_account_manager", "sns_desk_operations_manager")
+OPERATIONS_SETTINGS = ("media_root", "policy.official_accounts_url")
 TABLES_WITH_DELETE = ("draft_acknowledgements", "draft_attachments")
 TABLES_APPEND_ONLY = ("draft_events",)
 TABLES_READ_ONLY = ("audit_events", "alembic_version")
@@ -206,6 +207,17 @@ BEGIN
   END IF;
   RETURN OLD;
 END $$""",
+        # Office-wide settings only the operations manager may change (the shared media folder, ...).
+        f"""
+CREATE FUNCTION sns_desk_guard_settings() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER {path} AS $$
+BEGIN
+  IF NOT sns_desk_trusted() AND NEW.key IN ({", ".join(f"'{k}'" for k in OPERATIONS_SETTINGS)})
+     AND sns_desk_caller_role() IS DISTINCT FROM 'operations_manager' THEN
+    PERFORM sns_desk_refuse('この設定を変更できるのは運用管理者だけです');
+  END IF;
+  RETURN NEW;
+END $$""",
         # Other terminals refresh at once: announce each committed change (storage/changes.py listens).
         f"""
 CREATE FUNCTION sns_desk_notify_change() RETURNS trigger
@@ -258,12 +270,14 @@ TRIGGERS = (
     ("users", "sns_desk_sync_groups", "AFTER INSERT OR UPDATE OF role, active"),
     ("drafts", "sns_desk_guard_drafts", "BEFORE INSERT OR UPDATE"),
     ("draft_acknowledgements", "sns_desk_guard_acknowledgements", "BEFORE INSERT OR UPDATE OR DELETE"),
+    ("app_settings", "sns_desk_guard_settings", "BEFORE INSERT OR UPDATE"),
     *((table, "sns_desk_notify_change", "AFTER INSERT OR UPDATE") for table in ("drafts", "accounts", "users")),
 )
 FUNCTIONS = (
     "sns_desk_audit_append(text, text, text, text, text, timestamptz)",
     "sns_desk_guard_acknowledgements()",
     "sns_desk_notify_change()",
+    "sns_desk_guard_settings()",
     "sns_desk_guard_drafts()",
     "sns_desk_may_edit(drafts)",
     "sns_desk_may_approve(drafts)",
