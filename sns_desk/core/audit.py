@@ -52,6 +52,7 @@ class AuditAction(enum.StrEnum):
     USER_ROLE_CHANGED = "user.role_changed"
     USER_DEACTIVATED = "user.deactivated"
     SETTING_CHANGED = "setting.changed"
+    RULEBOOK_CHANGED = "rulebook.changed"
     BACKUP_EXPORTED = "backup.exported"
     BACKUP_RESTORED = "backup.restored"
     BACKUP_RUN = "backup.run"
@@ -90,6 +91,7 @@ _LABELS: Final = {
     AuditAction.USER_ROLE_CHANGED: "役割を変更",
     AuditAction.USER_DEACTIVATED: "職員を無効化",
     AuditAction.SETTING_CHANGED: "設定を変更",
+    AuditAction.RULEBOOK_CHANGED: "別のルールブックで審査",
     AuditAction.BACKUP_EXPORTED: "バックアップを書き出し",
     AuditAction.BACKUP_RESTORED: "バックアップから復元",
     AuditAction.BACKUP_RUN: "定期バックアップを実行",

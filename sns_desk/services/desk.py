@@ -264,6 +264,7 @@ class DeskService:
         with self._transition(draft_id) as (s, row, draft, me, now):
             _require_postable(s, row, "承認申請")
             updated = rules.submit(draft, self.check(draft), me, now)
+            self._note_rulebook(s, me, now)
             _apply(s, draft, updated)
             _event(s, draft_id, DraftEventKind.SUBMIT, me.login, now)
         return self.draft(draft_id)
@@ -277,9 +278,24 @@ class DeskService:
                 )
             account = _require_postable(s, row, "承認")
             updated = rules.approve(draft, me, account.manager, now, self.check(draft))
+            self._note_rulebook(s, me, now)
             _apply(s, draft, updated)
             _event(s, draft_id, DraftEventKind.APPROVE, me.login, now)
         return self.draft(draft_id)
+
+    def _note_rulebook(self, s: Session, me: Person, now: dt.datetime) -> None:
+        """Record in the audit chain when submissions and approvals start using another rulebook
+        (第10条: the operations manager keeps it; a changed file is visible in the trail)."""
+        rulebook = self._checker().rulebook
+        last = audit.history(s, "rulebook", RULEBOOK_OBJECT_ID)[-1:]
+        if last and last[0].payload.get("digest") == rulebook.digest:
+            return
+        payload = {
+            "version": rulebook.version,
+            "digest": rulebook.digest,
+            "previous": str(last[0].payload.get("digest", "")) if last else "",
+        }
+        audit.append(s, me.login, AuditAction.RULEBOOK_CHANGED, "rulebook", RULEBOOK_OBJECT_ID, payload, at=now)
 
     def reject(self, draft_id: int, comment: str) -> Draft:
         with self._transition(draft_id) as (s, row, draft, me, now):
@@ -553,6 +569,8 @@ def _event_kind(stored: str) -> DraftEventKind | str:
     except ValueError:  # written by a newer version sharing the database: shown as stored
         return stored
 
+
+RULEBOOK_OBJECT_ID = "in_use"
 
 _AUDIT_ACTIONS: dict[DraftEventKind, AuditAction] = {
     DraftEventKind.CREATE: AuditAction.DRAFT_CREATED,

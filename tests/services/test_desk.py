@@ -395,3 +395,33 @@ def test_discard_keeps_the_draft_and_its_history_and_freezes_it(
     (last,) = AuditService(opener(db_url)).history("draft", draft.id)[-1:]
     assert (last.action, last.actor) == (AuditAction.DRAFT_DISCARDED.value, "kacho")
     assert AuditService(opener(db_url)).verify().intact
+
+
+def test_the_rulebook_in_use_is_in_the_audit_chain_and_a_change_is_recorded(
+    desk: Callable[[str], DeskService], opener: Callable[..., Database], db_url: str, tmp_path: Path
+) -> None:
+    from sns_desk.core.checker import Checker
+    from sns_desk.core.rulebook import load_rulebook
+    from sns_desk.resources import default_rulebook_path
+
+    suzuki, kacho = desk("suzuki"), desk("kacho")
+    account = suzuki.accounts()[0]
+    first = suzuki.create_draft(account.id, text="図書館で冬のおはなし会を開催します。")
+    suzuki.submit(first.id)
+    kacho.approve(first.id)  # same rulebook: nothing new to record
+    trail = AuditService(opener(db_url))
+    (used,) = trail.history("rulebook", "in_use")
+    bundled = _checker().rulebook
+    assert (used.action, used.actor) == (AuditAction.RULEBOOK_CHANGED.value, "suzuki")
+    assert f"digest: {bundled.digest}" in used.details and len(bundled.digest) == 64
+
+    edited = tmp_path / "rulebook.yaml"
+    edited.write_text(default_rulebook_path().read_text(encoding="utf-8") + "\n# 運用管理者が更新\n", encoding="utf-8")
+    changed = Checker(load_rulebook(edited))
+    assert changed.rulebook.digest != bundled.digest
+    other = DeskService(opener(db_url), lambda: changed, "suzuki", clock=lambda: NOW)
+    second = other.create_draft(account.id, text="12月の開館日のお知らせです。")
+    other.submit(second.id)
+    history = trail.history("rulebook", "in_use")
+    assert len(history) == 2 and f"previous: {bundled.digest}" in history[1].details
+    assert trail.verify().intact

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -92,7 +94,8 @@ def parse_rulebook(text: str, path: Path | None = None) -> Rulebook:
         raise RulebookError(path, line, f"YAML の書式に誤りがあります({detail})") from None
     except yaml.YAMLError as exc:
         raise RulebookError(path, None, f"YAML として読めません({exc})") from None
-    return _Validator(path).rulebook(data)
+    rulebook = _Validator(path).rulebook(data)
+    return dataclasses.replace(rulebook, digest=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 class _Validator:

@@ -66,6 +66,8 @@ class Rulebook:
     platforms: dict[str, Platform]
     lists: dict[str, tuple[str, ...]]
     rules: tuple[Rule, ...]
+    digest: str = ""
+    """SHA-256 of the rulebook's text: which rulebook a check, a submission or an approval used."""
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
