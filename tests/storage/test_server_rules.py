@@ -317,6 +317,27 @@ def test_only_the_operations_manager_moves_the_shared_media_folder(office: Offic
         _refused(conn, "DELETE FROM app_settings WHERE key = 'media_root'")
 
 
+def test_an_account_manager_cannot_take_over_another_account(office: Office) -> None:
+    account_id, draft_id = _pending_draft(office)
+    ops = office.desk("ops")
+    other = ops.add_account("x", "別の課", "https://x.com/other", "別の課", office.logins["ops"])
+    with office.sql("kacho") as conn:
+        assert "運用管理者だけ" in _refused(
+            conn, "UPDATE accounts SET manager = %s WHERE id = %s", office.logins["kacho"], other.id
+        )
+        _refused(conn, "UPDATE accounts SET status = 'closed' WHERE id = %s", account_id)
+        _refused(conn, "INSERT INTO accounts (platform, name, status) VALUES ('x', '勝手な登録', 'active')")
+        conn.execute("UPDATE accounts SET status = 'suspended' WHERE id = %s", (account_id,))  # their own: may pause
+    with office.sql("suzuki") as conn:
+        _refused(conn, "UPDATE accounts SET status = 'active' WHERE id = %s", account_id)
+        assert "自分の名前" in _refused(
+            conn,
+            "INSERT INTO draft_events (draft_id, action, by, at, comment) VALUES (%s, 'approve', %s, now(), '')",
+            draft_id,
+            office.logins["kacho"],
+        )
+
+
 def test_the_rules_come_off_with_a_downgrade_and_back_with_an_upgrade(pg_url: str) -> None:
     engine = make_engine(pg_url)
     config = alembic_config()

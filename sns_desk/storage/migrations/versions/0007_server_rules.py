@@ -207,6 +207,46 @@ BEGIN
   END IF;
   RETURN OLD;
 END $$""",
+        # Accounts: who manages one and whether it operates decide who approves its posts.
+        f"""
+CREATE FUNCTION sns_desk_guard_accounts() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER {path} AS $$
+DECLARE
+  caller text := sns_desk_caller_role();
+BEGIN
+  IF sns_desk_trusted() OR caller = 'operations_manager' THEN
+    RETURN NEW;
+  END IF;
+  IF caller IS NULL THEN
+    PERFORM sns_desk_refuse('登録されていないか無効にされた職員はアカウントを変更できません');
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    IF NEW.status NOT IN ('requested', 'imported') THEN
+      PERFORM sns_desk_refuse('アカウントを登録・承認できるのは運用管理者だけです(申請はできます)');
+    END IF;
+    RETURN NEW;
+  END IF;
+  IF NEW.manager IS DISTINCT FROM OLD.manager AND OLD.status <> 'requested' THEN
+    PERFORM sns_desk_refuse('アカウント管理者を変えられるのは運用管理者だけです');
+  END IF;
+  IF NEW.status IS DISTINCT FROM OLD.status AND NOT (
+       caller = 'account_manager' AND OLD.manager = session_user::text
+       AND OLD.status IN ('approved', 'active', 'suspended') AND NEW.status IN ('active', 'suspended')) THEN
+    PERFORM sns_desk_refuse('アカウントの状態を変えられるのは運用管理者か、'
+                            || '運用の開始・休止ならそのアカウントの管理者です');
+  END IF;
+  RETURN NEW;
+END $$""",
+        # Draft history is written in the writer's own name.
+        f"""
+CREATE FUNCTION sns_desk_guard_draft_events() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER {path} AS $$
+BEGIN
+  IF NOT sns_desk_trusted() AND NEW."by" IS DISTINCT FROM session_user::text THEN
+    PERFORM sns_desk_refuse('投稿案の履歴は自分の名前でしか記録できません');
+  END IF;
+  RETURN NEW;
+END $$""",
         # Office-wide settings only the operations manager may change (the shared media folder, ...).
         f"""
 CREATE FUNCTION sns_desk_guard_settings() RETURNS trigger
@@ -271,6 +311,8 @@ TRIGGERS = (
     ("drafts", "sns_desk_guard_drafts", "BEFORE INSERT OR UPDATE"),
     ("draft_acknowledgements", "sns_desk_guard_acknowledgements", "BEFORE INSERT OR UPDATE OR DELETE"),
     ("app_settings", "sns_desk_guard_settings", "BEFORE INSERT OR UPDATE"),
+    ("accounts", "sns_desk_guard_accounts", "BEFORE INSERT OR UPDATE"),
+    ("draft_events", "sns_desk_guard_draft_events", "BEFORE INSERT"),
     *((table, "sns_desk_notify_change", "AFTER INSERT OR UPDATE") for table in ("drafts", "accounts", "users")),
 )
 FUNCTIONS = (
@@ -278,6 +320,8 @@ FUNCTIONS = (
     "sns_desk_guard_acknowledgements()",
     "sns_desk_notify_change()",
     "sns_desk_guard_settings()",
+    "sns_desk_guard_accounts()",
+    "sns_desk_guard_draft_events()",
     "sns_desk_guard_drafts()",
     "sns_desk_may_edit(drafts)",
     "sns_desk_may_approve(drafts)",
