@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .check import run_check
-from .exits import EXIT_USAGE
+from .errors import run_guarded
+from .exits import EXIT_OK, EXIT_USAGE
 from .parser import build_parser
+
+CREATE_ENV_VAR = "SNS_DESK_CREATE"
+"""Set to 1 (true, yes, on) to allow what ``--create`` allows."""
+_TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
+_WITHOUT_DATABASE = frozenset({("check", None), ("backup", "verify")})
+"""The commands that never open a database."""
 
 
 def _utf8_streams() -> None:
@@ -18,8 +26,45 @@ def _utf8_streams() -> None:
             reconfigure(encoding="utf-8", errors="replace")
 
 
+def explicit_db_url(args: argparse.Namespace) -> str | None:
+    """The database named by ``--db`` or ``$SNS_DESK_DB`` (None: the default file in the user data folder)."""
+    from ..config import DB_ENV_VAR
+
+    for value in (getattr(args, "db", None), os.environ.get(DB_ENV_VAR)):
+        if value is not None and value.strip():
+            return value.strip()
+    return None
+
+
+def create_allowed(args: argparse.Namespace) -> bool:
+    """Whether a database that does not exist yet may be created: ``--create``, ``$SNS_DESK_CREATE`` or the
+    default database (created on first use)."""
+    if getattr(args, "create", False) or os.environ.get(CREATE_ENV_VAR, "").strip().lower() in _TRUE_VALUES:
+        return True
+    return explicit_db_url(args) is None
+
+
+def _check_database(args: argparse.Namespace) -> int:
+    """Refuse (exit 2) a database given by ``--db``/``SNS_DESK_DB`` that does not exist, unless creating is
+    allowed: a mistyped path must not become a new, empty archive."""
+    if (args.command, getattr(args, "backup_command", None)) in _WITHOUT_DATABASE or create_allowed(args):
+        return EXIT_OK
+    url = explicit_db_url(args)
+    if url is None:  # pragma: no cover - create_allowed said so
+        return EXIT_OK
+    from ..storage.database import require_database
+
+    def body() -> int:
+        require_database(url)
+        return EXIT_OK
+
+    return run_guarded(sys.stderr, f"sns-desk {args.command}", body)
+
+
 def run(args: argparse.Namespace) -> int:
     _utf8_streams()
+    if args.command != "check" and (refused := _check_database(args)) != EXIT_OK:
+        return refused
     if args.command == "check":
         return run_check(args, sys.stdout, sys.stderr)
     if args.command == "archive":

@@ -40,6 +40,12 @@ def build_parser() -> JapaneseArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"sns-desk {__version__}", help="版を表示して終了します")
     parser.add_argument("--db", metavar="URL", help="データベースの SQLAlchemy URL(環境変数 SNS_DESK_DB でも指定可)")
+    parser.add_argument(
+        "--create",
+        action="store_true",
+        help="--db(または SNS_DESK_DB)のデータベースがまだなければ新しく作成します"
+        "(環境変数 SNS_DESK_CREATE=1 でも可。既定の保存場所のデータベースは指定なしで作成されます)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="コマンド", parser_class=JapaneseArgumentParser)
 
     check = sub.add_parser(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,10 +19,15 @@ from sns_desk.storage import identity
 from sns_desk.storage.engine import DEFAULT_BUSY_TIMEOUT_MS, make_engine, make_session_factory
 from sns_desk.storage.errors import (
     DatabaseDamagedError,
+    DatabaseMissingError,
     DatabaseUnavailableError,
     SchemaVersionError,
     StorageError,
+    corrupt_hint,
+    corrupt_message,
     driver_detail,
+    missing_hint,
+    missing_message,
     translate_db_error,
 )
 from sns_desk.storage.models import SEARCH_INDEXES, SQLITE_SEARCH_DDL, Base, User, UserRole
@@ -32,6 +38,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Key of the PostgreSQL advisory lock serialising schema set-up between processes.
 _PG_SCHEMA_LOCK_KEY = 0x534E_5344  # "SNSD"
 _SQLITE_MEMORY_NAMES = frozenset({"", ":memory:"})
+_log = logging.getLogger(__name__)
 
 
 if TYPE_CHECKING:
@@ -42,10 +49,16 @@ if TYPE_CHECKING:
 class Database:
     """An open, migrated sns_desk database."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, where: str | None = None, read_only: bool = False) -> None:
         self._engine = engine
         self._session_factory = make_session_factory(engine)
-        self._where = describe_url(engine.url)
+        self._where = where or describe_url(engine.url)
+        self._read_only = read_only
+
+    @property
+    def read_only(self) -> bool:
+        """Opened with ``read_only=True``: nothing can be written (SQLite ``mode=ro``)."""
+        return self._read_only
 
     @property
     def engine(self) -> Engine:
@@ -108,25 +121,51 @@ class Database:
         return f"Database({self._where!r})"
 
 
-def open_database(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Database:
-    """Open the database at ``url``, creating and migrating it as needed.
+def open_database(
+    url: str,
+    *,
+    create: bool = True,
+    read_only: bool = False,
+    busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+) -> Database:
+    """Open the database at ``url``, migrating it as needed and creating it when ``create`` allows.
 
-    On a database without users, the OS user running this becomes the operations
-    manager.  Raises :class:`StorageError` (Japanese message) when the database cannot
-    be used.
+    ``create=False`` refuses a database that does not exist yet or holds no sns_desk schema (an SQLite
+    file that is missing or empty, a PostgreSQL database without tables) with a
+    :class:`DatabaseMissingError`, so that a mistyped path never becomes a new, empty archive.  The front
+    ends decide: the command line allows it with ``--create``, the GUI asks.
+
+    An SQLite file is checked with ``PRAGMA quick_check`` first: a damaged file raises
+    :class:`DatabaseDamagedError` saying to restore from the latest backup package.  ``read_only=True``
+    opens without that check and without any write (no migration, no first user; SQLite ``mode=ro``), for
+    getting out what can still be read, e.g. ``backup export`` from a damaged file.
+
+    On a database without users, the OS user running this becomes the operations manager.  Raises
+    :class:`StorageError` (Japanese message) when the database cannot be used.
     """
     parsed = _parse_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        parsed = _prepare_sqlite_file(parsed)
+    is_sqlite = parsed.get_backend_name() == "sqlite"
+    sqlite_file = _sqlite_file(parsed) if is_sqlite else None
+    if sqlite_file is not None:
+        parsed = _prepare_sqlite_file(parsed, sqlite_file, create=create and not read_only)
     where = describe_url(parsed)
     try:
-        engine = make_engine(parsed.render_as_string(hide_password=False), busy_timeout_ms=busy_timeout_ms)
+        engine = make_engine(
+            parsed.render_as_string(hide_password=False), busy_timeout_ms=busy_timeout_ms, read_only=read_only
+        )
     except (NoSuchModuleError, ImportError) as exc:
         raise StorageError(_missing_driver_message(parsed)) from exc
     except ArgumentError as exc:
         raise StorageError(f"データベースのURL「{where}」の形式が正しくありません。") from exc
     try:
-        setup_database(engine)
+        if sqlite_file is not None and not read_only:
+            quick_check(engine, where)
+        if read_only:
+            _check_readable_schema(engine, where)
+        else:
+            if not create and not _has_schema(engine):
+                raise DatabaseMissingError(missing_message(where), missing_hint())
+            setup_database(engine)
     except StorageError:
         engine.dispose()
         raise
@@ -139,7 +178,61 @@ def open_database(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -
                 f"（詳細: {driver_detail(exc, parsed.password)}）"
             )
         raise translated from exc
-    return Database(engine)
+    return Database(engine, where=where, read_only=read_only)
+
+
+def database_exists(url: str) -> bool:
+    """Whether ``url`` names a database that holds an sns_desk schema already (nothing is created or changed).
+
+    An SQLite file that is missing or empty is not one; neither is a PostgreSQL database without the
+    schema.  An in-memory SQLite database never exists before it is opened.  Raises :class:`StorageError`
+    when the question cannot be answered (a server that cannot be reached, a file that is no database).
+    """
+    parsed = _parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = _sqlite_file(parsed)
+        if path is None:
+            return (parsed.database or "") not in _SQLITE_MEMORY_NAMES and _uri_file_exists(parsed)
+        if path.is_dir():
+            raise _folder_error(path)
+        if not path.is_file() or path.stat().st_size == 0:
+            return False
+    where = describe_url(parsed)
+    try:
+        read_only = parsed.get_backend_name() == "sqlite"  # looking must not create the file
+        engine = make_engine(parsed.render_as_string(hide_password=False), read_only=read_only)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise StorageError(_missing_driver_message(parsed)) from exc
+    except ArgumentError as exc:
+        raise StorageError(f"データベースのURL「{where}」の形式が正しくありません。") from exc
+    try:
+        return _has_schema(engine)
+    except SQLAlchemyError as exc:
+        translated = translate_db_error(exc, where, secret=parsed.password)
+        if translated is None:
+            raise
+        raise translated from exc
+    finally:
+        engine.dispose()
+
+
+def require_database(url: str) -> None:
+    """Raise :class:`DatabaseMissingError` (naming ``--create``) unless ``url`` holds an sns_desk database."""
+    if not database_exists(url):
+        raise DatabaseMissingError(missing_message(describe_url(_parse_url(url))), missing_hint())
+
+
+def quick_check(engine: Engine, where: str) -> None:
+    """``PRAGMA quick_check`` on an SQLite database: raise :class:`DatabaseDamagedError` unless it says ok.
+
+    It reads every page once and checks the b-trees' structure, not that indexes match their tables (that
+    is ``integrity_check``, several times slower); a damaged page of a table or an index is found.
+    """
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("PRAGMA quick_check(5)").scalars().all()
+    if rows != ["ok"]:
+        _log.warning("quick_check of %s: %s", where, "; ".join(str(row) for row in rows))
+        raise DatabaseDamagedError(corrupt_message(where), corrupt_hint(where))
 
 
 HEAD_REVISION = "0007"
@@ -273,18 +366,42 @@ def _missing_driver_message(url: URL) -> str:
     return message
 
 
-def _prepare_sqlite_file(url: URL) -> URL:
-    """Expand ``~`` and create the parent folder of a file-based SQLite database."""
+def _sqlite_file(url: URL) -> Path | None:
+    """The file of a plain SQLite URL (``~`` expanded); None for memory and ``file:`` URIs."""
     database = url.database or ""
     if database in _SQLITE_MEMORY_NAMES or database.startswith("file:") or url.query.get("uri"):
-        return url
-    path = Path(database).expanduser()
-    if str(path) != database:
+        return None
+    return Path(database).expanduser()
+
+
+def _folder_error(path: Path) -> DatabaseUnavailableError:
+    return DatabaseUnavailableError(f"「{path}」はフォルダーです。データベースファイルのパスを指定してください。")
+
+
+def _uri_file_exists(url: URL) -> bool:
+    """For a ``file:`` URI: whether its file is there (a ``mode=memory`` URI is never)."""
+    database = url.database or ""
+    if not database.startswith("file:") or "mode=memory" in database:
+        return False
+    path = database.removeprefix("file:").partition("?")[0]
+    return bool(path) and Path(path).is_file() and Path(path).stat().st_size > 0
+
+
+def _prepare_sqlite_file(url: URL, path: Path, *, create: bool) -> URL:
+    """Check the path of a file-based SQLite database; create its parent folder when ``create`` allows.
+
+    Without ``create`` a missing or empty file is refused here, before SQLite could create it.
+    """
+    if str(path) != url.database:
         url = url.set(database=str(path))
     if path.is_dir():
-        raise DatabaseUnavailableError(f"「{path}」はフォルダーです。データベースファイルのパスを指定してください。")
+        raise _folder_error(path)
     if path.exists() and not path.is_file():
         raise DatabaseDamagedError(f"「{path}」は通常のファイルではないため、データベースとして開けません。")
+    if not create:
+        if not path.is_file() or path.stat().st_size == 0:
+            raise DatabaseMissingError(missing_message(str(path)), missing_hint())
+        return url
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -293,6 +410,28 @@ def _prepare_sqlite_file(url: URL) -> URL:
             "パスとアクセス権を確認してください。"
         ) from exc
     return url
+
+
+def _has_schema(engine: Engine) -> bool:
+    """Whether the database holds an Alembic version record or any sns_desk table (an older or foreign
+    schema counts: opening it then says what is wrong with it, instead of calling it missing)."""
+    with engine.connect() as connection:
+        if _stored_revision(connection) is not None:
+            return True
+        return bool(set(inspect(connection).get_table_names()) & (set(Base.metadata.tables) | {"alembic_version"}))
+
+
+def _check_readable_schema(engine: Engine, where: str) -> None:
+    """For a read-only open: the schema must be this version's (nothing can be migrated without writing)."""
+    with engine.connect() as connection:
+        revision = _stored_revision(connection)
+    if revision is None:
+        raise DatabaseMissingError(missing_message(where), missing_hint())
+    if revision != HEAD_REVISION:
+        raise SchemaVersionError(
+            f"データベース「{where}」のスキーマ版数（{revision}）がこの sns-desk（{HEAD_REVISION}）と異なるため、"
+            "読み取り専用では開けません。"
+        )
 
 
 def _script_directory() -> ScriptDirectory:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import urllib.parse
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -14,20 +16,33 @@ DEFAULT_BUSY_TIMEOUT_MS = 5000
 DEFAULT_CONNECT_TIMEOUT_S = 10
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Engine:
+def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, read_only: bool = False) -> Engine:
     """Create an engine for ``url``.
 
     SQLite connections get WAL journaling, enforced foreign keys, a busy timeout
     and ``synchronous=FULL`` (a saved draft survives a power cut); other backends get ``pool_pre_ping``.
+
+    ``read_only``: SQLite opens the file with ``mode=ro`` (never created, never written, the journal mode
+    left as it is) and ``query_only``; PostgreSQL sessions default to read-only transactions.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if read_only and database and database != ":memory:" and not database.startswith("file:"):
+            uri = "file:" + urllib.parse.quote(Path(database).absolute().as_posix()) + "?mode=ro"
+            parsed = parsed.set(database=uri, query={**parsed.query, "uri": "true"})
         engine = create_engine(parsed)
-        _install_sqlite_pragmas(engine, busy_timeout_ms)
+        _install_sqlite_pragmas(engine, busy_timeout_ms, read_only=read_only)
         return engine
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
-    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
-        kwargs["connect_args"] = {"connect_timeout": DEFAULT_CONNECT_TIMEOUT_S}
+    connect_args: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql":
+        if "connect_timeout" not in parsed.query:
+            connect_args["connect_timeout"] = DEFAULT_CONNECT_TIMEOUT_S
+        if read_only:
+            connect_args["options"] = "-c default_transaction_read_only=on"
+    if connect_args:
+        kwargs["connect_args"] = connect_args
     return create_engine(parsed, **kwargs)
 
 
@@ -36,14 +51,16 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
+def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int, *, read_only: bool = False) -> None:
     """Run the per-connection PRAGMAs on every new DBAPI connection of ``engine``."""
-    pragmas = (
+    pragmas: tuple[str, ...] = (
         f"PRAGMA busy_timeout={int(busy_timeout_ms)}",  # first, so the others wait for locks
         "PRAGMA journal_mode=WAL",
         "PRAGMA foreign_keys=ON",
         "PRAGMA synchronous=FULL",
     )
+    if read_only:
+        pragmas = (f"PRAGMA busy_timeout={int(busy_timeout_ms)}", "PRAGMA query_only=ON")
 
     def on_connect(dbapi_connection: Any, _connection_record: Any) -> None:
         cursor = dbapi_connection.cursor()

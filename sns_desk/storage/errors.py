@@ -31,6 +31,10 @@ class SchemaVersionError(StorageError):
     """The database schema is unknown to this version of the application."""
 
 
+class DatabaseMissingError(StorageError):
+    """The database does not exist yet (or holds no sns_desk schema) and creating it was not allowed."""
+
+
 # --- translating driver errors -------------------------------------------------------
 
 # Primary SQLite result codes (https://sqlite.org/rescode.html); extended codes keep
@@ -53,6 +57,40 @@ def damaged_message(where: str) -> str:
     return (
         f"「{where}」をデータベースとして開けません。データベースではないファイルか、"
         "ファイルが壊れています。別のファイルを指定するか、バックアップから復元してください。"
+    )
+
+
+def corrupt_message(where: str) -> str:
+    """Message for an SQLite database whose pages fail the integrity check."""
+    return (
+        f"データベース「{where}」が壊れています（整合性の検査で破損したページが見つかりました）。"
+        "このまま書き込むと被害が広がるおそれがあるため、開くのを中止しました。"
+    )
+
+
+def corrupt_hint(where: str) -> str:
+    """What to do about a damaged database: restore the latest backup package into a new file."""
+    return (
+        "最新のバックアップパッケージを新しいデータベースに復元してください"
+        "（例: sns-desk --db sqlite:///新しいファイル.db --create backup restore パッケージのフォルダ）。"
+        f"復元の前に、読み取れる分を sns-desk --db sqlite:///{where} backup export --to フォルダ で"
+        "書き出しておけます（読み取り専用で開きます）。壊れたファイルは削除せず、システム担当者に渡してください。"
+    )
+
+
+def missing_message(where: str) -> str:
+    """Message for a database that does not exist yet while creating one was not asked for."""
+    return (
+        f"データベース「{where}」はまだありません（ファイルがないか、sns-desk のデータが入っていません）。"
+        "指定の誤りで空のデータベースができないよう、自動では作成しません。"
+    )
+
+
+def missing_hint() -> str:
+    """How to create a database on purpose."""
+    return (
+        "パスやURLが正しいか確認してください。新しく作成する場合は、コマンドの前に --create を付けるか"
+        "（例: sns-desk --db URL --create user list）、環境変数 SNS_DESK_CREATE=1 を設定してください。"
     )
 
 
@@ -103,7 +141,9 @@ def translate_db_error(exc: BaseException, where: str, *, secret: str | None = N
 
 
 def _translate_sqlite(primary_code: int, where: str) -> StorageError | None:
-    if primary_code in (_SQLITE_NOTADB, _SQLITE_CORRUPT):
+    if primary_code == _SQLITE_CORRUPT:
+        return DatabaseDamagedError(corrupt_message(where), corrupt_hint(where))
+    if primary_code == _SQLITE_NOTADB:
         return DatabaseDamagedError(damaged_message(where))
     if primary_code in (_SQLITE_BUSY, _SQLITE_LOCKED):
         return DatabaseLockedError(locked_message(where))

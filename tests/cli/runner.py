@@ -5,6 +5,10 @@ replaced by UTF-8 text streams over bytes buffers (so the CLI's ``reconfigure(en
 and ``sys.stdin.buffer`` work as on a real console) and restores them afterwards. ``spawn`` runs
 ``python -m sns_desk`` as a real subprocess, for the few tests that need one (start-up, imports,
 signals, a real pipe).
+
+Tests create their databases at a fresh temporary ``--db`` path, which the CLI refuses unless creating is
+allowed (``--create``): ``call`` and ``spawn`` allow it (``SNS_DESK_CREATE=1``) unless told ``create=False``,
+which is how the tests of that refusal run.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ import pytest
 
 from sns_desk.cli.main import main
 from sns_desk.storage import identity
+
+CREATE_ENV = "SNS_DESK_CREATE"
+"""The environment variable that allows what ``--create`` allows."""
 
 LOGIN_VARS = ("LOGNAME", "USER", "USERNAME", "LNAME")
 """The variables ``getpass.getuser()`` would read; sns_desk must not."""
@@ -48,8 +55,9 @@ def _exit_code(exc: SystemExit) -> int:
     return 1
 
 
-def call(*args: str, login: str | None = None, stdin: bytes = b"") -> CliResult:
-    """Run ``sns-desk ARGS`` in this process; ``login`` is the OS user it sees (else the current one)."""
+def call(*args: str, login: str | None = None, stdin: bytes = b"", create: bool = True) -> CliResult:
+    """Run ``sns-desk ARGS`` in this process; ``login`` is the OS user it sees (else the current one);
+    ``create``: a database that does not exist yet may be created (``SNS_DESK_CREATE=1``)."""
     saved = sys.stdin, sys.stdout, sys.stderr
     out, err = io.BytesIO(), io.BytesIO()
     streams = (
@@ -60,6 +68,10 @@ def call(*args: str, login: str | None = None, stdin: bytes = b"") -> CliResult:
     with pytest.MonkeyPatch.context() as patch:
         if login is not None:
             patch.setattr(identity, "os_login", lambda: login)
+        if create:
+            patch.setenv(CREATE_ENV, "1")
+        else:
+            patch.delenv(CREATE_ENV, raising=False)
         sys.stdin, sys.stdout, sys.stderr = streams
         try:
             try:
@@ -76,19 +88,31 @@ def call(*args: str, login: str | None = None, stdin: bytes = b"") -> CliResult:
     return CliResult(code, stdout, stderr)
 
 
-def sns_desk(db: str, login: str, *args: str) -> CliResult:
-    """``sns-desk --db DB ARGS`` in this process as the OS user ``login``."""
-    return call("--db", db, *args, login=login)
+def sns_desk(db: str, login: str, *args: str, create: bool = True) -> CliResult:
+    """``sns-desk --db DB ARGS`` in this process as the OS user ``login`` (creating DB if ``create``)."""
+    return call("--db", db, *args, login=login, create=create)
 
 
-def spawn(*args: str, forged_login: str | None = None, stdin: bytes = b"") -> CliResult:
+def spawn_env(*, forged_login: str | None = None, create: bool = True) -> dict[str, str]:
+    """The environment of a spawned ``sns-desk``: this one, with the login variables forged and creating
+    a new database allowed or not."""
+    env = login_env(forged_login) if forged_login is not None else {**os.environ}
+    if create:
+        env[CREATE_ENV] = "1"
+    else:
+        env.pop(CREATE_ENV, None)
+    return env
+
+
+def spawn(*args: str, forged_login: str | None = None, stdin: bytes = b"", create: bool = True) -> CliResult:
     """``python -m sns_desk ARGS`` as a separate process (stdin piped as bytes), run by the real OS user;
-    ``forged_login`` sets the login environment variables, which must change nothing."""
+    ``forged_login`` sets the login environment variables, which must change nothing; ``create`` as in
+    :func:`call`."""
     proc = subprocess.run(
         [sys.executable, "-m", "sns_desk", *args],
         input=stdin,
         capture_output=True,
-        env=login_env(forged_login) if forged_login is not None else None,
+        env=spawn_env(forged_login=forged_login, create=create),
         timeout=120,
     )
     return CliResult(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))

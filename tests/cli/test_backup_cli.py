@@ -20,9 +20,9 @@ from sns_desk.bench.synthetic import write_x_archive
 from sns_desk.cli.backup import run_backup_command
 from sns_desk.core.archive import package
 
-from .runner import CliResult, login_env, sns_desk
+from .runner import CliResult, sns_desk, spawn_env
 
-ENV = login_env("tanaka")
+ENV = spawn_env(forged_login="tanaka")
 
 
 def run(db: str, *args: str) -> CliResult:
@@ -162,3 +162,21 @@ def test_ctrl_c_in_every_backup_subcommand_is_a_message_and_exit_2(
     out, err = io.StringIO(), io.StringIO()
     assert run_backup_command(args, out, err) == 2
     assert "中止しました" in err.getvalue() and out.getvalue() == ""
+
+
+def test_restore_into_a_mistyped_database_is_refused_and_needs_create(tmp_path: Path) -> None:
+    db = f"sqlite:///{(tmp_path / 'a.db').as_posix()}"
+    assert run(db, "archive", "import", str(x_export(tmp_path / "x.zip"))).returncode == 0
+    assert run(db, "backup", "export", "--to", str(tmp_path / "pkg")).returncode == 0
+    new = tmp_path / "b.db"
+    refused = sns_desk(
+        f"sqlite:///{new.as_posix()}", "tanaka", "backup", "restore", str(tmp_path / "pkg"), create=False
+    )
+    assert refused.returncode == 2
+    assert "まだありません" in refused.stderr and "--create" in refused.stderr
+    assert not new.exists()
+    done = sns_desk(
+        f"sqlite:///{new.as_posix()}", "tanaka", "--create", "backup", "restore", str(tmp_path / "pkg"), create=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "3 件を追加" in done.stdout

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .runner import spawn
+from .runner import spawn, spawn_env
 
 
 def test_version() -> None:
@@ -96,3 +96,31 @@ def test_archive_import_and_search(tmp_path: Path) -> None:
     assert imported.stdout.startswith("koho: 1 件を追加")
     found = spawn("--db", db, "archive", "search", "花火", "--format", "json", forged_login="tanaka")
     assert found.returncode == 0 and json.loads(found.stdout)["total"] == 1
+
+
+def test_a_new_database_is_created_only_on_purpose(tmp_path: Path) -> None:
+    """A mistyped ``SNS_DESK_DB`` is an error (exit 2, nothing made); ``--create`` makes it; the default
+    database in the user data folder is created on first use without asking."""
+
+    def sns_desk(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        base = {k: v for k, v in spawn_env(create=False).items() if k != "SNS_DESK_DB"}
+        return subprocess.run(
+            [sys.executable, "-m", "sns_desk", *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env={**base, "XDG_DATA_HOME": str(tmp_path / "xdg"), **env},
+            timeout=120,
+        )
+
+    mistyped = tmp_path / "share" / "sns_dsek.db"
+    refused = sns_desk("user", "list", SNS_DESK_DB=f"sqlite:///{mistyped.as_posix()}")
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "まだありません" in refused.stderr and "--create" in refused.stderr
+    assert not mistyped.parent.exists()
+    created = sns_desk("--create", "user", "list", SNS_DESK_DB=f"sqlite:///{mistyped.as_posix()}")
+    assert created.returncode == 0, created.stderr
+    assert mistyped.is_file()
+    default = sns_desk("user", "list")
+    assert default.returncode == 0, default.stderr
+    assert (tmp_path / "xdg" / "sns-desk" / "sns_desk.db").is_file()

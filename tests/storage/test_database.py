@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from sns_desk.storage.database import Database, head_revision, open_database
+from sns_desk.storage.database import Database, database_exists, head_revision, open_database, require_database
 from sns_desk.storage.errors import (
     DatabaseDamagedError,
     DatabaseLockedError,
+    DatabaseMissingError,
     DatabaseUnavailableError,
     SchemaVersionError,
     StorageError,
@@ -314,3 +315,63 @@ def test_tables_without_version_record_are_refused(db_path: Path, db_url: str) -
     with pytest.raises(SchemaVersionError) as caught:
         open_database(db_url)
     assert_user_facing(caught.value, str(db_path), "users")
+
+
+# --- creating is explicit ------------------------------------------------------------
+
+
+def test_without_create_a_missing_file_is_refused_and_nothing_is_made(db_path: Path, db_url: str) -> None:
+    with pytest.raises(DatabaseMissingError) as caught:
+        open_database(db_url, create=False)
+    assert_user_facing(caught.value, str(db_path), "まだありません")
+    assert "--create" in caught.value.hint
+    assert not db_path.parent.exists()  # not even the folder
+
+
+def test_without_create_an_empty_file_is_refused(db_path: Path, db_url: str) -> None:
+    db_path.parent.mkdir(parents=True)
+    db_path.touch()
+    with pytest.raises(DatabaseMissingError):
+        open_database(db_url, create=False)
+    assert db_path.read_bytes() == b""
+
+
+def test_without_create_an_sqlite_file_without_schema_is_refused(db_path: Path, db_url: str) -> None:
+    db_path.parent.mkdir(parents=True)
+    with closing(sqlite3.connect(db_path)) as other:
+        other.execute("PRAGMA user_version = 1")  # a valid, non-empty SQLite file with no tables
+        other.execute("CREATE TABLE t (x)")
+        other.execute("DROP TABLE t")
+        other.commit()
+    assert db_path.stat().st_size > 0
+    with pytest.raises(DatabaseMissingError):
+        open_database(db_url, create=False)
+
+
+def test_without_create_an_existing_database_opens(opener: Opener, db_url: str, os_user: str) -> None:
+    assert not database_exists(db_url)
+    opener(db_url).close()  # created (the default)
+    assert database_exists(db_url)
+    assert users(opener(db_url, create=False)) == [(os_user, UserRole.OPERATIONS_MANAGER)]
+    require_database(db_url)
+
+
+def test_require_database_names_create(db_url: str) -> None:
+    with pytest.raises(DatabaseMissingError) as caught:
+        require_database(db_url)
+    assert "--create" in caught.value.hint
+
+
+def test_an_in_memory_database_never_exists_beforehand() -> None:
+    assert not database_exists("sqlite://")
+
+
+@pytest.mark.postgres
+def test_without_create_a_postgresql_database_without_schema_is_refused(pg_url: str, os_user: str) -> None:
+    assert not database_exists(pg_url)
+    with pytest.raises(DatabaseMissingError) as caught:
+        open_database(pg_url, create=False)
+    assert "--create" in caught.value.hint
+    open_database(pg_url).close()
+    assert database_exists(pg_url)
+    open_database(pg_url, create=False).close()
