@@ -14,11 +14,11 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import __version__
-from ..config import resolve_db_url
+from ..config import DB_ENV_VAR, resolve_db_url
 from ..core.checker import Checker, default_checker
 from ..core.rulebook.errors import RulebookError
 from ..services.desk import DeskService
-from ..storage.database import open_database
+from ..storage.database import database_exists, describe_url, open_database
 from ..storage.errors import StorageError
 from ..storage.media import MediaStore, default_media_root
 
@@ -92,6 +92,32 @@ class StartupErrorDialog:
         QMessageBox.critical(None, "sns_desk を起動できません", message)
 
 
+class CreateDatabaseDialog:
+    """Asked at start when the database given by ``--db`` or ``SNS_DESK_DB`` does not exist yet."""
+
+    @classmethod
+    def ask(cls, where: str) -> bool:
+        answer = QMessageBox.question(
+            None,
+            "新しいデータベースを作成しますか",
+            f"データベース「{where}」はまだありません。\n\n"
+            "新しいデータベースを作成しますか?\n"
+            "(既存のデータベースを使うつもりだった場合は「いいえ」を選び、パスを確認してください)",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+
+def _may_open(url: str, given: bool) -> bool:
+    """Whether to open ``url``: yes unless it was given (``--db``/``SNS_DESK_DB``), does not exist yet and the
+    person does not want it created. The default database is created on first use; ``SNS_DESK_CREATE=1``
+    creates without asking, as on the command line."""
+    if not given or os.environ.get("SNS_DESK_CREATE", "").strip().lower() in {"1", "true", "yes", "on"}:
+        return True
+    return database_exists(url) or CreateDatabaseDialog.ask(describe_url(url))
+
+
 class MainThreadGarbageCollector(QObject):
     """Run Python's cycle collector on the main thread only.
 
@@ -138,7 +164,10 @@ def run(argv: list[str] | None = None, db_url: str | None = None) -> int:
     app = create_application(argv)
     try:
         checker = load_checker()
-        database = open_database(resolve_db_url(db_url))
+        url = resolve_db_url(db_url)
+        if not _may_open(url, given=bool((db_url or "").strip() or os.environ.get(DB_ENV_VAR, "").strip())):
+            return 0  # the person chose not to create a new database
+        database = open_database(url)
     except (StorageError, RulebookError) as exc:
         StartupErrorDialog.ask(str(exc))
         return 2

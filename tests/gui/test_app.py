@@ -12,6 +12,7 @@ from sns_desk.config import DB_ENV_VAR
 from sns_desk.gui import app as gui_app
 from sns_desk.gui.app import (
     PREFERRED_FONT_FAMILIES,
+    CreateDatabaseDialog,
     MainThreadGarbageCollector,
     StartupErrorDialog,
     apply_japanese_font,
@@ -20,6 +21,7 @@ from sns_desk.gui.app import (
     install_translations,
 )
 from sns_desk.gui.desk_window import DeskWindow
+from sns_desk.storage.database import open_database
 
 from .conftest import SIGNAL_TIMEOUT_MS, set_os_user
 
@@ -78,12 +80,14 @@ def test_run_opens_the_desk_on_the_database(qtbot: QtBot, monkeypatch: pytest.Mo
     set_os_user(monkeypatch, "tanaka")
     url = f"sqlite:///{(tmp_path / 'new' / 'desk.db').as_posix()}"
     shown: list[str] = []
+    asked = _answer_create(monkeypatch, yes=True)
     monkeypatch.setattr(QApplication, "exec", _fake_exec(qtbot, shown))
     assert gc.isenabled()
     assert gui_app.run([], db_url=url) == 3
     assert shown == ["利用者: tanaka(運用管理者)", "sns_desk — 投稿デスク"]  # the first user manages operations
     assert gc.isenabled()  # given back after the run
     assert (tmp_path / "new" / "desk.db").is_file()
+    assert asked == [str(tmp_path / "new" / "desk.db")]  # a new database given by --db: asked first
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, DeskWindow)]  # destroyed here
 
 
@@ -93,11 +97,51 @@ def test_run_with_only_argv0_reads_the_environment(
 ) -> None:
     set_os_user(monkeypatch, "tanaka")
     monkeypatch.setenv(DB_ENV_VAR, f"sqlite:///{(tmp_path / 'env.db').as_posix()}")
+    monkeypatch.setenv("SNS_DESK_CREATE", "1")  # creating allowed as on the command line: nothing asked
+    _answer_create(monkeypatch, yes=False, must_not_ask=True)
     shown: list[str] = []
     monkeypatch.setattr(QApplication, "exec", _fake_exec(qtbot, shown, 0))
     assert gui_app.run(["sns-desk"]) == 0
     assert "sns_desk — 投稿デスク" in shown
     assert (tmp_path / "env.db").is_file()
+
+
+def _answer_create(monkeypatch: pytest.MonkeyPatch, *, yes: bool, must_not_ask: bool = False) -> list[str]:
+    """Replaces :meth:`CreateDatabaseDialog.ask`: records the database named, answers ``yes``."""
+    asked: list[str] = []
+
+    def ask(_cls: type, where: str) -> bool:
+        if must_not_ask:
+            pytest.fail(f"asked about {where}")
+        asked.append(where)
+        return yes
+
+    monkeypatch.setattr(CreateDatabaseDialog, "ask", classmethod(ask))
+    return asked
+
+
+def test_no_to_a_new_database_quits_without_creating_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("SNS_DESK_CREATE", raising=False)
+    asked = _answer_create(monkeypatch, yes=False)
+    monkeypatch.setattr(QApplication, "exec", staticmethod(lambda: pytest.fail("must not start")))
+    mistyped = tmp_path / "kouhou" / "sns_dsek.db"
+    assert gui_app.run([], db_url=f"sqlite:///{mistyped.as_posix()}") == 0
+    assert asked == [str(mistyped)]
+    assert not mistyped.parent.exists()
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_an_existing_database_opens_without_asking(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    set_os_user(monkeypatch, "tanaka")
+    url = f"sqlite:///{(tmp_path / 'desk.db').as_posix()}"
+    open_database(url).close()
+    _answer_create(monkeypatch, yes=False, must_not_ask=True)
+    shown: list[str] = []
+    monkeypatch.setattr(QApplication, "exec", _fake_exec(qtbot, shown, 0))
+    assert gui_app.run([], db_url=url) == 0
+    assert "sns_desk — 投稿デスク" in shown
 
 
 def test_an_unusable_database_is_reported_in_japanese(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
