@@ -338,6 +338,28 @@ def test_an_account_manager_cannot_take_over_another_account(office: Office) -> 
         )
 
 
+def test_a_usage_policy_is_approved_only_by_its_owner_and_never_rewritten(office: Office) -> None:
+    account_id, _draft_id = _pending_draft(office)  # ops registered it with a published policy
+    with office.sql("suzuki") as conn:
+        conn.execute(
+            "INSERT INTO policy_versions (account_id, version, body, status, author, created_at, approved_by)"
+            " VALUES (%s, 99, '{}', 'draft', %s, now(), '')",
+            (account_id, office.logins["suzuki"]),
+        )
+        assert "管理者か運用管理者" in _refused(
+            conn,
+            "UPDATE policy_versions SET status = 'approved', approved_by = %s WHERE version = 99",
+            office.logins["suzuki"],
+        )
+        _refused(conn, "UPDATE policy_versions SET body = '{\"tampered\": true}' WHERE version = 1")
+    with office.sql("kacho") as conn:
+        _refused(conn, "UPDATE policy_versions SET status = 'approved', approved_by = 'tanaka' WHERE version = 99")
+        conn.execute(
+            "UPDATE policy_versions SET status = 'approved', approved_by = %s WHERE version = 99",
+            (office.logins["kacho"],),
+        )
+
+
 def test_the_rules_come_off_with_a_downgrade_and_back_with_an_upgrade(pg_url: str) -> None:
     engine = make_engine(pg_url)
     config = alembic_config()

@@ -237,6 +237,36 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$""",
+        # Usage policies (第4条): versions never change text; the account's owner approves and publishes.
+        f"""
+CREATE FUNCTION sns_desk_guard_policies() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER {path} AS $$
+DECLARE
+  caller text := sns_desk_caller_role();
+  owner_ok boolean := caller = 'operations_manager' OR (caller = 'account_manager'
+    AND session_user::text = (SELECT manager FROM accounts WHERE id = NEW.account_id));
+BEGIN
+  IF sns_desk_trusted() THEN
+    RETURN NEW;
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    IF caller IS NULL OR NEW.status <> 'draft' OR NEW.author <> session_user::text OR NEW.approved_by <> '' THEN
+      PERFORM sns_desk_refuse('利用方針の版は自分の名前で、案として保存してください');
+    END IF;
+    RETURN NEW;
+  END IF;
+  IF NEW.body IS DISTINCT FROM OLD.body OR NEW.author IS DISTINCT FROM OLD.author
+     OR NEW.account_id IS DISTINCT FROM OLD.account_id OR NEW.version IS DISTINCT FROM OLD.version THEN
+    PERFORM sns_desk_refuse('保存した利用方針の版は変更できません(新しい版として保存してください)');
+  END IF;
+  IF NOT coalesce(owner_ok, false) THEN
+    PERFORM sns_desk_refuse('利用方針を承認・公表できるのは、このアカウントの管理者か運用管理者です');
+  END IF;
+  IF NEW.approved_by IS DISTINCT FROM OLD.approved_by AND NEW.approved_by <> session_user::text THEN
+    PERFORM sns_desk_refuse('利用方針の承認は自分の名前でしか記録できません');
+  END IF;
+  RETURN NEW;
+END $$""",
         # Draft history is written in the writer's own name.
         f"""
 CREATE FUNCTION sns_desk_guard_draft_events() RETURNS trigger
@@ -313,6 +343,7 @@ TRIGGERS = (
     ("app_settings", "sns_desk_guard_settings", "BEFORE INSERT OR UPDATE"),
     ("accounts", "sns_desk_guard_accounts", "BEFORE INSERT OR UPDATE"),
     ("draft_events", "sns_desk_guard_draft_events", "BEFORE INSERT"),
+    ("policy_versions", "sns_desk_guard_policies", "BEFORE INSERT OR UPDATE"),
     *((table, "sns_desk_notify_change", "AFTER INSERT OR UPDATE") for table in ("drafts", "accounts", "users")),
 )
 FUNCTIONS = (
@@ -322,6 +353,7 @@ FUNCTIONS = (
     "sns_desk_guard_settings()",
     "sns_desk_guard_accounts()",
     "sns_desk_guard_draft_events()",
+    "sns_desk_guard_policies()",
     "sns_desk_guard_drafts()",
     "sns_desk_may_edit(drafts)",
     "sns_desk_may_approve(drafts)",
