@@ -24,6 +24,7 @@ from sns_desk.core.workflow import DraftState
 from sns_desk.services.audit import AuditService
 from sns_desk.services.desk import DeskService
 from sns_desk.services.people import PeopleService
+from sns_desk.services.registry import AccountFactsInput, RegistryService
 from sns_desk.storage.database import Database, alembic_config, open_database, schema_lock
 from sns_desk.storage.engine import make_engine
 from sns_desk.storage.errors import StorageError
@@ -154,6 +155,36 @@ def test_the_app_works_for_each_login_and_names_the_server_verified_user(office:
     assert actors[AuditAction.DRAFT_SUBMITTED.value] == office.logins["suzuki"]
     assert actors[AuditAction.DRAFT_APPROVED.value] == office.logins["kacho"]
     assert AuditService(office.app("suzuki")).verify().intact
+
+
+def test_the_registry_works_for_each_login(office: Office) -> None:
+    """Request, approve, policy saved/approved/published and operation started, each by its own login."""
+    kacho_login = office.logins["kacho"]
+    facts = AccountFactsInput(
+        platform="x",
+        name="@hh_kosodate",
+        url="https://x.com/hh_kosodate",
+        department="こども家庭課",
+        display_name="東広島市 子育て応援",
+        manager_title="こども家庭課長",
+        operating_hours="平日 8時30分〜17時15分",
+        contact="082-420-0000 kosodate@city.example.lg.jp",
+        purpose="子育て世帯に向けた制度や催しの案内",
+    )
+
+    def registry(who: str) -> RegistryService:
+        database = office.app(who)
+        return RegistryService(database, database.login(), checker=_checker)
+
+    kacho, ops = registry("kacho"), registry("ops")
+    assert kacho.request(facts).manager == kacho_login
+    ops.approve(facts.name, "広戦第12号")
+    policy, _ = kacho.policy(facts.name)
+    version = kacho.save_policy(facts.name, policy).version
+    kacho.approve_policy(facts.name, version)
+    kacho.publish_policy(facts.name, version)
+    assert kacho.start_operation(facts.name).postable
+    assert AuditService(office.owner).verify().intact
 
 
 def test_a_drafter_cannot_approve_with_sql(office: Office) -> None:
