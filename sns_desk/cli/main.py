@@ -87,6 +87,10 @@ def run(args: argparse.Namespace) -> int:
         from .audit import run_audit
 
         return run_audit(args, sys.stdout, sys.stderr)
+    if args.command == "settings":
+        from .settings import run_settings
+
+        return run_settings(args, sys.stdout, sys.stderr)
     if args.command == "draft":
         from .draft import run_draft
 
