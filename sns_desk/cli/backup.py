@@ -38,8 +38,10 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
 def run_backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..config import resolve_db_url
     from ..core.archive.package import verify_package
+    from ..core.archive.package.layout import TAG_AUDIT_HEAD, parse_audit_head, read_bag_info
     from ..services.backups import export_backup, restore_backup, run_backup
-    from ..storage.database import open_database
+    from ..storage.database import Database, open_database
+    from ..storage.errors import DatabaseDamagedError, StorageError
     from ..storage.media import MediaStore, default_media_root
 
     tty = err.isatty()
@@ -53,6 +55,21 @@ def run_backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
         if tty:
             err.write("\n")
 
+    def open_for(command: str) -> Database:
+        """The database; ``export`` from a damaged SQLite file opens it read-only and takes what it can read."""
+        url = resolve_db_url(args.db)
+        try:
+            return open_database(url)
+        except DatabaseDamagedError as damaged:
+            if command != "export":
+                raise
+            try:
+                database = open_database(url, read_only=True)
+            except StorageError:
+                raise damaged from None  # not even readable (e.g. not a database at all)
+            err.write(f"sns-desk backup: {damaged.message}読み取り専用で開き、読み取れる分を書き出します\n")
+            return database
+
     def body() -> int:
         if args.backup_command == "verify":
             path = Path(args.dir)
@@ -64,8 +81,11 @@ def run_backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
                 out.write(f"{path}: 問題が {len(problems)} 件あります\n")
                 return EXIT_FOUND
             out.write(f"{path}: 欠け・改変・余分なファイルはありません\n")
+            head = parse_audit_head(read_bag_info(path).get(TAG_AUDIT_HEAD, ""))
+            if head is not None:
+                out.write(f"監査記録の先頭(書き出し時点): {head[0]:,} 件、最後の記録の SHA-256 {head[1]}\n")
             return EXIT_OK
-        with open_database(resolve_db_url(args.db)) as database:
+        with open_for(args.backup_command) as database:
             media = MediaStore(default_media_root(database.display_name))
             if args.backup_command == "export":
                 since = day_start(parse_day(args.since, "--since")) if args.since else None
@@ -83,8 +103,14 @@ def run_backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
                     f"{summary.path}: {summary.item_count:,} 件、メディア {summary.media_count:,} 件を書き出しました"
                     f"({summary.bytes / 1024 / 1024:,.1f} MB)\n"
                 )
+                if database.read_only:
+                    err.write(
+                        "sns-desk backup: 壊れたデータベースから読み取り専用で書き出しました。"
+                        "バックアップの記録と監査記録は書いていません。"
+                        "最新のバックアップパッケージと合わせて、新しいデータベースに復元してください\n"
+                    )
             elif args.backup_command == "restore":
-                result = restore_backup(database, media, Path(args.dir), progress=progress)
+                result = restore_backup(database, media, Path(args.dir), progress=progress, by=database.login())
                 end_line()
                 out.write(f"{result.added:,} 件を追加、{result.skipped:,} 件は登録済みのため省略\n")
             else:

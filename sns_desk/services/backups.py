@@ -28,15 +28,18 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from ..core.archive import ArchiveError, ArchiveItem, PackagedMedia
 from ..core.archive.package import PackageSummary, read_package, write_package
+from ..core.archive.package.layout import TAG_COUNT, read_bag_info
 from ..core.archive.search_text import search_key, spaced
+from ..core.audit import AuditAction
 from ..core.errors import InvalidInput
 from ..core.jst import JST
 from ..core.progress import CancelCheck, Progress, check_cancel
+from ..storage import audit
 from ..storage.database import Database, begin_transaction
 from ..storage.media import MediaStore
 from ..storage.models import AccountRow, BackupRecordRow, PostedItemRow, PostedMediaRow, utc_now
@@ -221,6 +224,7 @@ def export_backup(
                 counts[item_account] = counts.get(item_account, 0) + 1
                 yield item
 
+        head = audit.head(s)  # the chain as of the same snapshot as the items
         title = "SNS 投稿アーカイブ" + (f"({account})" if account else "")
         summary = write_package(
             target,
@@ -232,19 +236,38 @@ def export_backup(
             progress=progress,
             cancelled=cancelled,
             reuse=reuse,
+            audit_head=head,
         )
-    if since is not None:
-        return summary  # a partial backup: the archive window must keep warning about the older items
+    if database.read_only:
+        _log.warning("読み取り専用で開いたデータベースのため、バックアップの記録と監査記録は書いていません")
+        return summary
     try:
         with database.session() as s:
             now = utc_now()
-            for noted, count in counts.items():
-                s.add(
-                    BackupRecordRow(
-                        account_id=noted, path=str(summary.path.resolve()), items=count, by=by, finished_at=now
+            if since is None:  # a partial backup: the archive window must keep warning about the older items
+                for noted, count in counts.items():
+                    s.add(
+                        BackupRecordRow(
+                            account_id=noted, path=str(summary.path.resolve()), items=count, by=by, finished_at=now
+                        )
                     )
-                )
-    except Exception as exc:  # the package is complete and valid; only the archive window's note is missing
+            audit.append(
+                s,
+                by,
+                AuditAction.BACKUP_EXPORTED,
+                "backup",
+                summary.path.name,
+                {
+                    "path": str(summary.path.resolve()),
+                    "items": summary.item_count,
+                    "media": summary.media_count,
+                    "account": account,
+                    "since": None if since is None else since.astimezone(dt.UTC).isoformat(),
+                    "audit_head": [head[0], head[1]],
+                },
+                at=now,
+            )
+    except Exception as exc:  # the package is complete and valid; only the notes in the database are missing
         _log.warning("バックアップの記録をデータベースに書けませんでした: %s", exc)
     return summary
 
@@ -260,8 +283,12 @@ def restore_backup(
     *,
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
+    by: str | None = None,
 ) -> RestoreResult:
-    """Load a package into the database. Raises ``ArchiveError`` for a package that does not verify."""
+    """Load a package into the database. Raises ``ArchiveError`` for a package that does not verify.
+
+    The restore is recorded in the audit chain (``by``, else the database's login) in the same transaction.
+    """
     from .archive_import import ImportCancelled
 
     package = read_package(path)
@@ -317,6 +344,15 @@ def restore_backup(
             s.flush()
             _link_corrections(s, corrections)
         check_cancel(cancelled, ImportCancelled)
+        audit.append(
+            s,
+            by or database.login(),
+            AuditAction.BACKUP_RESTORED,
+            "backup",
+            path.name,
+            {"path": str(Path(path).resolve()), "added": added, "skipped": skipped, "items": package.count},
+            at=utc_now(),
+        )
         if progress is not None:
             progress(done, package.count)
     return RestoreResult(added, skipped)
@@ -437,6 +473,7 @@ def run_backup(
     with _Lock(root):
         _remove_partials(root)
         earlier = packages_in(root)
+        _refuse_empty_database(database, root, earlier)
         stamp = now().astimezone(JST).strftime("%Y%m%d-%H%M%S")
         target = root / f"{PACKAGE_PREFIX}{stamp}"
         suffix = 1
@@ -447,7 +484,56 @@ def run_backup(
             database, media, target, by=by, progress=progress, reuse=earlier[-1] if earlier else None
         )
         removed: list[Path] = []
+        kept = _last_larger(packages_in(root), summary)
         for old in packages_in(root)[:-keep]:
+            if old == kept:
+                _log.warning("%s は今回より多い投稿を含むため、世代数を超えても残します", old)
+                continue
             shutil.rmtree(old, ignore_errors=True)
             removed.append(old)
+        try:
+            with database.session() as s:
+                audit.append(
+                    s,
+                    by,
+                    AuditAction.BACKUP_RUN,
+                    "backup",
+                    target.name,
+                    {"root": str(root.resolve()), "keep": keep, "removed": [old.name for old in removed]},
+                    at=utc_now(),
+                )
+        except Exception as exc:  # the backup is done; only its note in the audit chain is missing
+            _log.warning("定期バックアップの監査記録を書けませんでした: %s", exc)
     return RunResult(summary, removed)
+
+
+def package_item_count(package: Path) -> int | None:
+    """The item count ``bag-info.txt`` of ``package`` states (None when it states none)."""
+    value = read_bag_info(package).get(TAG_COUNT, "")
+    return int(value) if value.isdigit() else None
+
+
+def _refuse_empty_database(database: Database, root: Path, earlier: list[Path]) -> None:
+    """An empty archive backed up into a folder whose packages hold items is most likely the wrong database
+    (a mistyped path, a fresh file): refuse, before retention could delete the real backups."""
+    with database.session() as s:
+        if s.scalar(select(func.count()).select_from(PostedItemRow)):
+            return
+    holding = [(p, n) for p in earlier if (n := package_item_count(p))]
+    if holding:
+        newest, count = holding[-1]
+        raise ArchiveError(
+            f"データベース「{database.display_name}」には投稿が 1 件もありませんが、バックアップ先「{root}」の"
+            f"以前のバックアップ({newest.name})には {count:,} 件あります。"
+            "別のデータベースを指定していないか確認してください。バックアップは作成していません",
+            "正しいデータベースを --db で指定してください。",
+        )
+
+
+def _last_larger(packages: list[Path], new: PackageSummary) -> Path | None:
+    """The newest earlier package holding more items than ``new``: retention never deletes it, so a backup
+    that lost items (a wrong or damaged database) cannot push the last good one out."""
+    for package in reversed(packages):
+        if package != new.path and (package_item_count(package) or 0) > new.item_count:
+            return package
+    return None

@@ -180,3 +180,76 @@ def test_restore_into_a_mistyped_database_is_refused_and_needs_create(tmp_path: 
     )
     assert done.returncode == 0, done.stderr
     assert "3 件を追加" in done.stdout
+
+
+def _damage_index_page(path: Path, index: str) -> None:
+    """Overwrite the b-tree header of ``index``'s root page (not the file header): the table stays readable."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(path)) as con:
+        page_size = con.execute("PRAGMA page_size").fetchone()[0]
+        (root,) = con.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (index,)).fetchone()
+    with open(path, "r+b") as f:
+        f.seek((root - 1) * page_size)
+        f.write(b"\xff" * 8)
+
+
+def test_a_damaged_database_is_refused_but_export_reads_what_it_can(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    db = f"sqlite:///{path.as_posix()}"
+    assert run(db, "archive", "import", str(x_export(tmp_path / "x.zip"))).returncode == 0
+    _damage_index_page(path, "ix_posted_items_posted_at")
+    refused = run(db, "archive", "search", "お知らせ")
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "壊れています" in refused.stderr and "backup restore" in refused.stderr
+    exported = run(db, "backup", "export", "--to", str(tmp_path / "pkg"))
+    assert exported.returncode == 0, exported.stderr
+    assert "読み取り専用" in exported.stderr and "3 件" in exported.stdout
+    assert run(db, "backup", "verify", str(tmp_path / "pkg")).returncode == 0
+    restored = run(f"sqlite:///{(tmp_path / 'b.db').as_posix()}", "backup", "restore", str(tmp_path / "pkg"))
+    assert restored.returncode == 0 and "3 件を追加" in restored.stdout
+
+
+@pytest.mark.parametrize("content", [bytes(range(256)) * 64, "メモ\n".encode() * 500], ids=["random", "text"])
+def test_a_file_that_is_no_database_is_exit_2(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(content)
+    for args in (
+        ["backup", "export", "--to", str(tmp_path / "pkg")],
+        ["backup", "run", "--to", str(tmp_path / "b"), "--keep", "3"],
+    ):
+        result = run(f"sqlite:///{path.as_posix()}", *args)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert "データベースではないファイル" in result.stderr
+    assert path.read_bytes() == content
+    assert not (tmp_path / "pkg").exists()
+
+
+def test_verify_shows_the_audit_chain_head(tmp_path: Path) -> None:
+    db = f"sqlite:///{(tmp_path / 'a.db').as_posix()}"
+    assert run(db, "archive", "import", str(x_export(tmp_path / "x.zip"))).returncode == 0
+    assert run(db, "backup", "export", "--to", str(tmp_path / "pkg")).returncode == 0
+    head = package.read_package(tmp_path / "pkg")  # verifies; the head itself is read from bag-info.txt
+    assert head.count == 3
+    info = (tmp_path / "pkg" / "bag-info.txt").read_text(encoding="utf-8")
+    (line,) = [x for x in info.splitlines() if x.startswith("X-SNS-Desk-Audit-Chain-Head: ")]
+    count, digest = line.split(": ", 1)[1].split(" ")
+    verified = run(db, "backup", "verify", str(tmp_path / "pkg"))
+    assert verified.returncode == 0
+    assert f"監査記録の先頭(書き出し時点): {int(count):,} 件、最後の記録の SHA-256 {digest}" in verified.stdout
+    trail = run(db, "audit", "export", "--out", str(tmp_path / "audit.csv"))
+    assert trail.returncode == 0, trail.stderr
+    assert "バックアップを書き出し" in (tmp_path / "audit.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_run_from_an_empty_database_into_a_folder_of_backups_is_exit_2(tmp_path: Path) -> None:
+    db = f"sqlite:///{(tmp_path / 'a.db').as_posix()}"
+    assert run(db, "archive", "import", str(x_export(tmp_path / "x.zip"))).returncode == 0
+    assert run(db, "backup", "run", "--to", str(tmp_path / "b"), "--keep", "1").returncode == 0
+    wrong = run(
+        f"sqlite:///{(tmp_path / 'new.db').as_posix()}", "backup", "run", "--to", str(tmp_path / "b"), "--keep", "1"
+    )
+    assert wrong.returncode == 2
+    assert "投稿が 1 件もありません" in wrong.stderr and "3 件" in wrong.stderr
+    assert len([p for p in (tmp_path / "b").iterdir() if p.name.startswith("sns-desk-backup-")]) == 1

@@ -13,12 +13,16 @@ from typing import Any
 
 import bagit
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import delete, event, func, select, update
 
 from sns_desk.core.archive import ArchiveError
 from sns_desk.core.archive.package import verify_package
+from sns_desk.core.archive.package.layout import TAG_AUDIT_HEAD, read_bag_info
+from sns_desk.core.audit import AuditAction
 from sns_desk.services.archive import ArchiveService
+from sns_desk.services.audit import AuditService
 from sns_desk.services.backups import LOCK_NAME, export_backup, packages_in, restore_backup, run_backup
+from sns_desk.storage import audit
 from sns_desk.storage.database import Database
 from sns_desk.storage.media import MediaStore
 from sns_desk.storage.models import AccountRow, BackupRecordRow, PostedItemRow, PostedMediaRow
@@ -313,3 +317,108 @@ def test_a_damaged_media_file_stops_the_export(filled: tuple[Database, MediaStor
         export_backup(database, media, tmp_path / "bag", by="kacho")
     assert not (tmp_path / "bag").exists()
     assert [p.name for p in tmp_path.iterdir() if ".partial-" in p.name] == []
+
+
+# --- the audit chain ---------------------------------------------------------------------------------------
+
+
+def _audit_records(database: Database) -> list[Any]:
+    with database.session() as s:
+        return list(audit.records(s))
+
+
+def test_every_package_records_the_audit_chain_head_and_the_export_is_audited(
+    filled: tuple[Database, MediaStore], tmp_path: Path
+) -> None:
+    database, media = filled
+    with database.session() as s:
+        audit.append(s, "kacho", AuditAction.USER_ADDED, "user", "suzuki", at=dt.datetime(2025, 7, 1, tzinfo=dt.UTC))
+    head = AuditService(database).head()
+    assert head[0] == 1
+    export_backup(database, media, tmp_path / "bag", by="kacho")
+    assert read_bag_info(tmp_path / "bag")[TAG_AUDIT_HEAD] == f"{head[0]} {head[1]}"
+    assert verify_package(tmp_path / "bag") == []  # the tag is covered by the tag manifest
+    records = _audit_records(database)
+    assert [r.action for r in records] == [AuditAction.USER_ADDED, AuditAction.BACKUP_EXPORTED]
+    exported = records[-1]
+    assert (exported.actor, exported.object_type, exported.object_id) == ("kacho", "backup", "bag")
+    assert exported.payload["items"] == 3 and exported.payload["audit_head"] == [head[0], head[1]]
+    assert AuditService(database).verify().intact
+
+
+def test_an_empty_chain_is_recorded_as_zero_records(filled: tuple[Database, MediaStore], tmp_path: Path) -> None:
+    database, media = filled
+    export_backup(database, media, tmp_path / "bag", by="kacho", since=dt.datetime(2025, 1, 1, tzinfo=JST))
+    assert read_bag_info(tmp_path / "bag")[TAG_AUDIT_HEAD] == "0 " + "0" * 64
+    assert [r.action for r in _audit_records(database)] == [AuditAction.BACKUP_EXPORTED]  # partial ones too
+
+
+def test_restore_and_scheduled_runs_are_audited(
+    filled: tuple[Database, MediaStore], opener: Callable[..., Database], tmp_path: Path
+) -> None:
+    database, media = filled
+    root = tmp_path / "backups"
+    done = run_backup(database, media, root, keep=3, by="task")
+    assert [r.action for r in _audit_records(database)] == [AuditAction.BACKUP_EXPORTED, AuditAction.BACKUP_RUN]
+    other = opener(f"sqlite:///{(tmp_path / 'other.db').as_posix()}")
+    restore_backup(other, MediaStore(tmp_path / "other-media"), done.summary.path, by="kacho")
+    (restored,) = _audit_records(other)
+    assert (restored.action, restored.actor, restored.object_id) == (
+        AuditAction.BACKUP_RESTORED,
+        "kacho",
+        done.summary.path.name,
+    )
+    assert (restored.payload["added"], restored.payload["skipped"]) == (3, 0)
+    assert AuditAction.BACKUP_RESTORED.label == "バックアップから復元"
+
+
+# --- a wrong database must not push good backups out ------------------------------------------------------
+
+
+def test_a_run_from_an_empty_database_is_refused_when_earlier_packages_hold_items(
+    filled: tuple[Database, MediaStore], opener: Callable[..., Database], tmp_path: Path
+) -> None:
+    database, media = filled
+    root = tmp_path / "backups"
+    good = run_backup(database, media, root, keep=1, by="task").summary.path
+    empty = opener(f"sqlite:///{(tmp_path / 'mistyped.db').as_posix()}")
+    with pytest.raises(ArchiveError, match="投稿が 1 件もありません") as caught:
+        run_backup(empty, media, root, keep=1, by="task")
+    assert "3 件" in caught.value.message and good.name in caught.value.message
+    assert packages_in(root) == [good]
+    assert verify_package(good) == []
+
+
+def test_an_empty_database_may_start_an_empty_backup_folder(
+    opener: Callable[..., Database], os_user: str, tmp_path: Path
+) -> None:
+    empty = opener(f"sqlite:///{(tmp_path / 'new.db').as_posix()}")
+    media = MediaStore(tmp_path / "media")
+    clock = iter(dt.datetime(2025, 8, day, 18, tzinfo=dt.UTC) for day in range(1, 10))
+    for _ in range(2):  # a new archive: nothing to protect, so empty packages follow empty packages
+        assert (
+            run_backup(empty, media, tmp_path / "b", keep=1, by="task", now=lambda: next(clock)).summary.item_count == 0
+        )
+    assert len(packages_in(tmp_path / "b")) == 1
+
+
+def test_retention_never_deletes_the_last_package_holding_more_items(
+    filled: tuple[Database, MediaStore], tmp_path: Path
+) -> None:
+    database, media = filled
+    root = tmp_path / "backups"
+    clock = iter(dt.datetime(2025, 8, day, 18, tzinfo=dt.UTC) for day in range(1, 10))
+
+    def run() -> Any:
+        return run_backup(database, media, root, keep=1, by="task", now=lambda: next(clock))
+
+    first = run().summary.path  # 3 items
+    with database.session() as s:  # items lost (a damaged or wrong database)
+        s.execute(update(PostedItemRow).where(PostedItemRow.corrects_id.is_not(None)).values(corrects_id=None))
+        s.execute(delete(PostedItemRow).where(PostedItemRow.platform_id == "fb-1"))
+    second = run()
+    assert second.summary.item_count == 2
+    assert second.removed == []  # keep=1, but the first holds more than the new one
+    third = run()
+    assert third.removed == [second.summary.path]
+    assert packages_in(root) == [first, third.summary.path]

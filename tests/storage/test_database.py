@@ -10,9 +10,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
+from sns_desk.storage import database as database_module
 from sns_desk.storage.database import Database, database_exists, head_revision, open_database, require_database
 from sns_desk.storage.errors import (
     DatabaseDamagedError,
@@ -375,3 +376,58 @@ def test_without_create_a_postgresql_database_without_schema_is_refused(pg_url: 
     open_database(pg_url).close()
     assert database_exists(pg_url)
     open_database(pg_url, create=False).close()
+
+
+# --- a damaged file ------------------------------------------------------------------------
+
+
+def damage_index_page(path: Path, index: str) -> None:
+    """Overwrite the b-tree header of ``index``'s root page (not the file header): the table stays readable."""
+    with closing(sqlite3.connect(path)) as con:
+        page_size = con.execute("PRAGMA page_size").fetchone()[0]
+        (root,) = con.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (index,)).fetchone()
+    with open(path, "r+b") as f:
+        f.seek((root - 1) * page_size)
+        f.write(b"\xff" * 8)
+
+
+def test_a_damaged_index_page_is_found_at_open_and_read_only_still_reads(
+    opener: Opener, db_path: Path, db_url: str, os_user: str
+) -> None:
+    database = opener(db_url)
+    with database.session() as session:
+        session.add_all(AppSetting(key=f"k{n}", value="v" * 100) for n in range(300))
+    database.close()  # the last connection checkpoints the WAL into the file
+    damage_index_page(db_path, "sqlite_autoindex_app_settings_1")
+    with pytest.raises(DatabaseDamagedError) as caught:
+        open_database(db_url)
+    assert_user_facing(caught.value, str(db_path), "壊れています")
+    assert "バックアップ" in caught.value.hint and "backup restore" in caught.value.hint
+    assert "--create" in caught.value.hint and "backup export" in caught.value.hint
+    readable = opener(db_url, read_only=True)
+    assert readable.read_only and readable.display_name == str(db_path)
+    with readable.engine.connect() as connection:
+        values = connection.execute(text("SELECT value FROM app_settings")).scalars().all()  # the table, no index
+    assert len(values) == 300
+    with pytest.raises(StorageError), readable.session() as session:
+        session.add(AppSetting(key="new", value="v"))  # mode=ro: nothing is written
+
+
+def test_read_only_never_creates(db_path: Path, db_url: str) -> None:
+    with pytest.raises(DatabaseMissingError):
+        open_database(db_url, read_only=True)
+    assert not db_path.parent.exists()
+
+
+def test_quick_check_is_part_of_opening(opener: Opener, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    opener(db_url).close()
+    checked: list[str] = []
+    original = database_module.quick_check
+
+    def recording(engine: Engine, where: str) -> None:
+        checked.append(where)
+        original(engine, where)
+
+    monkeypatch.setattr(database_module, "quick_check", recording)
+    opener(db_url).close()
+    assert len(checked) == 1

@@ -10,6 +10,7 @@ import dataclasses
 import json
 import os
 import typing
+from pathlib import Path
 from typing import Any, Final
 
 from sns_desk.core.archive.model import ArchiveItem
@@ -26,6 +27,10 @@ TAG_MEDIA_COUNT: Final = "X-SNS-Desk-Media-Count"
 TAG_SINCE: Final = "X-SNS-Desk-Since"
 TAG_TITLE: Final = "X-SNS-Desk-Title"
 TAG_EXPORTED_AT: Final = "X-SNS-Desk-Exported-At"
+TAG_AUDIT_HEAD: Final = "X-SNS-Desk-Audit-Chain-Head"
+"""``<number of records> <SHA-256 of the last record>`` of the database's audit chain when the package was read
+(``0`` and 64 zeros for an empty chain): a later ``audit verify`` cannot be fooled by a rewritten chain that
+no longer passes through this head."""
 
 TAG_FILES: Final = ("bagit.txt", "bag-info.txt", f"manifest-{ALGORITHM}.txt")
 """The tag files a package has besides the tag manifest, which must list each of them."""
@@ -55,6 +60,29 @@ def json_bytes(value: Any) -> bytes:
         if raw in text:  # rare; str.translate would be much slower on every line
             text = text.replace(raw, escaped)
     return text.encode("utf-8")
+
+
+def read_bag_info(path: Path) -> dict[str, str]:
+    """The tags of a package's ``bag-info.txt`` (the first value of each name), without checking the package;
+    an unreadable or missing file gives ``{}``. For looking at a package, never for trusting it."""
+    try:
+        text = (Path(path) / "bag-info.txt").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return {}
+    info: dict[str, str] = {}
+    for line in text.splitlines():
+        name, colon, value = line.partition(":")
+        if colon and name and not name[0].isspace():
+            info.setdefault(name.strip(), value.strip())
+    return info
+
+
+def parse_audit_head(value: str) -> tuple[int, str] | None:
+    """``(records, sha256)`` from a :data:`TAG_AUDIT_HEAD` value, or None when it is not one."""
+    count, _, digest = value.strip().partition(" ")
+    if not count.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        return None
+    return int(count), digest
 
 
 def posix(rel: str) -> str:
@@ -88,6 +116,10 @@ SNS Desk(このバックアップを作ったアプリ)がなくても、イン�
   このフォルダの一つ上が BagIt 形式(RFC 8493)のパッケージになっています。
   manifest-sha256.txt に data フォルダ内の全ファイルの SHA-256 が、bag-info.txt に作成日・作成者・件数が
   書いてあります。
+  bag-info.txt の X-SNS-Desk-Audit-Chain-Head は、書き出した時点の監査記録(だれが・いつ・何をしたかの
+  記録。1 件ごとに前の記録のハッシュをつないだ鎖)の件数と最後の記録の SHA-256 です。のちに
+  SNS Desk の監査記録の検証(audit verify)で、記録がこの時点から書き換えられていないことを確かめる
+  手がかりになります(この値は控えとして別の場所にも書き写しておくと確実です)。
   ・SNS Desk のバックアップの検証で確認できます。
   ・SNS Desk がなくても、Python の bagit(pip install bagit)で
         bagit.py --validate <パッケージのフォルダ>

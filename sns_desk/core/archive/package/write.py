@@ -35,6 +35,7 @@ from sns_desk.core.archive.package.layout import (
     ITEM_FIELDS,
     NULLABLE_FIELDS,
     README_TEXT,
+    TAG_AUDIT_HEAD,
     TAG_COUNT,
     TAG_EXPORTED_AT,
     TAG_FORMAT,
@@ -94,6 +95,7 @@ def write_package(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     reuse: Path | None = None,
+    audit_head: tuple[int, str] | None = None,
 ) -> PackageSummary:
     """Write ``items`` and their media as a backup package into ``target`` (absent or an empty folder).
 
@@ -105,7 +107,9 @@ def write_package(
     export with an :class:`ArchiveError` (a damaged media store is never exported silently). ``title`` is
     shown in the viewer, so it must not contain the export time if packages are to be compared byte for byte;
     ``created_by`` goes to ``bag-info.txt`` only. ``since`` (when the caller filtered the items by date) is
-    recorded in ``bag-info.txt``. Raises :class:`ArchiveError` (Japanese) or :class:`PackageCancelled`;
+    recorded in ``bag-info.txt``, and so is ``audit_head`` (records, SHA-256 of the last one) of the audit chain
+    read in the same snapshot as the items (:data:`~.layout.TAG_AUDIT_HEAD`). Raises :class:`ArchiveError`
+    (Japanese) or :class:`PackageCancelled`;
     either way neither ``target`` nor the partial folder is left behind.
     """
     target = Path(target)
@@ -123,6 +127,8 @@ def write_package(
         writer = _PackageWriter(partial, fetch, ticker, cancelled or never_cancelled, reuse)
         item_count, media_count = writer.write(items, title)
         info = _bag_info(title, created_by, organization, since, item_count, media_count, writer.payload)
+        if audit_head is not None:
+            info.append((TAG_AUDIT_HEAD, f"{int(audit_head[0])} {_tag_value(audit_head[1])}"))
         total_bytes = _write_tag_files(partial, writer.payload, info)
         if target.is_dir():
             target.rmdir()  # empty (checked above); Windows cannot rename onto an existing folder
