@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -253,3 +254,49 @@ def test_a_run_from_an_empty_database_into_a_folder_of_backups_is_exit_2(tmp_pat
     assert wrong.returncode == 2
     assert "投稿が 1 件もありません" in wrong.stderr and "3 件" in wrong.stderr
     assert len([p for p in (tmp_path / "b").iterdir() if p.name.startswith("sns-desk-backup-")]) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_the_partial_folder_of_a_killed_export_is_removed_by_the_next_export(tmp_path: Path) -> None:
+    """``kill -9`` in the middle of a real ``backup export``: the half-written folder stays (nothing could
+    clean up), and the next export into the same folder removes it and nothing else."""
+    from sns_desk.core.archive.package.write import PARTIAL_INFIX, PARTIAL_MARKER
+
+    db = f"sqlite:///{(tmp_path / 'a.db').as_posix()}"
+    assert run(db, "archive", "import", str(write_x_archive(tmp_path / "x.zip", 20000))).returncode == 0
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    (backups / "keiyaku.partial-abc").mkdir()  # someone else's folder
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sns_desk", "--db", db, "backup", "export", "--to", str(backups / "first")],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=ENV,
+    )
+    deadline = time.monotonic() + 120
+    try:
+        while not [p for p in backups.iterdir() if PARTIAL_INFIX in p.name and (p / PARTIAL_MARKER).exists()]:
+            assert proc.poll() is None, "the export ended before its partial folder was seen"
+            assert time.monotonic() < deadline, "no partial folder appeared"
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=0.005)  # bounded wait on the process itself, not a sleep
+        proc.kill()
+        assert proc.wait(timeout=60) == -signal.SIGKILL
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    (left,) = [p for p in backups.iterdir() if PARTIAL_INFIX in p.name]
+    assert not (backups / "first").exists()
+    second = subprocess.run(  # a new process, as the next export is: the partial is older than it
+        [sys.executable, "-m", "sns_desk", "--db", db, "backup", "export", "--to", str(backups / "second")],
+        capture_output=True,
+        env=ENV,
+        timeout=120,
+    )
+    assert second.returncode == 0, second.stderr.decode("utf-8", "replace")
+    assert not left.exists()
+    assert sorted(p.name for p in backups.iterdir()) == ["keiyaku.partial-abc", "second"]
+    assert run(db, "backup", "verify", str(backups / "second")).returncode == 0

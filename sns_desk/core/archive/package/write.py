@@ -5,12 +5,17 @@ file is written once under its SHA-256 (hard-linked from an earlier package wher
 pass 2 writes ``items.jsonl``, ``items.csv`` and the viewer's ``items.js`` in order; last come the viewer's
 other files, ``README.txt`` and the BagIt tag files.
 
-A package is built in ``<target>.partial-<random>`` next to the target and renamed to the target only when
-complete: a crash, an error or a cancel never leaves a half package under the final name.
+A package is built in ``<target>.partial-sns-desk-<pid>-<random>`` next to the target and renamed to the target
+only when complete: a crash, an error or a cancel never leaves a half package under the final name. While it is
+being written, the partial folder holds a marker file (:data:`PARTIAL_MARKER`) locked by the OS for the writer's
+lifetime; a process killed mid-export (``kill -9``, a power cut) leaves its partial folder behind, and the next
+export into the same folder deletes it: only folders named that way, with that marker, older than the running
+process and whose marker nobody holds any more (see :func:`remove_stale_partials`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import datetime as dt
@@ -19,7 +24,9 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any, Final, Protocol, runtime_checkable
@@ -48,6 +55,15 @@ from sns_desk.core.archive.package.viewer import ItemsScript, write_viewer_files
 from sns_desk.core.errors import Cancelled
 from sns_desk.core.jst import JST
 from sns_desk.core.progress import Progress, ProgressTicker, check_cancel, never_cancelled
+
+PARTIAL_INFIX: Final = ".partial-sns-desk-"
+"""What the name of a folder a package is being built in has after the target's name."""
+PARTIAL_MARKER: Final = ".sns-desk-partial"
+"""The marker file inside a partial folder, locked while its writer lives."""
+_PARTIAL_NAME = re.compile(r".+" + re.escape(PARTIAL_INFIX) + r"\d+-[A-Za-z0-9_]+")
+_PROCESS_STARTED: Final = time.time()
+"""Roughly when this process started (this module is imported at its start): partials newer than this could
+belong to a writer of this very process."""
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _EXT = re.compile(r"[a-z0-9]{1,5}")
@@ -117,11 +133,14 @@ def write_package(
     if since is not None and since.utcoffset() is None:
         raise ArchiveError("絞り込みの開始日時にタイムゾーンがありません")
     fetch: Callable[[str], bytes | None] = media.get if isinstance(media, MediaSource) else media
+    remove_stale_partials(target.parent)
     try:
-        partial = Path(tempfile.mkdtemp(prefix=target.name + ".partial-", dir=target.parent))
+        partial = Path(tempfile.mkdtemp(prefix=f"{target.name}{PARTIAL_INFIX}{os.getpid()}-", dir=target.parent))
     except OSError as exc:
         raise ArchiveError(f"保存先「{target.parent}」にフォルダを作れません({exc.strerror or exc})") from exc
+    marker: int | None = None
     try:
+        marker = _hold_marker(partial)
         os.chmod(partial, 0o755)  # mkdtemp makes it private; colleagues read backups on a shared folder
         ticker = ProgressTicker(progress, _PROGRESS_STEP)
         writer = _PackageWriter(partial, fetch, ticker, cancelled or never_cancelled, reuse)
@@ -130,16 +149,97 @@ def write_package(
         if audit_head is not None:
             info.append((TAG_AUDIT_HEAD, f"{int(audit_head[0])} {_tag_value(audit_head[1])}"))
         total_bytes = _write_tag_files(partial, writer.payload, info)
+        _release_marker(partial, marker)
+        marker = None
         if target.is_dir():
             target.rmdir()  # empty (checked above); Windows cannot rename onto an existing folder
         os.replace(partial, target)
     except OSError as exc:
+        _release_marker(partial, marker)
         shutil.rmtree(partial, ignore_errors=True)
         raise ArchiveError(f"バックアップを書き込めません({exc.filename or target}: {exc.strerror or exc})") from exc
     except BaseException:
+        _release_marker(partial, marker)
         shutil.rmtree(partial, ignore_errors=True)
         raise
     return PackageSummary(path=target, item_count=item_count, media_count=media_count, bytes=total_bytes)
+
+
+def remove_stale_partials(folder: Path) -> list[Path]:
+    """Delete the partial folders that exports killed mid-way left in ``folder``; returns what was deleted.
+
+    A folder is deleted only when all of these hold: its name is ``<anything>.partial-sns-desk-<pid>-<random>``,
+    it holds the marker file, the marker is older than this process, and the OS lock on the marker can be taken
+    (the writer is gone: the OS releases the lock when a process ends, however it ends). Anything else in
+    ``folder`` is left alone, and a failure to look or delete only means the leftover stays.
+    """
+    removed: list[Path] = []
+    try:
+        children = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for child in children:
+        if not _PARTIAL_NAME.fullmatch(child.name):
+            continue
+        marker = child / PARTIAL_MARKER
+        try:
+            if not child.is_dir() or child.is_symlink() or marker.stat().st_mtime >= _PROCESS_STARTED:
+                continue
+            fd = os.open(marker, os.O_RDWR)
+        except OSError:
+            continue
+        try:
+            try:
+                _lock(fd)
+            except OSError:
+                continue  # its writer is still at work
+            if os.fstat(fd).st_nlink == 0:
+                continue  # the writer finished and removed the marker between our open and our lock
+            shutil.rmtree(child, ignore_errors=True)
+            removed.append(child)
+        finally:
+            os.close(fd)  # releases the lock
+    return removed
+
+
+def _hold_marker(partial: Path) -> int:
+    """Create the partial folder's marker and lock it for as long as this writer lives."""
+    fd = os.open(partial / PARTIAL_MARKER, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        os.write(fd, f"{os.getpid()}\n".encode())
+        _lock(fd)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _release_marker(partial: Path, fd: int | None) -> None:
+    """Remove the marker (it must not end up in the package) and then give up its lock."""
+    if fd is None:
+        return
+    if sys.platform == "win32":  # an open file cannot be deleted there: a cleaner could slip in between
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(partial / PARTIAL_MARKER)
+        return
+    with contextlib.suppress(OSError):
+        os.unlink(partial / PARTIAL_MARKER)  # before the lock goes: a cleaner then sees it unlinked
+    os.close(fd)
+
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _lock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def _check_target(target: Path) -> None:

@@ -8,8 +8,12 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import os
 import random
 import re
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import bagit
@@ -17,6 +21,7 @@ import pytest
 
 from sns_desk.core.archive import ArchiveError, ArchiveItem, PackagedMedia
 from sns_desk.core.archive.package import PackageCancelled, PackageSummary, read_package, verify_package, write_package
+from sns_desk.core.archive.package.write import PARTIAL_INFIX, PARTIAL_MARKER, remove_stale_partials
 
 from .conftest import JST, PNG, SHA_MP4, SHA_PDF, SHA_PNG, STORE, XSS, archive_data, items, leftovers, package, payload
 
@@ -201,3 +206,57 @@ def test_media_extension_only_from_a_plain_suffix(tmp_path: Path) -> None:
     package(tmp_path / "backup", odd)
     names = {p.name for p in (tmp_path / "backup/data/media").rglob("*") if p.is_file()}
     assert names == {SHA_PNG, SHA_PDF, SHA_MP4}
+
+
+def _partial(folder: Path, name: str, *, marker: bool = True, age_s: float = 3600) -> Path:
+    path = folder / name
+    (path / "data").mkdir(parents=True)
+    (path / "data" / "items.jsonl").write_text("{}\n", encoding="utf-8")
+    if marker:
+        (path / PARTIAL_MARKER).write_text("12345\n", encoding="utf-8")
+        then = time.time() - age_s
+        os.utime(path / PARTIAL_MARKER, (then, then))
+    return path
+
+
+def test_partial_folders_of_killed_exports_are_removed_by_the_next_one_and_nothing_else(tmp_path: Path) -> None:
+    stale = _partial(tmp_path, f"backup{PARTIAL_INFIX}4242-k2j4h1")
+    others = [
+        _partial(tmp_path, "keiyaku.partial-abc"),  # not a name this tool makes
+        _partial(tmp_path, f"notes{PARTIAL_INFIX}x-abc"),  # not quite
+        _partial(tmp_path, f"a{PARTIAL_INFIX}1-abc", marker=False),  # no marker: not known to be ours
+        _partial(tmp_path, f"b{PARTIAL_INFIX}2-abc", age_s=-3600),  # newer than this process
+    ]
+    alive = _partial(tmp_path, f"c{PARTIAL_INFIX}3-abc")
+    held = os.open(alive / PARTIAL_MARKER, os.O_RDWR)  # its writer still holds the marker
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(held, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        write_package(tmp_path / "new", items(), STORE, title="t", created_by="u")
+    finally:
+        os.close(held)
+    assert not stale.exists()
+    assert all(p.is_dir() and (p / "data" / "items.jsonl").is_file() for p in [*others, alive])
+    assert verify_package(tmp_path / "new") == []  # the new package's own marker is not in it
+    assert not (tmp_path / "new" / PARTIAL_MARKER).exists()
+
+
+def test_the_marker_is_held_while_writing(tmp_path: Path) -> None:
+    seen: list[bool] = []
+
+    def watching() -> Iterator[ArchiveItem]:
+        for item in items():
+            (partial,) = [p for p in tmp_path.iterdir() if PARTIAL_INFIX in p.name]
+            seen.append((partial / PARTIAL_MARKER).is_file())
+            assert remove_stale_partials(tmp_path) == []  # never its own, live partial
+            yield item
+
+    write_package(tmp_path / "bag", watching(), STORE, title="t", created_by="u")
+    assert seen and all(seen)
+    assert leftovers(tmp_path) == ["bag"]
