@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ..core.archive import ArchiveError, ArchiveItem, PackagedMedia
 from ..core.archive.package import PackageSummary, read_package, write_package
-from ..core.archive.package.layout import TAG_COUNT, read_bag_info
+from ..core.archive.package.layout import TAG_COUNT, as_utc, read_bag_info
 from ..core.archive.search_text import search_key, spaced
 from ..core.audit import AuditAction
 from ..core.errors import InvalidInput
@@ -210,6 +210,8 @@ def export_backup(
     A full export (no ``since``) notes a ``backup_records`` row for each account it holds (with
     ``account``: that account); one limited by date does not, as older items are not in it.
     """
+    if since is not None and since.utcoffset() is not None and as_utc(since) is None:
+        since = dt.datetime.min.replace(tzinfo=dt.UTC)  # before year 1 in UTC (0001-01-01 in Japan): everything
     with database.session() as s:
         begin_transaction(s, write=False)  # one snapshot, however long the export takes
         account_id = None

@@ -21,7 +21,14 @@ from sns_desk.core.archive.package.layout import TAG_AUDIT_HEAD, read_bag_info
 from sns_desk.core.audit import AuditAction
 from sns_desk.services.archive import ArchiveService
 from sns_desk.services.audit import AuditService
-from sns_desk.services.backups import LOCK_NAME, export_backup, packages_in, restore_backup, run_backup
+from sns_desk.services.backups import (
+    LOCK_NAME,
+    RestoreResult,
+    export_backup,
+    packages_in,
+    restore_backup,
+    run_backup,
+)
 from sns_desk.storage import audit
 from sns_desk.storage.database import Database
 from sns_desk.storage.media import MediaStore
@@ -422,3 +429,45 @@ def test_retention_never_deletes_the_last_package_holding_more_items(
     third = run()
     assert third.removed == [second.summary.path]
     assert packages_in(root) == [first, third.summary.path]
+
+
+# --- the first and last second Python can hold ------------------------------------------------------------
+
+_EXTREMES = (dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC), dt.datetime(1, 1, 1, tzinfo=dt.UTC))
+
+
+def _round_trip_extremes(source: Database, target: Database, tmp_path: Path) -> None:
+    media = MediaStore(tmp_path / "media")
+    with source.session() as s:
+        account = AccountRow(platform="x", name="koho", url="", department="", manager="", status="imported")
+        s.add(account)
+        s.flush()
+        for n, when in enumerate(_EXTREMES):
+            s.add(
+                PostedItemRow(
+                    account_id=account.id, platform="x", platform_id=str(n), url="", text=f"端 {n}", author="a",
+                    posted_at=when, source="x-archive",
+                )
+            )  # fmt: skip
+    assert export_backup(source, media, tmp_path / "bag", by="kacho").item_count == 2
+    since = export_backup(source, media, tmp_path / "since", by="kacho", since=dt.datetime(1, 1, 1, tzinfo=JST))
+    assert since.item_count == 2  # 0001-01-01 in Japan is before year 1 in UTC: everything
+    assert restore_backup(target, media, tmp_path / "bag", by="kacho") == RestoreResult(2, 0)
+    assert restore_backup(target, media, tmp_path / "bag", by="kacho") == RestoreResult(0, 2)  # same keys
+    with target.session() as s:
+        assert sorted(s.scalars(select(PostedItemRow.posted_at))) == sorted(_EXTREMES)
+
+
+def test_items_dated_9999_and_0001_are_exported_and_restored(
+    opener: Callable[..., Database], db_url: str, os_user: str, tmp_path: Path
+) -> None:
+    other = opener(f"sqlite:///{(tmp_path / 'other.db').as_posix()}")
+    _round_trip_extremes(opener(db_url), other, tmp_path)
+
+
+@pytest.mark.postgres
+def test_items_dated_9999_and_0001_round_trip_through_postgresql(
+    opener: Callable[..., Database], pg_url: str, os_user: str, tmp_path: Path
+) -> None:
+    sqlite = opener(f"sqlite:///{(tmp_path / 'a.db').as_posix()}")
+    _round_trip_extremes(sqlite, opener(pg_url), tmp_path)

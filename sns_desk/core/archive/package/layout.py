@@ -7,6 +7,7 @@ item record, the JSON encoding of ``items.jsonl`` and ``items.js``, and the Japa
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import os
 import typing
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from sns_desk.core.archive.model import ArchiveItem
+from sns_desk.core.jst import JST
 
 FORMAT_VERSION: Final = 1
 """``X-SNS-Desk-Format`` of the packages this package writes; reading refuses any other."""
@@ -60,6 +62,32 @@ def json_bytes(value: Any) -> bytes:
         if raw in text:  # rare; str.translate would be much slower on every line
             text = text.replace(raw, escaped)
     return text.encode("utf-8")
+
+
+_GREGORIAN_CYCLE_YEARS: Final = 400
+"""The Gregorian calendar repeats every 400 years (leap years and weekdays alike)."""
+
+
+def as_utc(value: dt.datetime) -> dt.datetime | None:
+    """``value`` in UTC, or None when that falls outside the years 1-9999 Python can hold (e.g. 0001-01-01
+    00:00 in Japan time is still year 0 in UTC)."""
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        return None
+
+
+def jst_text(value: dt.datetime) -> str:
+    """``value`` as ``YYYY-MM-DD HH:MM:SS`` in Japan time, even beyond year 9999 (9999-12-31 23:59:59 UTC is
+    10000-01-01 08:59:59 in Japan): shifted by a Gregorian cycle where the conversion would overflow. The year
+    always has four digits (``strftime("%Y")`` gives ``1`` for year 1 on Linux)."""
+    shift = 0
+    try:
+        local = value.astimezone(JST)
+    except OverflowError:
+        shift = -_GREGORIAN_CYCLE_YEARS if value.year > _GREGORIAN_CYCLE_YEARS else _GREGORIAN_CYCLE_YEARS
+        local = value.replace(year=value.year + shift).astimezone(JST)
+    return f"{local.year - shift:04d}-{local:%m-%d %H:%M:%S}"
 
 
 def read_bag_info(path: Path) -> dict[str, str]:

@@ -26,6 +26,7 @@ from sns_desk.core.archive.package.layout import (
     TAG_FORMAT,
     TAG_SINCE,
     TAG_TITLE,
+    as_utc,
     posix,
 )
 from sns_desk.core.archive.package.verify import verify_bag
@@ -152,7 +153,10 @@ def _parse_posted_at(value: Any, where: str) -> dt.datetime:
             parsed = None
     if parsed is None or parsed.tzinfo is None:
         raise ArchiveError(f"{where}の投稿日時 posted_at が正しくありません({value!r})")
-    return parsed
+    utc = as_utc(parsed)  # what the database stores; 0001-01-01T00:00+09:00 has no UTC in years 1-9999
+    if utc is None:
+        raise ArchiveError(f"{where}の投稿日時 posted_at は扱える範囲(西暦 1〜9999 年、UTC)を外れています({value!r})")
+    return utc
 
 
 def _parse_media(value: Any, where: str, media_paths: Mapping[str, str]) -> tuple[PackagedMedia, ...]:

@@ -49,7 +49,9 @@ from sns_desk.core.archive.package.layout import (
     TAG_MEDIA_COUNT,
     TAG_SINCE,
     TAG_TITLE,
+    as_utc,
     json_bytes,
+    jst_text,
 )
 from sns_desk.core.archive.package.viewer import ItemsScript, write_viewer_files
 from sns_desk.core.errors import Cancelled
@@ -64,6 +66,9 @@ _PARTIAL_NAME = re.compile(r".+" + re.escape(PARTIAL_INFIX) + r"\d+-[A-Za-z0-9_]
 _PROCESS_STARTED: Final = time.time()
 """Roughly when this process started (this module is imported at its start): partials newer than this could
 belong to a writer of this very process."""
+
+_EARLIEST: Final = dt.datetime.min.replace(tzinfo=dt.UTC)
+"""A "since" before year 1 in UTC (0001-01-01 in Japan) means everything."""
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _EXT = re.compile(r"[a-z0-9]{1,5}")
@@ -328,7 +333,11 @@ class _PackageWriter:
             keys.add(item.key)
             if item.posted_at.tzinfo is None or item.posted_at.utcoffset() is None:
                 raise ArchiveError(f"投稿「{item.key}」の投稿日時にタイムゾーンがありません")
-            posted_at = item.posted_at.astimezone(dt.UTC)
+            posted_at = as_utc(item.posted_at)
+            if posted_at is None:
+                raise ArchiveError(
+                    f"投稿「{item.key}」の投稿日時 {item.posted_at.isoformat()} は扱える範囲を外れています"
+                )
             for m in item.media:
                 self._note_media(item.key, m)
             line = _encode_line(_item_record(item, posted_at), item.key)
@@ -475,7 +484,7 @@ def _csv_row(record: Mapping[str, Any], posted_at: dt.datetime) -> list[str]:
     row: list[str] = []
     for name in _CSV_COLUMNS:
         if name == "posted_at_jst":
-            row.append(posted_at.astimezone(JST).strftime("%Y-%m-%d %H:%M:%S"))
+            row.append(jst_text(posted_at))  # 9999-12-31 23:59:59 UTC is year 10000 in Japan
         elif name == "media":
             row.append("|".join(m["path"] for m in record["media"]))
         else:
@@ -524,7 +533,7 @@ def _bag_info(
         (TAG_EXPORTED_AT, now.isoformat()),
     ]
     if since is not None:
-        info.append((TAG_SINCE, since.astimezone(dt.UTC).isoformat()))
+        info.append((TAG_SINCE, (as_utc(since) or _EARLIEST).isoformat()))
     return info
 
 

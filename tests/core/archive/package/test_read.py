@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -76,3 +77,12 @@ def test_an_unknown_format_version_is_refused_in_japanese(bag: Path) -> None:
     assert b.is_valid()
     with pytest.raises(ArchiveError, match=r"第 2 版.*更新"):
         read_package(bag)
+
+
+def test_a_posted_at_without_utc_in_years_1_to_9999_is_an_archive_error() -> None:
+    from sns_desk.core.archive.package.read import _parse_posted_at
+
+    with pytest.raises(ArchiveError, match="扱える範囲"):
+        _parse_posted_at("0001-01-01T00:00:00+09:00", "items.jsonl の 1 行目")
+    assert _parse_posted_at("9999-12-31T23:59:59+00:00", "x") == dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+    assert _parse_posted_at("2025-07-20T09:00:00+09:00", "x").utcoffset() == dt.timedelta(0)  # stored as UTC

@@ -260,3 +260,36 @@ def test_the_marker_is_held_while_writing(tmp_path: Path) -> None:
     write_package(tmp_path / "bag", watching(), STORE, title="t", created_by="u")
     assert seen and all(seen)
     assert leftovers(tmp_path) == ["bag"]
+
+
+def _item_at(key: str, when: dt.datetime) -> ArchiveItem:
+    return ArchiveItem(
+        key=key, platform="x", account="a", platform_id=key, url="", text=key, author="", posted_at=when, source="x"
+    )
+
+
+def test_the_first_and_last_second_python_can_hold_are_written_and_read_back(tmp_path: Path) -> None:
+    last = dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+    first = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+    write_package(tmp_path / "p", [_item_at("9999", last), _item_at("0001", first)], {}, title="t", created_by="u")
+    assert verify_package(tmp_path / "p") == []
+    assert [i.posted_at for i in read_package(tmp_path / "p").items()] == [first, last]
+    with open(tmp_path / "p" / "data" / "items.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["posted_at"], r["posted_at_jst"]) for r in rows] == [
+        ("0001-01-01T00:00:00+00:00", "0001-01-01 09:00:00"),
+        ("9999-12-31T23:59:59+00:00", "10000-01-01 08:59:59"),  # Japan is already in year 10000
+    ]
+
+
+def test_a_time_without_utc_in_years_1_to_9999_is_an_archive_error(tmp_path: Path) -> None:
+    before_year_1_in_utc = dt.datetime(1, 1, 1, 8, 59, tzinfo=JST)
+    with pytest.raises(ArchiveError, match="扱える範囲"):
+        write_package(tmp_path / "p", [_item_at("x", before_year_1_in_utc)], {}, title="t", created_by="u")
+    assert leftovers(tmp_path) == []
+
+
+def test_since_before_year_1_in_utc_is_recorded_as_the_earliest_time(tmp_path: Path) -> None:
+    since = dt.datetime(1, 1, 1, tzinfo=JST)  # --since 0001-01-01: midnight in Japan is year 0 in UTC
+    write_package(tmp_path / "p", [], {}, title="t", created_by="u", since=since)
+    assert read_package(tmp_path / "p").since == dt.datetime.min.replace(tzinfo=dt.UTC)
