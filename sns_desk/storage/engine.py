@@ -39,8 +39,10 @@ def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, rea
     if parsed.get_backend_name() == "postgresql":
         if "connect_timeout" not in parsed.query:
             connect_args["connect_timeout"] = DEFAULT_CONNECT_TIMEOUT_S
-        if read_only:
-            connect_args["options"] = "-c default_transaction_read_only=on"
+        if read_only:  # added to any options the URL gives (e.g. a search_path)
+            given = parsed.query.get("options", "")
+            given = given if isinstance(given, str) else " ".join(given)
+            connect_args["options"] = f"{given} -c default_transaction_read_only=on".strip()
     if connect_args:
         kwargs["connect_args"] = connect_args
     return create_engine(parsed, **kwargs)

@@ -431,3 +431,12 @@ def test_quick_check_is_part_of_opening(opener: Opener, db_url: str, monkeypatch
     monkeypatch.setattr(database_module, "quick_check", recording)
     opener(db_url).close()
     assert len(checked) == 1
+
+
+@pytest.mark.postgres
+def test_read_only_on_postgresql_reads_and_writes_nothing(pg_url: str) -> None:
+    open_database(pg_url).close()
+    with open_database(pg_url, read_only=True) as readable:
+        assert [role for _login, role in users(readable)] == [UserRole.OPERATIONS_MANAGER]  # search_path kept
+        with pytest.raises(StorageError), readable.session() as session:
+            session.add(AppSetting(key="k", value="v"))
