@@ -131,6 +131,8 @@ def translate_db_error(exc: BaseException, where: str, *, secret: str | None = N
         if sqlstate.startswith(("08", "28", "57P")) or sqlstate == "3D000":
             # connection exception, invalid authorization, operator intervention, unknown database
             return DatabaseUnavailableError(unreachable_message(where, detail))
+        if sqlstate == "25006":  # read_only_sql_transaction: opened read-only, or a read-only replica
+            return DatabaseUnavailableError(f"データベース「{where}」は読み取り専用で開いているため、書き込めません。")
         if sqlstate == "53100":  # disk_full
             return DatabaseUnavailableError(f"データベース「{where}」のサーバーのディスク容量が不足しています。")
         return None
