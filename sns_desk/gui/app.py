@@ -169,7 +169,7 @@ def run(argv: list[str] | None = None, db_url: str | None = None) -> int:
             return 0  # the person chose not to create a new database
         database = open_database(url)
     except (StorageError, RulebookError) as exc:
-        StartupErrorDialog.ask(str(exc))
+        StartupErrorDialog.ask(exc.full_text)  # with the hint: e.g. how to restore a damaged database
         return 2
 
     from .desk_window import DeskWindow

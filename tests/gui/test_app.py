@@ -153,6 +153,26 @@ def test_an_unusable_database_is_reported_in_japanese(monkeypatch: pytest.Monkey
     assert "フォルダー" in message
 
 
+def test_a_damaged_database_is_reported_with_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    path = tmp_path / "desk.db"
+    open_database(f"sqlite:///{path.as_posix()}").close()
+    with closing(sqlite3.connect(path)) as con:
+        page_size = con.execute("PRAGMA page_size").fetchone()[0]
+        (root,) = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'ix_posted_items_posted_at'").fetchone()
+    with open(path, "r+b") as f:  # the b-tree header of an index page, not the file header
+        f.seek((root - 1) * page_size)
+        f.write(b"\xff" * 8)
+    messages: list[str] = []
+    monkeypatch.setattr(StartupErrorDialog, "ask", classmethod(lambda _cls, message: messages.append(message)))
+    monkeypatch.setattr(QApplication, "exec", staticmethod(lambda: pytest.fail("must not start")))
+    assert gui_app.run([], db_url=f"sqlite:///{path.as_posix()}") == 2
+    (message,) = messages
+    assert "壊れています" in message and "バックアップパッケージ" in message and "backup restore" in message
+
+
 def test_a_broken_rulebook_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     broken = tmp_path / "rulebook.yaml"
     broken.write_text("rules: [\n", encoding="utf-8")
