@@ -40,9 +40,9 @@ def run_backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
     from ..core.archive.package import verify_package
     from ..core.archive.package.layout import TAG_AUDIT_HEAD, parse_audit_head, read_bag_info
     from ..services.backups import export_backup, restore_backup, run_backup
+    from ..services.settings import media_for
     from ..storage.database import Database, open_database
     from ..storage.errors import DatabaseDamagedError, StorageError
-    from ..storage.media import MediaStore, default_media_root
 
     tty = err.isatty()
 
@@ -86,7 +86,7 @@ def run_backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
                 out.write(f"監査記録の先頭(書き出し時点): {head[0]:,} 件、最後の記録の SHA-256 {head[1]}\n")
             return EXIT_OK
         with open_for(args.backup_command) as database:
-            media = MediaStore(default_media_root(database.display_name))
+            media = media_for(database)  # the shared media folder when the operations manager set one
             if args.backup_command == "export":
                 since = day_start(parse_day(args.since, "--since")) if args.since else None
                 summary = export_backup(
