@@ -300,3 +300,35 @@ def test_the_partial_folder_of_a_killed_export_is_removed_by_the_next_export(tmp
     assert not left.exists()
     assert sorted(p.name for p in backups.iterdir()) == ["keiyaku.partial-abc", "second"]
     assert run(db, "backup", "verify", str(backups / "second")).returncode == 0
+
+
+def test_export_reads_media_from_the_shared_media_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from sns_desk.services.settings import SettingsService
+    from sns_desk.storage import identity
+    from sns_desk.storage.database import open_database
+    from sns_desk.storage.media import MediaStore
+    from sns_desk.storage.models import AccountRow, PostedItemRow, PostedMediaRow
+
+    db = f"sqlite:///{(tmp_path / 'a.db').as_posix()}"
+    shared = tmp_path / "fileserver" / "media"
+    shared.mkdir(parents=True)
+    monkeypatch.setattr(identity, "os_login", lambda: "tanaka")
+    with open_database(db) as database:
+        SettingsService(database, "tanaka").set_media_root(str(shared))
+        digest = MediaStore(shared).put(b"\x89PNG\r\n\x1a\nshared")
+        with database.session() as s:
+            account = AccountRow(platform="x", name="koho", url="", department="", manager="", status="imported")
+            s.add(account)
+            s.flush()
+            item = PostedItemRow(
+                account_id=account.id, platform="x", platform_id="1", url="", text="写真", author="a",
+                posted_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC), source="x-archive",
+            )  # fmt: skip
+            s.add(item)
+            s.flush()
+            s.add(PostedMediaRow(item_id=item.id, sha256=digest, name="a.png"))
+    exported = run(db, "backup", "export", "--to", str(tmp_path / "pkg"))
+    assert exported.returncode == 0, exported.stderr
+    assert "メディア 1 件" in exported.stdout
