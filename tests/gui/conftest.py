@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from sns_desk.core.accounts import Account
@@ -40,6 +40,27 @@ SIGNAL_TIMEOUT_MS = 10_000
 def _application(qapp: QApplication) -> QApplication:
     """Every GUI test gets the QApplication (icons and pixmaps need one)."""
     return qapp
+
+
+@pytest.fixture(autouse=True)
+def _no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal dialog offscreen waits for ever for a click: every test must replace the ``ask()`` of the
+    dialogs it reaches. One left unreplaced fails the test at once, naming the dialog, instead of hanging."""
+
+    def refuse(what: str) -> Callable[..., object]:
+        def modal(*_args: object, **_kwargs: object) -> object:
+            pytest.fail(f"{what} opened a modal dialog: monkeypatch the dialog's ask()")
+
+        return modal
+
+    monkeypatch.setattr(QDialog, "exec", refuse("QDialog.exec"))
+    for cls, names in (
+        (QMessageBox, ("question", "critical", "warning", "information", "about")),
+        (QFileDialog, ("getOpenFileName", "getOpenFileNames", "getSaveFileName", "getExistingDirectory")),
+        (QInputDialog, ("getText", "getItem", "getInt", "getMultiLineText")),
+    ):
+        for name in names:
+            monkeypatch.setattr(cls, name, staticmethod(refuse(f"{cls.__name__}.{name}")))
 
 
 @pytest.fixture(scope="session")

@@ -529,6 +529,7 @@ def test_the_app_stores_images_next_to_the_database(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     set_os_user(monkeypatch, "tanaka")
+    monkeypatch.setenv("SNS_DESK_CREATE", "1")  # a new database given by path: created without asking
     roots: list[Path] = []
 
     def fake_exec() -> int:
