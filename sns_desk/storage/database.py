@@ -163,7 +163,10 @@ def open_database(
         if read_only:
             _check_readable_schema(engine, where)
         else:
-            if not create and not _has_schema(engine):
+            has_schema = _has_schema(engine)
+            if parsed.get_backend_name() == "postgresql":
+                _check_postgres_access(engine, where, has_schema=has_schema)
+            if not create and not has_schema:
                 raise DatabaseMissingError(missing_message(where), missing_hint())
             setup_database(engine)
     except StorageError:
@@ -420,6 +423,36 @@ def _has_schema(engine: Engine) -> bool:
         if _stored_revision(connection) is not None:
             return True
         return bool(set(inspect(connection).get_table_names()) & (set(Base.metadata.tables) | {"alembic_version"}))
+
+
+def _check_postgres_access(engine: Engine, where: str, *, has_schema: bool) -> None:
+    """Explain a staff login that cannot reach the sns_desk schema, before PostgreSQL's own words do.
+
+    A login outside the sns_desk groups has no USAGE on the schema, so no schema on its search path can be used
+    (``current_schema()`` is NULL); a URL without the schema's search path lands in ``public``, where a staff
+    login may not create tables.  Either way the person needs IT, not a new database.
+    """
+    with engine.connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT session_user, current_schema(), "
+                "current_schema() IS NOT NULL AND has_schema_privilege(current_schema(), 'CREATE')"
+            )
+        ).one()
+    login, schema, may_create = str(row[0]), row[1], bool(row[2])
+    if schema is None:
+        raise StorageError(
+            f"ログイン「{login}」ではデータベース「{where}」の sns_desk のデータを使えません。"
+            "IT担当者に、このログインを sns_desk のグループロール（sns_desk_drafter など）に入れることと、"
+            "接続URLの search_path（例: ?options=-csearch_path%3Dsns_desk）を確認するよう依頼してください。"
+        )
+    if not has_schema and not may_create:
+        raise StorageError(
+            f"データベース「{where}」のスキーマ「{schema}」には sns_desk のデータがなく、"
+            f"ログイン「{login}」には新しく作る権限もありません。"
+            "接続URLの search_path（例: ?options=-csearch_path%3Dsns_desk）が正しいか確認してください。"
+            "新しいデータベースは、IT担当者がスキーマの所有者のログインで一度だけ作成します。"
+        )
 
 
 def _check_readable_schema(engine: Engine, where: str) -> None:

@@ -391,6 +391,29 @@ def test_a_usage_policy_is_approved_only_by_its_owner_and_never_rewritten(office
         )
 
 
+def test_a_login_outside_the_groups_is_told_to_ask_it(office: Office) -> None:
+    stranger = f"stranger_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(office.url)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE ROLE \"{stranger}\" LOGIN PASSWORD '{PASSWORD}'"))  # in no sns_desk group
+    url = make_url(office.url).set(username=stranger, password=PASSWORD).render_as_string(hide_password=False)
+    try:
+        with pytest.raises(StorageError, match=rf"ログイン「{stranger}」では.*sns_desk_drafter"):
+            open_database(url)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP ROLE "{stranger}"'))
+        admin.dispose()
+
+
+def test_a_url_without_the_schemas_search_path_is_explained(office: Office) -> None:
+    without_path = make_url(office.login_url("suzuki"))
+    without_path = without_path.set(query={k: v for k, v in without_path.query.items() if k != "options"})
+    for create in (True, False):
+        with pytest.raises(StorageError, match=r"スキーマ「public」には sns_desk のデータがなく.*search_path"):
+            open_database(without_path.render_as_string(hide_password=False), create=create)
+
+
 def test_the_rules_come_off_with_a_downgrade_and_back_with_an_upgrade(pg_url: str) -> None:
     engine = make_engine(pg_url)
     config = alembic_config()
