@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..errors import UserError
+from ..text_entities import fold, scan
 from .items import ITEM_IDS, find_item
 
 Severity = Literal["error", "warning"]
@@ -17,39 +18,17 @@ Severity = Literal["error", "warning"]
 JSON_FORMAT = "sns_desk.policy"
 JSON_VERSION = 1
 
-# Full-width ASCII and the usual dash look-alikes folded to ASCII one for one, so that offsets in
-# the folded text are offsets in the original.
-_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_FOLD.update({0x3000: 0x20, 0x2010: 0x2D, 0x2011: 0x2D, 0x2012: 0x2D, 0x2013: 0x2D, 0x2212: 0x2D})
-
-# A Japanese phone number as people write it (on width-folded text): 082-420-0919, 082(420)0919,
-# (082)420-0919, 0824200919. Fixed lines, 0120/0570 numbers and mobiles all have 10 or 11 digits.
-PHONE = re.compile(
-    r"(?<![\d-])"
-    r"(?:\(0\d{1,4}\)[ ]?\d{1,4}-\d{3,4}"
-    r"|0\d{1,4}(?:-\d{1,4}-|\(\d{1,4}\))\d{3,4}"
-    r"|0\d{9,10})"
-    r"(?![\d-])"
-)
-# Long dashes typed between the digits of a phone number (082ー420ー0919).
-_PHONE_DASH = re.compile(r"(?<=\d)[ー―—ｰ](?=\d)")
-
 
 def fold_width(text: str) -> str:
     """Full-width ASCII, the ideographic space and dash look-alikes as ASCII, one character for one."""
-    return text.translate(_FOLD)
+    return fold(text)
 
 
-def find_phones(folded: str) -> Iterator[re.Match[str]]:
-    """The phone numbers in width-folded text (:func:`fold_width`); the matches' text has ASCII dashes,
-    their offsets are the text's."""
-    for m in PHONE.finditer(_PHONE_DASH.sub("-", folded)):
-        if 10 <= sum(ch.isdigit() for ch in m.group(0)) <= 11:
-            yield m
-
-
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_WEB = re.compile(r"https?://[A-Za-z0-9\-._~:/?#@!$&*+,;=%]+")
+def _ascii_phone(written: str) -> str:
+    """A phone number as written, in ASCII digits, hyphens, parentheses and spaces (082ー420ー0919 →
+    082-420-0919)."""
+    folded = unicodedata.normalize("NFKC", fold(written))
+    return re.sub(r"[\u2014\u2015\u30fc\uff70]", "-", folded)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,18 +53,13 @@ class Contact:
 
         The phone number is kept as written, in ASCII digits, hyphens and parentheses; a field in
         which none of the three is found is kept whole in ``other``."""
-        folded = unicodedata.normalize("NFKC", fold_width(text))
-        email = _EMAIL.search(folded)
-        url = _WEB.search(folded)
-        links = [m.span() for m in (email, url) if m]
-        phone = next((m for m in find_phones(folded) if not any(s <= m.start() < e for s, e in links)), None)
+        found = scan(text)
+        email = unicodedata.normalize("NFKC", fold(found.emails[0].text)) if found.emails else ""
+        url = next((u.value for u in found.urls if "://" in u.value), "")
+        phone = _ascii_phone(found.phone_numbers[0].text) if found.phone_numbers else ""
         if not (phone or email or url):
             return cls(other=" ".join(text.split()))
-        return cls(
-            phone=phone.group(0) if phone else "",
-            email=email.group(0) if email else "",
-            form_url=url.group(0).rstrip(".,;:!?") if url else "",
-        )
+        return cls(phone=phone, email=email, form_url=url)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

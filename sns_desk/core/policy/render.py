@@ -18,6 +18,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..text_entities import find_urls
 from .items import ITEMS, PolicyItem
 from .model import AccountFacts, Policy
 
@@ -110,19 +111,16 @@ def _title(policy: Policy, facts: AccountFacts) -> str:
 
 # -- HTML -----------------------------------------------------------------------------------------
 
-_LINK = re.compile(r"https?://[A-Za-z0-9\-._~:/?#@!$&*+,;=%]+")
-
-
 def _inline_html(text: str) -> str:
     """Escaped text; http(s) URLs become links (the href escaped too)."""
     out: list[str] = []
     pos = 0
-    for m in _LINK.finditer(text):
-        url = m.group(0).rstrip(".,;:!?")
-        end = m.start() + len(url)
-        out.append(escape(text[pos : m.start()]))
-        out.append(f'<a href="{escape(url, quote=True)}">{escape(url)}</a>')
-        pos = end
+    for url in find_urls(text):
+        if "://" not in url.value:
+            continue  # a bare host (city.example.jp/…) stays text, as the policy's author wrote it
+        out.append(escape(text[pos : url.start]))
+        out.append(f'<a href="{escape(url.value, quote=True)}">{escape(url.text)}</a>')
+        pos = url.end
     out.append(escape(text[pos:]))
     return "".join(out).replace("\n", "<br>")
 
