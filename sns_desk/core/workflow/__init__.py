@@ -24,6 +24,8 @@ from .rules import (
     unacknowledged_warnings,
     why_not_approve,
     why_not_discard,
+    why_not_reject,
+    why_not_submit,
     why_not_withdraw,
     withdraw,
 )
@@ -53,6 +55,8 @@ __all__ = [
     "unacknowledged_warnings",
     "why_not_approve",
     "why_not_discard",
+    "why_not_reject",
+    "why_not_submit",
     "why_not_withdraw",
     "withdraw",
 ]

@@ -204,3 +204,27 @@ def why_not_approve(draft: Draft, person: Person, account_manager: str) -> str |
     if not can_approve(draft, person, account_manager):
         return "この投稿案を承認できるのは、このアカウントのアカウント管理者か運用管理者です"
     return None
+
+
+def why_not_submit(draft: Draft, person: Person) -> str | None:
+    """Why ``person`` cannot submit ``draft`` whatever its text (None when they may try).
+
+    The text itself (errors, unacknowledged warnings, the image checklist) is judged by :func:`submit`."""
+    if draft.state not in (DraftState.DRAFT, DraftState.RETURNED):
+        return "承認申請できるのは下書きか差戻しの投稿案だけです"
+    if not can_edit(draft, person):
+        return "この投稿案を承認申請する権限がありません(作成者か管理者が申請します)"
+    return None
+
+
+def why_not_reject(draft: Draft, person: Person, account_manager: str) -> str | None:
+    """Why ``person`` cannot return ``draft`` to its author now (None when they can)."""
+    if draft.state is not DraftState.PENDING:
+        return "差し戻せるのは承認待ちの投稿案だけです"
+    if person.login == draft.author:
+        return "自分が書いた投稿案は差し戻せません"
+    if person.login in draft.editors:
+        return "自分が本文を編集した投稿案は差し戻せません"
+    if not can_approve(draft, person, account_manager):
+        return "この投稿案を差し戻せるのは、このアカウントのアカウント管理者か運用管理者です"
+    return None

@@ -40,6 +40,8 @@ from sns_desk.core.workflow import (
     unacknowledged_warnings,
     why_not_approve,
     why_not_discard,
+    why_not_reject,
+    why_not_submit,
     why_not_withdraw,
     withdraw,
 )
@@ -866,3 +868,30 @@ def test_why_not_approve_explains_every_disabled_button(
     assert why_not_approve(draft, who, manager_of(rel)) == expected
     if state is DraftState.PENDING:
         assert (expected is None) is can_approve(draft, who, manager_of(rel))
+
+
+@pytest.mark.parametrize(("state", "role", "rel", "expected"), every(submit_refusal))
+def test_why_not_submit_agrees_with_submit(state: DraftState, role: Role, rel: Rel, expected: str | None) -> None:
+    """The disabled 承認申請 button says why in the words of the rule that would refuse it."""
+    reason = why_not_submit(make_draft(state), person(role, rel))
+    if expected is None:
+        assert reason is None
+    elif EDIT_STATES[state]:
+        assert reason == "この投稿案を承認申請する権限がありません(作成者か管理者が申請します)"
+    else:
+        assert reason == "承認申請できるのは下書きか差戻しの投稿案だけです"
+
+
+@pytest.mark.parametrize(("state", "role", "rel", "expected"), every(reject_refusal))
+def test_why_not_reject_agrees_with_reject(state: DraftState, role: Role, rel: Rel, expected: str | None) -> None:
+    who = person(role, rel)
+    reason = why_not_reject(make_draft(state), who, manager_of(rel))
+    assert (reason is None) is (expected is None)
+    if state is not DraftState.PENDING:
+        assert reason == "差し戻せるのは承認待ちの投稿案だけです"
+    elif rel in (Rel.AUTHOR, Rel.AUTHOR_MANAGER):
+        assert reason == "自分が書いた投稿案は差し戻せません"
+    elif rel in (Rel.EDITOR, Rel.EDITOR_MANAGER):
+        assert reason == "自分が本文を編集した投稿案は差し戻せません"
+    elif expected is not None:
+        assert reason == "この投稿案を差し戻せるのは、このアカウントのアカウント管理者か運用管理者です"
