@@ -106,7 +106,7 @@ def test_a_bad_export_writes_nothing(database: Database, tmp_path: Path) -> None
 def test_cli_archive_import(tmp_path: Path, os_user: str) -> None:
     export = make_export(tmp_path / "x.zip", FIRST, {"101-photo.png": PHOTO})
     url = f"sqlite:///{(tmp_path / 'cli.db').as_posix()}"
-    env = {**os.environ}
+    env = {**os.environ, "SNS_DESK_CREATE": "1"}  # a new --db file is created only when allowed
     run = [sys.executable, "-m", "sns_desk", "--db", url, "archive", "import"]
     done = subprocess.run([*run, str(export)], capture_output=True, text=True, encoding="utf-8", env=env, timeout=120)
     assert done.returncode == 0, done.stderr
