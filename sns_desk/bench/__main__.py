@@ -1,7 +1,8 @@
 """Developer tools, run outside the test suite and left out of the shipped wheel.
 
 ``python -m sns_desk.bench checker|archive|desk`` measure speed (the README's figures);
-``python -m sns_desk.bench screenshots OUT.png --window desk`` draws the README's screenshots.
+``python -m sns_desk.bench screenshots OUT.png --window desk`` draws the README's screenshots;
+``python -m sns_desk.bench kill`` kills real commands mid-run and checks the store afterwards.
 """
 
 from __future__ import annotations
@@ -13,8 +14,12 @@ import sys
 from . import archive as archive_bench
 from . import checker as checker_bench
 
-_GUI_TOOLS = {"desk": "sns_desk.bench.desk", "screenshots": "sns_desk.bench.screenshots"}
-"""Tools with a command line of their own (they need Qt, so they are imported only when asked for)."""
+_GUI_TOOLS = {
+    "desk": "sns_desk.bench.desk",
+    "screenshots": "sns_desk.bench.screenshots",
+    "kill": "sns_desk.bench.kill_trials",
+}
+"""Tools with a command line of their own, imported only when asked for (the Qt ones need a display)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="suite", required=True)
     sub.add_parser("desk", help="投稿デスクの入力・表示・起動の速さ(Qt)", add_help=False)
     sub.add_parser("screenshots", help="README の画面の見本を PNG で保存する(Qt)", add_help=False)
+    sub.add_parser("kill", help="kill -9 で中断してもデータが壊れないことの試行", add_help=False)
     c = sub.add_parser("checker", help="ガイドラインチェッカーの構築時間と応答時間")
     c.add_argument("--rounds", type=int, default=200, help="各サイズの計測回数")
     a = sub.add_parser("archive", help="第6条アーカイブの取り込み・検索・書き出し・メモリ")
