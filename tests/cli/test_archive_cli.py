@@ -147,3 +147,18 @@ def test_cli_formats_match_the_readers() -> None:
 def test_progress_line() -> None:
     assert cli_archive.progress_line(50, 200).startswith("[" + "#" * 8 + "." * 22 + "]  25%")
     assert cli_archive.progress_line(3, None) == "取り込み中… 3 件"
+
+
+def test_a_link_inside_a_tar_is_refused_by_name_and_nothing_is_imported(tmp_path: Path, db: str) -> None:
+    export = mastodon_export(tmp_path / "mastodon.tar.gz")
+    linked = tmp_path / "linked.tar.gz"
+    with tarfile.open(export) as original, tarfile.open(linked, "w:gz") as tar:
+        for member in original:
+            tar.addfile(member, original.extractfile(member))
+        link = tarfile.TarInfo("media_attachments/files/secret.png")
+        link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        tar.addfile(link)
+    refused = run(db, "import", str(linked))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "「media_attachments/files/secret.png」(シンボリックリンク)" in refused.stderr
+    assert json.loads(run(db, "search", "", "--format", "json").stdout)["total"] == 0

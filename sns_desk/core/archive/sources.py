@@ -1,10 +1,13 @@
 """Safe, read-only access to the files of an export: a ``.zip``, a ``.tar.gz`` or an extracted folder.
 
 Every export is untrusted. Opening one refuses entries that escape it (``..``, absolute paths, drive
-letters, links), zip bombs (:data:`MAX_TOTAL_UNCOMPRESSED_BYTES` in all, or one member over
-:data:`RATIO_CHECK_MIN_BYTES` compressed more than :data:`MAX_MEMBER_RATIO` times) and damaged files,
-each with a Japanese :class:`ArchiveError`. A tar.gz is extracted once into a private temporary folder,
-because gzip cannot seek: reading its members in any other order would decompress it again and again.
+letters), members that are not plain files or folders (symbolic and hard links, devices, FIFOs, sockets:
+no platform's export holds one, and a FIFO would make reading wait for ever; each is named in the
+message, never skipped in silence), zip bombs (:data:`MAX_TOTAL_UNCOMPRESSED_BYTES` in all, or one
+member over :data:`RATIO_CHECK_MIN_BYTES` compressed more than :data:`MAX_MEMBER_RATIO` times) and
+damaged files, each with a Japanese :class:`ArchiveError`. A tar.gz is extracted once into a private
+temporary folder, because gzip cannot seek: reading its members in any other order would decompress it
+again and again.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tarfile
 import tempfile
 import zipfile
@@ -51,6 +55,49 @@ def is_unsafe_name(name: str) -> bool:
     if normalised.startswith("/") or re.match(r"[A-Za-z]:", normalised):
         return True
     return ".." in normalised.split("/") or "\x00" in normalised
+
+
+_SPECIAL_KINDS: Final = {
+    stat.S_IFLNK: "シンボリックリンク",
+    stat.S_IFCHR: "デバイスファイル",
+    stat.S_IFBLK: "デバイスファイル",
+    stat.S_IFIFO: "名前付きパイプ(FIFO)",
+    stat.S_IFSOCK: "ソケット",
+}
+"""File types (``stat.S_IFMT``) an export never holds, with their names for the message."""
+_UNIX_ZIP_SYSTEM: Final = 3
+"""``ZipInfo.create_system`` of zips made on Unix or macOS, whose ``external_attr`` carries the file type."""
+
+
+def special_member_error(label: str, name: str, kind: str) -> ArchiveError:
+    """The refusal of a member that is not a plain file: a link, a device, a FIFO ..."""
+    return ArchiveError(
+        f"{label} に通常のファイルではない項目「{name}」({kind})が含まれています。"
+        "プラットフォームのエクスポートには含まれないものなので、安全のため読み込みを中止しました。"
+        "ダウンロードしたエクスポートをそのまま指定してください。"
+    )
+
+
+def _tar_kind(member: tarfile.TarInfo) -> str | None:
+    """The name of what ``member`` is when it is neither a plain file nor a folder, else None."""
+    if member.isfile() or member.isdir():
+        return None
+    if member.issym():
+        return "シンボリックリンク"
+    if member.islnk():
+        return "ハードリンク"
+    if member.ischr() or member.isblk():
+        return "デバイスファイル"
+    if member.isfifo():
+        return "名前付きパイプ(FIFO)"
+    return "特殊なファイル"
+
+
+def _zip_kind(info: zipfile.ZipInfo) -> str | None:
+    """The name of what a zip member is when its Unix mode says link, device, FIFO or socket, else None."""
+    if info.create_system != _UNIX_ZIP_SYSTEM:
+        return None
+    return _SPECIAL_KINDS.get(stat.S_IFMT(info.external_attr >> 16))
 
 
 class ArchiveSource:
@@ -146,6 +193,9 @@ class ZipSource(ArchiveSource):
                     f"{self.label} にアーカイブの外を指すファイル名「{info.filename}」が含まれています。"
                     "安全のため読み込みを中止しました。"
                 )
+            kind = _zip_kind(info)
+            if kind is not None:
+                raise special_member_error(self.label, info.filename, kind)
             total += info.file_size
             if total > max_total_bytes:
                 raise ArchiveError(
@@ -194,7 +244,8 @@ class ZipSource(ArchiveSource):
 
 
 class DirSource(ArchiveSource):
-    """An extracted export. Symbolic links are not followed out of the folder."""
+    """An extracted export. Symbolic links are not followed out of the folder; devices, FIFOs and sockets in
+    it are refused when it is opened (a FIFO would make reading wait for ever), as is a link to one."""
 
     def __init__(self, root: Path) -> None:
         super().__init__()
@@ -203,13 +254,29 @@ class DirSource(ArchiveSource):
         names: list[str] = []
         for dirpath, _dirnames, filenames in os.walk(self._root):
             rel_dir = Path(dirpath).relative_to(self._root).as_posix()
-            names.extend(filename if rel_dir == "." else f"{rel_dir}/{filename}" for filename in filenames)
+            for filename in filenames:
+                name = filename if rel_dir == "." else f"{rel_dir}/{filename}"
+                try:
+                    mode = os.lstat(os.path.join(dirpath, filename)).st_mode
+                except OSError:
+                    mode = stat.S_IFREG  # vanished meanwhile: reading it says so
+                kind = _SPECIAL_KINDS.get(stat.S_IFMT(mode))
+                if kind is not None and not stat.S_ISLNK(mode):  # links are checked where they point, when read
+                    raise special_member_error(self.label, name, kind)
+                names.append(name)
         self._set_names(names)
 
     def _path(self, name: str) -> Path:
         target = (self._root / name).resolve()
         if is_unsafe_name(name) or not target.is_relative_to(self._root):
             raise ArchiveError(f"「{name}」はアーカイブのフォルダの外を指しています。安全のため読み込みません。")
+        try:
+            mode = target.stat().st_mode
+        except OSError:
+            return target  # missing or unreadable: opening it gives the message
+        kind = _SPECIAL_KINDS.get(stat.S_IFMT(mode))
+        if kind is not None:  # a link inside the folder to a FIFO or device
+            raise special_member_error(self.label, name[len(self._prefix) :], kind)
         return target
 
     def size(self, name: str) -> int:
@@ -256,9 +323,10 @@ class TarSource(DirSource):
                             f"{path.name} にアーカイブの外を指すファイル名「{member.name}」が含まれています。"
                             "安全のため読み込みを中止しました。"
                         )
+                    kind = _tar_kind(member)
+                    if kind is not None:  # links, devices, FIFOs: never in an export, refused by name
+                        raise special_member_error(path.name, member.name, kind)
                     if member.isdir():
-                        continue
-                    if not member.isfile():  # links, devices, fifos: never needed in an export
                         continue
                     total += member.size
                     if total > max_total_bytes or (
