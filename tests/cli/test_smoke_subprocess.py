@@ -24,6 +24,17 @@ def test_version() -> None:
     assert result.stdout.strip().startswith("sns-desk ")
 
 
+def test_version_imports_neither_the_checker_nor_the_database_layer() -> None:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "sns_desk", "--db", "desk.db", "--version"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0 and result.stdout.startswith("sns-desk ")
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert "sns_desk" in imported
+    assert not {m for m in imported if m.startswith(("sns_desk.core.checker", "sqlalchemy", "fugashi"))}
+
+
 def test_check_exits_0_for_clean_text_on_stdin() -> None:
     result = spawn("check", "-", stdin="図書館で冬のおはなし会を開催します。参加無料です。".encode())
     assert result.returncode == 0, result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -51,9 +52,13 @@ def _utf16_to_codepoint(text: str, units: int) -> int:
 def _twitter() -> tuple[Callable[..., Any], dict[str, Any], Callable[[str, dict[str, Any]], int]]:
     """twitter-text, imported on first use: its import compiles large regexes (≈ 0.4 s), which
     start-up should not pay before anyone measures a post for X."""
-    from twitter_text import parse_tweet
-    from twitter_text.config import config
-    from twitter_text.get_character_weight import get_character_weight
+    # twitter-text reads its emoji table through pkg_resources, whose import warns that the API is
+    # deprecated (setuptools 67-81): nothing the app can act on, so only that warning is silenced here.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+        from twitter_text import parse_tweet
+        from twitter_text.config import config
+        from twitter_text.get_character_weight import get_character_weight
 
     return parse_tweet, config["defaults"], get_character_weight
 
