@@ -103,6 +103,12 @@ class TestMyNumber:
         findings = ck.find(text, "privacy.my_number")
         assert [(text[f.start : f.end], f.severity, f.article) for f in findings] == [(number, "error", "7-7")]
         assert findings[0].suggestion == "●" * 12
+        assert "検査用数字も一致" in findings[0].message and "一致しません" not in findings[0].message
+
+    def test_a_labelled_number_with_a_wrong_check_digit_says_so_without_contradiction(self, ck) -> None:
+        (finding,) = ck.find(f"個人番号 {wrong_check_digit('12345678901')} を送ってください", "privacy.my_number")
+        assert finding.severity == "warning"
+        assert "検査用数字は一致しません" in finding.message and "も一致" not in finding.message
 
     def test_valid_number_with_separators_and_full_width(self, ck) -> None:
         number = my_number("98765432109")

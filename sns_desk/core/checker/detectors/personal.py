@@ -127,7 +127,7 @@ class MyNumberDetector(Detector):
                 continue
             digits = _digits(m.group(0))
             if my_number_is_valid(digits):
-                yield Raw(m.start(), m.end(), suggestion="●●●●●●●●●●●●")
+                yield Raw(m.start(), m.end(), detail="(検査用数字も一致しています)", suggestion="●●●●●●●●●●●●")
             elif labelled:
                 yield Raw(
                     m.start(),
