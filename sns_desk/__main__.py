@@ -38,6 +38,11 @@ def main(argv: list[str] | None = None) -> int:
         return run(args)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug, not bad input: logged with its traceback, said in Japanese, exit 2
+        from .diagnostics import log_unexpected, unexpected_message
+
+        sys.stderr.write(f"sns-desk: {unexpected_message(exc, log_unexpected(exc, f'sns-desk {args.command}'))}\n")
+        return 2
 
 
 if __name__ == "__main__":
