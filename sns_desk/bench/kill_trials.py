@@ -6,8 +6,9 @@ person would find afterwards:
 
 - ``archive import``: the file passes ``PRAGMA integrity_check``, ``audit verify`` exits 0, and the archive
   holds either none or all of the file's posts (the import is one transaction); importing again completes.
-- ``backup export``: no half-written package is ever taken for a package, the next export succeeds and
-  removes the killed export's ``.partial-*`` folder, and ``backup verify`` passes on the new package.
+- ``backup export``: the target folder holds a complete package or nothing (a package is built beside it
+  and moved into place when finished); if nothing, the next export succeeds and removes the killed
+  export's ``.partial-*`` folder; ``backup verify`` passes on the package.
 - ``draft submit``: the draft is either still a draft or waiting for approval, the audit chain verifies.
 
 POSIX only (SIGKILL).  Prints one line per command kind: trials, killed mid-run, consistent afterwards.
@@ -116,10 +117,12 @@ def trial_export(work: Path, rng: random.Random, trials: int) -> Tally:
         target = work / f"backups-{n}"
         tally.trials += 1
         tally.killed += _kill_after(db, rng.uniform(0.05, duration), "backup", "export", "--to", str(target))
-        done = _run(db, "backup", "export", "--to", str(target))
+        # Killed after the finished package was moved into place, the export is done: the target must
+        # verify. Otherwise the next export must succeed and remove the killed one's partial folder.
+        finished = target.exists() or _run(db, "backup", "export", "--to", str(target)).returncode == 0
         leftovers = list(work.glob(f"{target.name}.partial-*"))  # a package is built beside its target
         verified = _run(db, "backup", "verify", str(target)).returncode == 0
-        tally.consistent += done.returncode == 0 and not leftovers and verified and _healthy(db)
+        tally.consistent += finished and not leftovers and verified and _healthy(db)
     return tally
 
 
