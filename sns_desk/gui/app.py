@@ -24,6 +24,7 @@ from ..storage.media import MediaStore, default_media_root
 
 if TYPE_CHECKING:
     from ..services.archive import ArchiveService
+    from ..services.people import PeopleService
     from ..services.registry import RegistryService
 
 RULEBOOK_ENV_VAR: Final = "SNS_DESK_RULEBOOK"
@@ -172,7 +173,9 @@ def run(argv: list[str] | None = None, db_url: str | None = None) -> int:
         StartupErrorDialog.ask(exc.full_text)  # with the hint: e.g. how to restore a damaged database
         return 2
 
+    from ..services.audit import AuditService
     from .desk_window import DeskWindow
+    from .live_changes import ChangeWatcher
 
     collector = MainThreadGarbageCollector()
     media = MediaStore(default_media_root(database.display_name))  # images, next to an SQLite file
@@ -188,7 +191,21 @@ def run(argv: list[str] | None = None, db_url: str | None = None) -> int:
 
         return RegistryService(database, database.login(), checker=lambda: checker)
 
-    window = DeskWindow(service, checker, database_name=database.display_name, archive=archive, registry=registry)
+    def people() -> PeopleService:
+        from ..services.people import PeopleService  # loaded when 職員と役割 is first opened
+
+        return PeopleService(database, database.login())
+
+    window = DeskWindow(
+        service,
+        checker,
+        database_name=database.display_name,
+        archive=archive,
+        registry=registry,
+        people=people,
+        audit=AuditService(database),
+        changes=ChangeWatcher(database),  # PostgreSQL: other terminals' changes appear without F5
+    )
     if os.environ.get(QUIT_WHEN_READY_ENV):
         # For the start-up benchmark: report and leave once the window is usable (first refresh).
         def ready() -> None:

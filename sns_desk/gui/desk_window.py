@@ -47,7 +47,8 @@ from ..core.checker import CheckContext, Severity
 from ..core.people import Person
 from ..core.workflow import Draft, DraftState, WorkflowError, rules
 from ..core.workflow.session import AfterSave, Content, DraftSession, SaveRequest
-from ..services.desk import AttachmentInfo, DeskService, DraftEvent, DraftSummary
+from ..services.audit import AuditService, HistoryEntry
+from ..services.desk import AttachmentInfo, DeskService, DraftSummary
 from .attachments_panel import AttachmentsPanel
 from .check_panel import CheckPanel, PlatformRow, add_edit_actions, summary_text
 from .check_window import CheckWindow
@@ -55,6 +56,7 @@ from .dialogs import (
     AboutDialog,
     AcknowledgeDialog,
     ConfirmDialog,
+    DiscardDialog,
     GuidelineSummaryDialog,
     HistoryDialog,
     MarkPostedDialog,
@@ -69,15 +71,18 @@ from .drafts_model import COLUMN_STATE, COLUMN_SUBJECT, STATE_COLORS, SUMMARY_RO
 from .errors import error_text
 from .findings_model import SEVERITY_COLORS
 from .guideline import guideline_location, location_url, missing_local_file, open_location, set_guideline_location
+from .live_changes import ChangeWatcher
 from .live_check import CheckResult, TextChecker
 from .ops import OpRunner
 from .preview import PreviewTabs
-from .window import AppWindow
+from .window import AppWindow, set_allowed
 
 if TYPE_CHECKING:
     from ..services.archive import ArchiveService
+    from ..services.people import PeopleService
     from ..services.registry import RegistryService
     from .archive_window import ArchiveWindow
+    from .people_window import PeopleWindow
     from .registry_window import RegistryWindow
 
 WINDOW_TITLE: Final = "sns_desk — 投稿デスク"
@@ -90,6 +95,14 @@ ALL_ACCOUNTS: Final = "すべてのアカウント"
 NO_DRAFT_PLACEHOLDER: Final = "左の一覧から投稿案を選ぶか、「新規投稿案」(Ctrl+N)で作成してください。"
 CONFLICT_NOTE: Final = "入力中の本文はこの画面に残っています。「新しい投稿案として保存」で控えを残せます。"
 BANNER_STYLE: Final = "QFrame#{name} {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
+NO_DRAFT_REASON: Final = "左の一覧から投稿案を選んでください"
+LOADING_REASON: Final = "利用者の情報を読み込んでいます"
+BUSY_REASON: Final = "保存・読み込みの途中です。終わるまでお待ちください"
+CONFLICT_REASON: Final = (
+    "保存できなかった編集があります。「新しい投稿案として保存」か「保存済みの内容を開き直す」を選んでください"
+)
+LIVE_TABLES: Final = frozenset({"drafts", "accounts", "users"})
+"""Other terminals' changes the desk follows (PostgreSQL announces them; see :class:`ChangeWatcher`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +212,10 @@ class DeskWindow(AppWindow):
     """A save did not store the text; the argument is the message."""
     draftChanged = Signal(object)
     """A workflow step succeeded; the argument is the :class:`Draft` after it."""
+    liveChangesStarted = Signal(bool)
+    """Listening for other terminals' changes started (True) or could not start (False); never on SQLite."""
+    remoteChangesApplied = Signal(object)
+    """Another terminal's changes (a frozenset of table names) have been loaded into the window."""
 
     def __init__(
         self,
@@ -210,6 +227,9 @@ class DeskWindow(AppWindow):
         autosave_ms: int = AUTOSAVE_DELAY_MS,
         archive: Callable[[], ArchiveService] | None = None,
         registry: Callable[[], RegistryService] | None = None,
+        people: Callable[[], PeopleService] | None = None,
+        audit: AuditService | None = None,
+        changes: ChangeWatcher | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("desk", settings, parent)
@@ -230,6 +250,15 @@ class DeskWindow(AppWindow):
         self._registry = registry
         """Makes the service of the 第4条 registry window, the first time it is opened."""
         self._registry_window: RegistryWindow | None = None
+        self._people = people
+        """Makes the service of the 職員と役割 window, the first time it is opened."""
+        self._people_window: PeopleWindow | None = None
+        self._audit = audit
+        """Reads the audit trail for the 履歴 of a draft (and of an account in the registry window)."""
+        self._changes = changes
+        """Announces other terminals' changes (PostgreSQL); started with the window, stopped when it closes."""
+        self._remote_pending: frozenset[str] = frozenset()
+        """Tables another terminal changed that the refresh under way will show."""
 
         self.ops = OpRunner(self)
         self.ops.unhandledError.connect(self._on_unhandled_error)
@@ -251,6 +280,7 @@ class DeskWindow(AppWindow):
         self.resize(1400, 860)
         self.restore_layout(self.splitter)
         self.refresh()
+        self._start_live_changes()
 
     # == construction ==============================================================================
 
@@ -416,7 +446,19 @@ class DeskWindow(AppWindow):
         self.mark_posted_action = a(
             "投稿済みにする(&D)…", self.mark_posted, "Ctrl+Shift+D", "投稿した URL と日時を記録します"
         )
-        self.history_action = a("履歴(&H)…", self.show_history, "Ctrl+Shift+H", "この投稿案の作成から投稿までの記録")
+        self.withdraw_action = a(
+            "取り下げ(&W)…",
+            self.withdraw,
+            "Ctrl+Shift+W",
+            "承認申請を取り下げて下書きに戻します(承認済みなら承認も取り消されます)",
+        )
+        self.discard_action = a(
+            "破棄(&X)…", self.discard, None, "理由を書いて、この投稿案を破棄します(削除はされず、履歴とともに残ります)"
+        )
+        self.history_action = a(
+            "履歴(&H)…", self.show_history, "Ctrl+Shift+H", "この投稿案の作成から投稿までの記録(監査記録)"
+        )
+        self.history_action.setVisible(self._audit is not None)
         self.refresh_action = a("更新(&U)", self.refresh, "F5", "一覧と開いている投稿案を読み込み直します")
         self.check_tool_action = a(
             "投稿チェック(下書きなし)(&T)…", self.open_check_tool, None, "投稿案を作らずに文章だけをチェックします"
@@ -435,6 +477,13 @@ class DeskWindow(AppWindow):
             "公式アカウントの台帳(開設の申請・承認・運用開始・休止・廃止)と、各アカウントの利用方針を扱います",
         )
         self.registry_action.setVisible(self._registry is not None)
+        self.people_action = a(
+            "職員と役割(&P)…",
+            self.open_people,
+            None,
+            "アプリを使う職員と、その役割(運用管理者・アカウント管理者・起案者)を表示・変更します",
+        )
+        self.people_action.setVisible(self._people is not None)
         self.settings_action = a("設定(&O)…", self.edit_settings, None, "ガイドライン原文の場所などを設定します")
         self.quit_action = a("終了(&Q)", self.close, "Ctrl+Q", "保存して終了します")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -451,6 +500,8 @@ class DeskWindow(AppWindow):
             self.submit_action,
             self.approve_action,
             self.reject_action,
+            self.withdraw_action,
+            self.discard_action,
             self.acknowledge_action,
             self.copy_for_posting_action,
             self.mark_posted_action,
@@ -472,6 +523,8 @@ class DeskWindow(AppWindow):
         draft_menu = bar.addMenu("投稿案(&D)")
         draft_menu.addActions([self.submit_action, self.approve_action, self.reject_action])
         draft_menu.addSeparator()
+        draft_menu.addActions([self.withdraw_action, self.discard_action])
+        draft_menu.addSeparator()
         draft_menu.addAction(self.acknowledge_action)
         draft_menu.addSeparator()
         draft_menu.addActions([self.copy_for_posting_action, self.mark_posted_action])
@@ -482,6 +535,11 @@ class DeskWindow(AppWindow):
         view_menu.addAction(self.refresh_action)
         view_menu.addAction(self.archive_action)
         view_menu.addAction(self.registry_action)
+
+        admin_menu = bar.addMenu("管理(&M)")
+        admin_menu.addAction(self.people_action)
+        admin_menu.menuAction().setVisible(self._people is not None)
+        self.admin_menu = admin_menu
 
         help_menu = bar.addMenu("ヘルプ(&H)")
         help_menu.addActions([self.guideline_summary_action, self.open_guideline_action])
@@ -496,7 +554,7 @@ class DeskWindow(AppWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         groups = (
             (self.new_action, self.save_action),
-            (self.submit_action, self.approve_action, self.reject_action),
+            (self.submit_action, self.approve_action, self.reject_action, self.withdraw_action, self.discard_action),
             (self.acknowledge_action,),
             (self.copy_for_posting_action, self.mark_posted_action),
             (self.history_action, self.refresh_action),
@@ -561,11 +619,33 @@ class DeskWindow(AppWindow):
     def _account(self) -> Account | None:
         return self._accounts.get(self.session.draft.account_id) if self.session.draft is not None else None
 
-    def _can_approve(self) -> bool:
+    def step_reasons(self) -> dict[QAction, str | None]:
+        """Why each workflow step on the open draft is unavailable now (None: it is available).
+
+        The reasons are the core's (``rules.why_not_*``), then the window's own: an edit that could
+        not be saved, or a save or load still running."""
         d, me, account = self.session.draft, self.session.me, self._account()
-        if d is None or me is None or d.state is not DraftState.PENDING:
-            return False
-        return rules.can_approve(d, me, account.manager if account is not None else "")
+        manager = account.manager if account is not None else ""
+
+        def reason(rule: Callable[[Draft, Person], str | None], *, needs_saved_text: bool = False) -> str | None:
+            if d is None:
+                return NO_DRAFT_REASON
+            if me is None:
+                return LOADING_REASON
+            why = rule(d, me)
+            if why is None and needs_saved_text and self.session.conflict:
+                why = CONFLICT_REASON
+            if why is None and self.session.busy:
+                why = BUSY_REASON
+            return why
+
+        return {
+            self.submit_action: reason(rules.why_not_submit, needs_saved_text=True),
+            self.approve_action: reason(lambda draft, person: rules.why_not_approve(draft, person, manager)),
+            self.reject_action: reason(lambda draft, person: rules.why_not_reject(draft, person, manager)),
+            self.withdraw_action: reason(rules.why_not_withdraw, needs_saved_text=True),
+            self.discard_action: reason(rules.why_not_discard, needs_saved_text=True),
+        }
 
     def _subject(self) -> str:
         d = self.session.draft
@@ -607,6 +687,9 @@ class DeskWindow(AppWindow):
             self._apply_editability()
         self._update_actions()
         self.refreshed.emit()
+        if self._remote_pending:
+            applied, self._remote_pending = self._remote_pending, frozenset()
+            self.remoteChangesApplied.emit(applied)
 
     def _fill_account_filter(self, accounts: Sequence[Account]) -> None:
         current = self.account_filter.currentData()
@@ -976,10 +1059,8 @@ class DeskWindow(AppWindow):
         )
         self.new_action.setEnabled(me is not None and idle)
         self.save_action.setEnabled(editable and idle)
-        self.submit_action.setEnabled(editable and idle and not self.session.conflict)
-        approvable = self._can_approve() and idle
-        self.approve_action.setEnabled(approvable)
-        self.reject_action.setEnabled(approvable)
+        for action, reason in self.step_reasons().items():
+            set_allowed(action, reason)
         self.acknowledge_action.setEnabled(editable and idle and warning_chosen and not self.session.conflict)
         self.copy_for_posting_action.setEnabled(d is not None and d.state is DraftState.APPROVED)
         self.mark_posted_action.setEnabled(
@@ -1157,6 +1238,35 @@ class DeskWindow(AppWindow):
         self._workflow("reject", lambda s, i: s.reject(i, comment), "差し戻しました")
 
     @Slot()
+    def withdraw(self) -> None:
+        """取り下げ: the author takes a submitted (or approved, not yet posted) draft back to 下書き."""
+        d = self.session.draft
+        if d is None or self.step_reasons()[self.withdraw_action] is not None:
+            return
+        void = (
+            "承認は取り消され、直したあとで改めて承認申請と承認が必要です。" if d.state is DraftState.APPROVED else ""
+        )
+        answer = ConfirmDialog.ask(
+            self,
+            "取り下げ",
+            f"「{self._subject()}」の承認申請を取り下げて、下書きに戻します。{void}",
+            "取り下げる",
+        )
+        if not answer:
+            return
+        self._workflow("withdraw", lambda s, i: s.withdraw(i), "承認申請を取り下げました。下書きに戻っています")
+
+    @Slot()
+    def discard(self) -> None:
+        """破棄: the draft is given up with a reason; it stays, read-only, with its whole history."""
+        if self.session.draft is None or self.step_reasons()[self.discard_action] is not None:
+            return
+        reason = DiscardDialog.ask(self, self._subject())
+        if reason is None:
+            return
+        self._workflow("discard", lambda s, i: s.discard(i, reason), "投稿案を破棄しました(履歴とともに残ります)")
+
+    @Slot()
     def acknowledge_warning(self) -> None:
         """警告を確認済みにする: the warning chosen in the findings list, with the user's reason."""
         placed = self.panel.current_finding()
@@ -1206,12 +1316,15 @@ class DeskWindow(AppWindow):
         d = self.session.draft
         if d is None:
             return
-        service, draft_id, subject_text = self.service, d.id, self._subject()
+        audit = self._audit
+        if audit is None:
+            return
+        draft_id, subject_text = d.id, self._subject()
 
-        def show(events: list[DraftEvent]) -> None:
-            HistoryDialog.ask(self, subject_text, events)
+        def show(entries: list[HistoryEntry]) -> None:
+            HistoryDialog.ask(self, subject_text, entries)
 
-        self.ops.run(lambda: service.history(draft_id), show, self.show_failure, label="history")
+        self.ops.run(lambda: audit.history("draft", draft_id), show, self.show_failure, label="history")
 
     # -- tools and help --------------------------------------------------------------------------
 
@@ -1247,14 +1360,88 @@ class DeskWindow(AppWindow):
         if self._registry_window is None:
             from .registry_window import RegistryWindow
 
-            self._registry_window = RegistryWindow(self._registry(), settings=self.settings, parent=self)
+            self._registry_window = RegistryWindow(
+                self._registry(), audit=self._audit, settings=self.settings, parent=self
+            )
             self._registry_window.accountChanged.connect(lambda _account: self.refresh())  # e.g. 運用開始
+            if self._changes is not None:
+                self._changes.changed.connect(self._registry_window.on_external_change)
         elif not self._registry_window.isVisible():
             self._registry_window.refresh()
         self._registry_window.show()
         self._registry_window.raise_()
         self._registry_window.activateWindow()
         return self._registry_window
+
+    @Slot()
+    def open_people(self) -> PeopleWindow | None:
+        """The 職員と役割 window (管理 menu): made once, reloaded each time it is shown again."""
+        if self._people is None:
+            return None
+        if self._people_window is None:
+            from .people_window import PeopleWindow
+
+            self._people_window = PeopleWindow(self._people(), audit=self._audit, settings=self.settings, parent=self)
+            self._people_window.personChanged.connect(lambda _person: self.refresh())  # e.g. my own role
+            if self._changes is not None:
+                self._changes.changed.connect(self._people_window.on_external_change)
+        elif not self._people_window.isVisible():
+            self._people_window.refresh()
+        self._people_window.show()
+        self._people_window.raise_()
+        self._people_window.activateWindow()
+        return self._people_window
+
+    # -- other terminals' changes (PostgreSQL) ---------------------------------------------------
+
+    @property
+    def live_changes(self) -> bool:
+        """Whether the window follows other terminals' changes without F5 (PostgreSQL only)."""
+        return self._changes is not None and self._changes.running
+
+    def _start_live_changes(self) -> None:
+        """Start listening, off the UI thread (it opens a connection to the server). Nothing on SQLite."""
+        watcher = self._changes
+        if watcher is None or not watcher.supported:
+            return
+        watcher.changed.connect(self._on_remote_changes)
+
+        def failed(_exc: Exception) -> None:
+            self.statusBar().showMessage(
+                "他の端末の変更を自動では反映できません。「更新」(F5)で読み込み直してください", 15_000
+            )
+            self.liveChangesStarted.emit(False)
+
+        self.ops.run(watcher.start, lambda _none: self.liveChangesStarted.emit(True), failed, label="listen")
+
+    @Slot(object)
+    def _on_remote_changes(self, tables: object) -> None:
+        """Another terminal (or this one) committed a change: reload what it touched.
+
+        People and accounts: the whole refresh (my role, the account filter). Drafts: the list, and the
+        open draft only when its stored state or time moved and no edit of it is waiting to be saved.
+        """
+        if not isinstance(tables, frozenset) or not tables & LIVE_TABLES or self.ops.is_closed:
+            return
+        if tables & {"accounts", "users"}:
+            self._remote_pending |= tables
+            self.refresh()
+            return
+        state, account_id = self._filters()
+        service = self.service
+
+        def listed(summaries: tuple[DraftSummary, ...]) -> None:
+            self._show_list(summaries)
+            d = self.session.draft
+            if d is not None and not self.session.dirty and not self.session.busy:
+                stored = next((x for x in summaries if x.id == d.id), None)
+                if stored is not None and (stored.state is not d.state or stored.updated_at != d.updated_at):
+                    self._load(d.id)
+            self.remoteChangesApplied.emit(tables)
+
+        self.ops.run(
+            lambda: tuple(service.drafts(state=state, account_id=account_id)), listed, self.show_failure, label="list"
+        )
 
     @Slot()
     def edit_settings(self) -> None:
@@ -1347,10 +1534,14 @@ class DeskWindow(AppWindow):
             self.save_layout(self.splitter)
         self.autosave_timer.stop()
         self.panel.shutdown()
-        self.ops.shutdown()
+        self.ops.shutdown()  # first: a start still queued is dropped, one running has finished
+        if self._changes is not None:
+            self._changes.stop()  # joins the listening thread (at most one wait, half a second)
         if self._check_window is not None:
             self._check_window.close()
         if self._archive_window is not None:
             self._archive_window.close()  # cancels a running import: nothing half-written is kept
         if self._registry_window is not None:
             self._registry_window.close()
+        if self._people_window is not None:
+            self._people_window.close()

@@ -40,8 +40,9 @@ from .. import __version__
 from ..core.accounts import Account
 from ..core.checker import Finding, Severity
 from ..core.checker.articles import article_label
+from ..core.jst import JST
 from ..core.workflow import RIGHTS_CHECKLIST
-from ..services.desk import DraftEvent
+from ..services.audit import HistoryEntry
 from .findings_model import SEVERITY_COLORS, SEVERITY_LABELS
 from .guideline import ARTICLE_GISTS
 
@@ -64,9 +65,10 @@ def _run(dialog: QDialog) -> bool:
         dialog.deleteLater()
 
 
-def local_time_text(moment: dt.datetime) -> str:
-    """``2026/11/20 10:00`` in the computer's time zone."""
-    return moment.astimezone().strftime("%Y/%m/%d %H:%M")
+def jst_second_text(moment: dt.datetime) -> str:
+    """``2026/11/20 10:00:05`` in Japan time (the audit trail's times, whatever the computer's zone)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(JST).strftime("%Y/%m/%d %H:%M:%S")
 
 
 def timezone_text(moment: dt.datetime) -> str:
@@ -255,6 +257,26 @@ class RejectDialog(_ReasonDialog):
             "コメント(必須)(&C):",
         )
         self.text_edit.setAccessibleName("差戻しのコメント")
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, subject: str) -> str | None:
+        dialog = cls(parent, subject)
+        return dialog.answer() if _run(dialog) else None
+
+
+class DiscardDialog(_ReasonDialog):
+    """破棄: why the draft is given up (kept in its history; the draft stays, read-only)."""
+
+    def __init__(self, parent: QWidget | None, subject: str) -> None:
+        super().__init__(
+            parent,
+            "破棄",
+            "破棄する",
+            f"「{html.escape(subject)}」を破棄します。破棄した投稿案は削除されず、履歴とともに残りますが、"
+            "編集や承認申請はできなくなります。<br/><br/>破棄する理由を書いてください。理由は履歴に残ります。",
+            "理由(必須)(&R):",
+        )
+        self.text_edit.setAccessibleName("破棄する理由")
 
     @classmethod
     def ask(cls, parent: QWidget | None, subject: str) -> str | None:
@@ -487,25 +509,19 @@ class _TableDialog(QDialog):
 
 
 class HistoryDialog(_TableDialog):
-    """履歴: every step of a draft, oldest first."""
+    """履歴: what the audit trail records of one draft, account or person, oldest first (times in JST)."""
 
-    HEADERS: Final = ("日時", "操作", "担当", "コメント")
+    HEADERS: Final = ("日時(日本時間)", "担当", "操作", "内容")
 
-    def __init__(self, parent: QWidget | None, subject: str, events: Sequence[DraftEvent]) -> None:
-        rows = [
-            (
-                local_time_text(e.at),
-                e.label,
-                e.by,
-                e.comment,
-            )
-            for e in events
-        ]
-        super().__init__(parent, f"履歴 — {subject}", "", self.HEADERS, rows)
+    def __init__(self, parent: QWidget | None, subject: str, entries: Sequence[HistoryEntry]) -> None:
+        rows = [(jst_second_text(e.at), e.actor, e.label, e.details) for e in entries]
+        intro = "" if entries else "記録はまだありません。"
+        super().__init__(parent, f"履歴 — {subject}", intro, self.HEADERS, rows)
+        self.setMinimumWidth(_text_width(self, 56))
 
     @classmethod
-    def ask(cls, parent: QWidget | None, subject: str, events: Sequence[DraftEvent]) -> None:
-        _run(cls(parent, subject, events))
+    def ask(cls, parent: QWidget | None, subject: str, entries: Sequence[HistoryEntry]) -> None:
+        _run(cls(parent, subject, entries))
 
 
 class GuidelineSummaryDialog(_TableDialog):

@@ -33,9 +33,14 @@ class ChangeWatcher(QObject):
     def supported(self) -> bool:
         return self._feed.supported
 
+    @property
+    def running(self) -> bool:
+        """Whether the listening thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
     def start(self) -> None:
         """Listen from now on. The connection is opened here, so nothing committed after is missed."""
-        if not self.supported or self._thread is not None:
+        if not self.supported or self._thread is not None or self._stop.is_set():
             return
         self._feed.open()
         self._thread = threading.Thread(target=self._run, name="sns-desk-changes", daemon=True)

@@ -58,8 +58,9 @@ from ..core.account_request import request_document_html
 from ..core.accounts import Account, AccountStatus
 from ..core.people import Person
 from ..core.policy import AccountFacts, Policy, ValidationProblem, diff_policies
+from ..services.audit import AuditService, HistoryEntry
 from ..services.registry import PLATFORM_LABELS, AccountFactsInput, PolicyStatus, PolicyVersion, RegistryService
-from .dialogs import ConfirmDialog, MessageDialog
+from .dialogs import ConfirmDialog, HistoryDialog, MessageDialog
 from .errors import error_text
 from .ops import OpRunner
 from .policy_editor import PREVIEW_DELAY_MS, VALIDATE_DELAY_MS, PolicyEditor
@@ -237,11 +238,14 @@ class RegistryWindow(AppWindow):
         today: Callable[[], dt.date] = jst.today,
         preview_delay_ms: int | None = None,
         validate_delay_ms: int | None = None,
+        audit: AuditService | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("registry", settings, parent)
         self.setWindowTitle(WINDOW_TITLE)
         self.service = service
+        self._audit = audit
+        """Reads the audit trail for the chosen account's 履歴 (the action is hidden without it)."""
         self._today = today
         self._overview: RegistryOverview | None = None
         self._snapshot: AccountSnapshot | None = None
@@ -306,6 +310,13 @@ class RegistryWindow(AppWindow):
             self.show_request_document,
             "開設申請書(第4条第2項)を、表示中の利用方針を別紙に付けて表示します(HTML で保存して印刷できます)",
         )
+        self.history_action = a(
+            "履歴(&H)…",
+            self.show_history,
+            "選んだアカウントの申請・承認・利用方針・運用の記録(監査記録)",
+            "Ctrl+Shift+H",
+        )
+        self.history_action.setVisible(self._audit is not None)
         self.refresh_action = a("更新(&U)", self.refresh, "台帳と利用方針を読み込み直します", "F5")
         self.close_window_action = a("閉じる(&C)", self.close, "この画面を閉じます", "Ctrl+W")
         self.save_policy_action = a(
@@ -500,6 +511,7 @@ class RegistryWindow(AppWindow):
         account_menu.addAction(self.edit_facts_action)
         account_menu.addSeparator()
         account_menu.addAction(self.request_document_action)
+        account_menu.addAction(self.history_action)
         policy_menu = bar.addMenu("利用方針(&P)")
         policy_menu.addActions([self.save_policy_action, self.approve_policy_action, self.publish_policy_action])
         policy_menu.addSeparator()
@@ -517,7 +529,7 @@ class RegistryWindow(AppWindow):
             (self.approve_action, self.reject_action),
             (self.start_action, self.suspend_action, self.close_account_action),
             (self.edit_facts_action, self.request_document_action),
-            (self.refresh_action,),
+            (self.history_action, self.refresh_action),
         )
         for i, group in enumerate(groups):
             if i:
@@ -606,6 +618,25 @@ class RegistryWindow(AppWindow):
         self._show_count()
         self.overviewLoaded.emit(overview)
         self._load_selected()
+
+    @Slot(object)
+    def on_external_change(self, tables: object) -> None:
+        """Another terminal changed the registry: reload while the window is shown (typed text is kept)."""
+        if isinstance(tables, frozenset) and "accounts" in tables and self.isVisible():
+            self.refresh()
+
+    @Slot()
+    def show_history(self) -> None:
+        """履歴: the chosen account's steps as the audit trail records them, in a background read."""
+        account, audit = self._current(), self._audit
+        if account is None or audit is None:
+            return
+        account_id, subject = account.id, account.name
+
+        def show(entries: list[HistoryEntry]) -> None:
+            HistoryDialog.ask(self, subject, entries)
+
+        self.ops.run(lambda: audit.history("account", account_id), show, self.show_failure, label="history")
 
     def _first_id(self) -> int | None:
         first = self.accounts_model.account(0)
@@ -755,6 +786,7 @@ class RegistryWindow(AppWindow):
         for action, enabled in pairs:
             action.setEnabled(enabled)
         self.request_document_action.setEnabled(self._current() is not None)
+        self.history_action.setEnabled(self._current() is not None)
         self.save_button.setEnabled(can.save_policy)
         self.approve_policy_button.setEnabled(can.approve_policy)
         self.publish_button.setEnabled(can.publish_policy)

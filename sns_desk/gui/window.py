@@ -20,6 +20,27 @@ from .errors import error_kind, error_text
 
 Shortcut = str | QKeySequence.StandardKey | None
 
+_BASE_TOOLTIP = "snsDeskBaseToolTip"
+_BASE_STATUS_TIP = "snsDeskBaseStatusTip"
+
+
+def set_allowed(target: QAction | QWidget, reason: str | None) -> None:
+    """Enable ``target`` when ``reason`` is None; otherwise grey it out with the reason as its tooltip and
+    status tip (「自分が書いた投稿案は承認できません」), so nobody has to guess why a button does nothing.
+
+    The tooltip and status tip it had the first time are kept and come back once it is enabled again.
+    """
+    if target.property(_BASE_TOOLTIP) is None:
+        target.setProperty(_BASE_TOOLTIP, target.toolTip())
+        target.setProperty(_BASE_STATUS_TIP, target.statusTip())
+    target.setEnabled(reason is None)
+    if reason is None:
+        target.setToolTip(str(target.property(_BASE_TOOLTIP)))
+        target.setStatusTip(str(target.property(_BASE_STATUS_TIP)))
+    else:
+        target.setToolTip(reason)
+        target.setStatusTip(reason)
+
 
 class AppWindow(QMainWindow):
     """A main window with the app's common chrome. ``layout_key`` names its settings group."""

@@ -25,7 +25,9 @@ from sns_desk.gui.check_window import CheckWindow
 from sns_desk.gui.desk_window import DeskWindow
 from sns_desk.gui.dialogs import MessageDialog
 from sns_desk.gui.live_check import CheckResult, TextChecker
+from sns_desk.services.audit import AuditService
 from sns_desk.services.desk import DeskService
+from sns_desk.services.people import PeopleService
 from sns_desk.storage import identity
 from sns_desk.storage.database import Database, open_database
 from sns_desk.storage.media import MediaStore
@@ -168,7 +170,8 @@ OpenDesk = Callable[..., DeskWindow]
 
 @pytest.fixture
 def open_desk(qtbot: QtBot, desk: Desk, tmp_path: Path) -> Iterator[OpenDesk]:
-    """``open_desk(login)``: a shown drafting desk for that user, its first refresh done.
+    """``open_desk(login)``: a shown drafting desk for that user, its first refresh done, with the audit
+    trail (履歴) and the 職員と役割 window of the desk's database.
 
     At the end each window is closed the way a user closes it (unsaved text is saved first),
     then destroyed on this thread.
@@ -177,6 +180,8 @@ def open_desk(qtbot: QtBot, desk: Desk, tmp_path: Path) -> Iterator[OpenDesk]:
 
     def make(login: str, **kwargs: object) -> DeskWindow:
         settings = QSettings(str(tmp_path / f"settings-{login}.ini"), QSettings.Format.IniFormat)
+        kwargs.setdefault("audit", AuditService(desk.database))
+        kwargs.setdefault("people", lambda: PeopleService(desk.database, login))
         window = DeskWindow(
             desk.service(login),
             desk.checker,

@@ -79,7 +79,7 @@ def test_window_basics(open_desk: OpenDesk, desk: Desk) -> None:
     window = open_desk(DRAFTER)
     assert window.windowTitle() == WINDOW_TITLE == "sns_desk — 投稿デスク"
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["ファイル(&F)", "編集(&E)", "投稿案(&D)", "表示(&V)", "ヘルプ(&H)"]
+    assert menus == ["ファイル(&F)", "編集(&E)", "投稿案(&D)", "表示(&V)", "管理(&M)", "ヘルプ(&H)"]
     assert window.new_action.shortcut() == QKeySequence("Ctrl+N")
     assert window.save_action.shortcut() == QKeySequence("Ctrl+S")
     assert window.refresh_action.shortcut() == QKeySequence("F5")
@@ -90,7 +90,7 @@ def test_window_basics(open_desk: OpenDesk, desk: Desk) -> None:
         assert button is not None and button.accessibleName(), action.text()
     names = {window.toolbar.widgetForAction(a).accessibleName() for a in window.toolbar.actions() if a.text()}
     assert {"新規投稿案", "保存", "承認申請", "承認", "差戻し", "警告を確認済みにする", "投稿用にコピー"} <= names
-    assert {"投稿済みにする", "履歴", "更新"} <= names
+    assert {"投稿済みにする", "履歴", "更新", "取り下げ", "破棄"} <= names
 
     assert window.user_label.text() == "利用者: suzuki(起案者)"
     assert window.database_label.text() == "データベース: desk.db"
@@ -355,13 +355,15 @@ def test_history_shows_every_step(
     draft = approved_draft(desk)
     window = open_desk(DRAFTER)
     open_and_wait(qtbot, window, draft.id)
-    shown: list[list[str]] = []
+    shown: list[list[tuple[str, str]]] = []
     monkeypatch.setattr(
-        HistoryDialog, "ask", classmethod(lambda _cls, _p, _s, events: shown.append([e.action for e in events]))
+        HistoryDialog,
+        "ask",
+        classmethod(lambda _cls, _p, _s, entries: shown.append([(e.actor, e.label) for e in entries])),
     )
     window.history_action.trigger()
     qtbot.waitUntil(lambda: bool(shown), timeout=SIGNAL_TIMEOUT_MS)
-    assert shown == [["create", "submit", "approve"]]
+    assert shown == [[(DRAFTER, "投稿案を作成"), (DRAFTER, "承認申請"), (ACCOUNT_MANAGER, "承認")]]
 
 
 def test_drafts_list_filters_by_state_and_account(qtbot: QtBot, open_desk: OpenDesk, desk: Desk) -> None:

@@ -8,9 +8,9 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from sns_desk.core.accounts import Account, AccountStatus
 from sns_desk.core.checker import Finding, Severity
-from sns_desk.core.workflow import DraftEventKind
 from sns_desk.gui.dialogs import (
     AcknowledgeDialog,
+    DiscardDialog,
     HistoryDialog,
     MarkPostedDialog,
     NewDraftAnswer,
@@ -21,7 +21,7 @@ from sns_desk.gui.dialogs import (
     ShortcutsDialog,
     timezone_text,
 )
-from sns_desk.services.desk import DraftEvent
+from sns_desk.services.audit import HistoryEntry
 
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
 KOHO = Account(1, "x", "東広島市広報", "https://x.com/hh_koho", "広報戦略担当", "kacho", AccountStatus.ACTIVE)
@@ -114,16 +114,37 @@ def test_settings_dialog_returns_the_location() -> None:
     dialog.deleteLater()
 
 
-def test_history_dialog_lists_the_steps_in_local_time() -> None:
-    at = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)
-    events = [
-        DraftEvent(DraftEventKind.CREATE, "suzuki", at, ""),
-        DraftEvent(DraftEventKind.REJECT, "kacho", at, "日付を入れてください"),
+def test_history_dialog_lists_the_audit_trail_in_japan_time() -> None:
+    at = dt.datetime(2026, 11, 20, 1, 0, 5, tzinfo=dt.UTC)
+    entries = [
+        HistoryEntry(at, "suzuki", "draft.created", "投稿案を作成", ""),
+        HistoryEntry(at, "kacho", "draft.returned", "差戻し", "comment: 日付を入れてください"),
     ]
-    dialog = HistoryDialog(None, "冬のおはなし会", events)
-    local = at.astimezone().strftime("%Y/%m/%d %H:%M")
-    assert dialog.rows() == [[local, "作成", "suzuki", ""], [local, "差戻し", "kacho", "日付を入れてください"]]
+    dialog = HistoryDialog(None, "冬のおはなし会", entries)
+    assert dialog.rows() == [
+        ["2026/11/20 10:00:05", "suzuki", "投稿案を作成", ""],
+        ["2026/11/20 10:00:05", "kacho", "差戻し", "comment: 日付を入れてください"],
+    ]
     assert dialog.windowTitle() == "履歴 — 冬のおはなし会"
+    dialog.deleteLater()
+
+
+def test_an_empty_history_says_so() -> None:
+    dialog = HistoryDialog(None, "新しい投稿案", [])
+    assert dialog.rows() == []
+    assert any(label.text() == "記録はまだありません。" for label in dialog.findChildren(QLabel))
+    dialog.deleteLater()
+
+
+def test_discard_dialog_needs_a_reason() -> None:
+    dialog = DiscardDialog(None, "冬のおはなし会")
+    assert not dialog.ok_button.isEnabled()
+    dialog.text_edit.setPlainText("  \n ")
+    assert not dialog.ok_button.isEnabled()
+    dialog.text_edit.setPlainText("  行事が中止になったため\n")
+    assert dialog.ok_button.isEnabled()
+    assert dialog.answer() == "行事が中止になったため"
+    assert dialog.windowTitle() == "破棄"
     dialog.deleteLater()
 
 

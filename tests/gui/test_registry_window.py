@@ -16,7 +16,7 @@ from sns_desk.core.accounts import AccountStatus
 from sns_desk.core.checker import Checker
 from sns_desk.core.people import Role
 from sns_desk.core.policy import ItemDiff
-from sns_desk.gui.dialogs import ConfirmDialog
+from sns_desk.gui.dialogs import ConfirmDialog, HistoryDialog
 from sns_desk.gui.registry_dialogs import (
     AccountFormDialog,
     AccountReasonDialog,
@@ -34,6 +34,7 @@ from sns_desk.gui.registry_window import (
     WINDOW_TITLE,
     RegistryWindow,
 )
+from sns_desk.services.audit import HistoryEntry
 from sns_desk.services.desk import DeskService
 from sns_desk.services.registry import AccountFactsInput, PolicyStatus, RegistryService
 from sns_desk.storage.database import Database, open_database
@@ -521,3 +522,41 @@ def test_without_a_factory_the_action_is_hidden(open_desk: OpenDesk) -> None:
     window = open_desk(OPS_MANAGER)
     assert not window.registry_action.isVisible()
     assert window.open_registry() is None
+
+
+def test_an_accounts_history_comes_from_the_audit_trail(
+    qtbot: QtBot, open_desk: OpenDesk, desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_desk(DRAFTER, registry=lambda: RegistryService(desk.database, DRAFTER, checker=lambda: desk.checker))
+    registry_window = window.open_registry()
+    assert registry_window is not None
+    qtbot.waitUntil(lambda: registry_window.overview is not None, timeout=SIGNAL_TIMEOUT_MS)
+    wait_idle(qtbot, registry_window)
+    assert registry_window.history_action.isVisible()  # the desk hands its audit trail on
+    registry_window.select_account(desk.koho.id)
+    qtbot.waitUntil(
+        lambda: registry_window.snapshot is not None and registry_window.snapshot.account.id == desk.koho.id,
+        timeout=SIGNAL_TIMEOUT_MS,
+    )
+    wait_idle(qtbot, registry_window)
+    shown: list[tuple[str, list[HistoryEntry]]] = []
+    monkeypatch.setattr(
+        HistoryDialog, "ask", classmethod(lambda _cls, _parent, subject, entries: shown.append((subject, entries)))
+    )
+    with qtbot.waitSignal(registry_window.ops.finished, timeout=SIGNAL_TIMEOUT_MS):
+        registry_window.history_action.trigger()
+    ((subject, entries),) = shown
+    assert subject == "東広島市広報"
+    assert [e.label for e in entries] == [
+        "アカウントを登録",
+        "利用方針を保存",
+        "利用方針を承認",
+        "利用方針の公表を記録",
+        "運用を開始",
+    ]
+    assert {e.actor for e in entries} == {OPS_MANAGER}
+
+
+def test_without_an_audit_trail_the_registry_has_no_history(open_registry: OpenRegistry) -> None:
+    window = open_registry(OPS_MANAGER)
+    assert not window.history_action.isVisible()
