@@ -6,8 +6,9 @@ photo that still carries its GPS position, so the 第6条第3号 warning shows),
 and the thumbnails have painted and saves the window. Runs offscreen unless ``QT_QPA_PLATFORM`` says otherwise.
 
 Options: ``--window check`` shows the check window (下書きなしの投稿チェック) instead, ``--window archive``
-the archive (第6条), ``--window registry`` the account registry and usage policies (第4条);
-``--scale 2`` renders at 200 % (sets ``QT_SCALE_FACTOR``).
+the archive (第6条), ``--window registry`` the account registry and usage policies (第4条), ``--window people``
+the staff and their roles (職員と役割, as the operations manager); ``--scale 2`` renders at 200 % (sets
+``QT_SCALE_FACTOR``).
 """
 
 from __future__ import annotations
@@ -44,7 +45,10 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("out", type=Path, help="保存先の PNG ファイル")
     parser.add_argument(
-        "--window", choices=("desk", "check", "archive", "registry"), default="desk", help="どの画面か(既定: desk)"
+        "--window",
+        choices=("desk", "check", "archive", "registry", "people"),
+        default="desk",
+        help="どの画面か(既定: desk)",
     )
     parser.add_argument("--scale", type=float, default=None, help="表示倍率(例: 2 で 200 %%)")
     parser.add_argument("--size", default="1440x880", help="ウィンドウの大きさ(論理ピクセル、既定: 1440x880)")
@@ -78,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             code = _archive_shot(args.out, Path(folder), size)
         elif args.window == "registry":
             code = _registry_shot(args.out, Path(folder), size)
+        elif args.window == "people":
+            code = _people_shot(args.out, Path(folder), size)
         else:
             code = _desk_shot(args.out, Path(folder), size)
     app.processEvents()
@@ -260,7 +266,9 @@ def _desk_shot(out: Path, folder: Path, size: tuple[int, int]) -> int:
 
     from ..core.checker import default_checker
     from ..gui.desk_window import DeskWindow
+    from ..services.audit import AuditService
     from ..services.desk import DeskService
+    from ..services.people import PeopleService
     from ..storage.database import open_database
     from ..storage.media import MediaStore, default_media_root
 
@@ -271,7 +279,14 @@ def _desk_shot(out: Path, folder: Path, size: tuple[int, int]) -> int:
     database = open_database(url)
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     service = DeskService(database, lambda: checker, DRAFTER, media=MediaStore(media_root))
-    window = DeskWindow(service, checker, database_name=database.display_name, settings=settings)
+    window = DeskWindow(
+        service,
+        checker,
+        database_name=database.display_name,
+        settings=settings,
+        audit=AuditService(database),
+        people=lambda: PeopleService(database, DRAFTER),
+    )
     try:
         window.resize(*size)
         window.show()
@@ -531,6 +546,88 @@ def _registry_shot(out: Path, folder: Path, size: tuple[int, int]) -> int:
             print("見本の利用方針にエラーが見つかりません", file=sys.stderr)
             return 1
         window.editor.focus_problem(errors[0])  # the problem's span selected in its item
+        return _save(window, out)
+    finally:
+        window.close()
+        window.ops.shutdown()
+        window.deleteLater()
+        database.close()
+
+
+PEOPLE_MANAGER = "tanaka"
+"""The operations manager the 職員と役割 screenshot is taken as (the one who set the database up hands over)."""
+PEOPLE_CHOSEN = "yamada"
+STAFF = (
+    ("nakamura", "中村 浩二", "総務部 経営戦略チーム 広報戦略担当", "account_manager"),
+    ("morita", "森田 恵", "産業部 観光振興課", "account_manager"),
+    ("kinoshita", "木下 直樹", "こども未来部 こども家庭課", "account_manager"),
+    (DRAFTER, "鈴木 花子", "総務部 経営戦略チーム 広報戦略担当", "drafter"),
+    ("yamada", "山田 健太", "産業部 観光振興課", "drafter"),
+    ("ito", "伊藤 さくら", "こども未来部 こども家庭課", "drafter"),
+    ("sato", "佐藤 誠", "産業部 観光振興課", "drafter"),
+)
+STAFF_ACCOUNTS = (
+    ("x", "東広島市広報", "https://x.com/hh_koho", "広報戦略担当", "nakamura"),
+    ("line", "東広島市防災", "https://line.me/R/ti/p/@hh_bosai", "危機管理課", "nakamura"),
+    ("instagram", "東広島市観光", "https://www.instagram.com/hh_kanko", "観光振興課", "morita"),
+    ("x", "東広島市 子育て応援", "https://x.com/hh_kosodate", "こども家庭課", "kinoshita"),
+)
+
+
+def _seed_people(url: str) -> None:
+    """Staff in every role, accounts with their managers, one person who moved away (無効), and the login
+    that set the database up handed over to the operations manager and deactivated."""
+    from ..core.checker import default_checker
+    from ..core.people import Role
+    from ..services.desk import DeskService
+    from ..services.people import PeopleService
+    from ..storage.database import open_database
+
+    checker = default_checker()
+    database = open_database(url)
+    try:
+        setup = database.login()
+        if setup != PEOPLE_MANAGER:
+            PeopleService(database, setup).add(
+                PEOPLE_MANAGER, "田中 一郎", "総務部 経営戦略チーム 広報戦略担当", Role.OPERATIONS_MANAGER
+            )
+        ops = PeopleService(database, PEOPLE_MANAGER)
+        for login, name, department, role in STAFF:
+            ops.add(login, name, department, Role(role))
+        desk = DeskService(database, lambda: checker, PEOPLE_MANAGER)
+        for platform, name, account_url, department, manager in STAFF_ACCOUNTS:
+            desk.add_account(platform, name, account_url, department, manager)
+        ops.deactivate("sato")
+        if setup != PEOPLE_MANAGER:
+            ops.deactivate(setup)
+    finally:
+        database.close()
+
+
+def _people_shot(out: Path, folder: Path, size: tuple[int, int]) -> int:
+    from PySide6.QtCore import QSettings
+
+    from ..gui.people_window import PeopleWindow
+    from ..services.audit import AuditService
+    from ..services.people import PeopleService
+    from ..storage.database import open_database
+
+    url = f"sqlite:///{(folder / 'sns_desk.db').as_posix()}"
+    _seed_people(url)
+    database = open_database(url)
+    settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    window = PeopleWindow(PeopleService(database, PEOPLE_MANAGER), audit=AuditService(database), settings=settings)
+    try:
+        window.resize(*size)
+        window.show()
+        if not _wait_until(lambda: window.snapshot is not None and not window.ops.is_busy):
+            print("職員の一覧が時間内に読み込まれませんでした", file=sys.stderr)
+            return 1
+        window.select(PEOPLE_CHOSEN)
+        if not window.role_action.isEnabled():
+            print("運用管理者なのに役割を変更できません", file=sys.stderr)
+            return 1
+        window.view.setFocus()
         return _save(window, out)
     finally:
         window.close()

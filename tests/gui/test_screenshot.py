@@ -16,7 +16,13 @@ from .conftest import OPS_MANAGER
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("window", "size"),
-    [("desk", "1440x880"), ("check", "1120x720"), ("archive", "1440x880"), ("registry", "1440x880")],
+    [
+        ("desk", "1440x880"),
+        ("check", "1120x720"),
+        ("archive", "1440x880"),
+        ("registry", "1440x880"),
+        ("people", "1120x680"),
+    ],
 )
 def test_screenshot_script_writes_a_png(tmp_path: Path, window: str, size: str) -> None:
     out = tmp_path / "shots" / f"{window}.png"
