@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Iterator
@@ -273,11 +274,58 @@ def setup_database(engine: Engine) -> None:
         _repair_search_index(engine)
     if not needs_setup:
         return
+    where = describe_url(engine.url)
+    with engine.connect() as connection:
+        current = _current_revision(connection)
+    if current is not None and current != head_revision():
+        # Before the lock: SQLite cannot copy a file from a connection inside a write transaction. Two
+        # terminals starting the new version at once may both copy; each copy is whole.
+        snapshot_before_upgrade(engine, current, where)
     with schema_lock(engine) as connection:
-        where = describe_url(engine.url)
         if _current_revision(connection) != head_revision():
             upgrade_database(connection, where=where)
         _register_first_user(connection)
+
+
+def snapshot_before_upgrade(engine: Engine, current: str, where: str) -> Path | None:
+    """Copy an SQLite file, as it is before a newer version migrates it, next to it.
+
+    ``desk.db`` becomes ``desk.db.before-0008-20270401T091500-<pid>.bak`` (SQLite's backup API: a consistent
+    copy while other terminals read or write).  The copy is the way back if the new version disappoints:
+    install the old one and open the copy.  When it cannot be written (a full disk, a folder without write
+    access) nothing is migrated.  PostgreSQL is the server's to back up (``pg_dump`` before an upgrade,
+    README).  Returns the copy's path, or ``None`` for a database that is not an SQLite file.
+    """
+    import os
+    import sqlite3
+
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.url.database or ""
+    if database in _SQLITE_MEMORY_NAMES or database.startswith("file:"):
+        return None
+    source = Path(database)
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    target = source.with_name(f"{source.name}.before-{head_revision()}-{stamp}-{os.getpid()}.bak")
+    try:
+        original = sqlite3.connect(source)
+        try:
+            copy = sqlite3.connect(target)
+            try:
+                original.backup(copy)
+            finally:
+                copy.close()
+        finally:
+            original.close()
+    except (OSError, sqlite3.Error) as exc:
+        target.unlink(missing_ok=True)
+        raise StorageError(
+            f"データベース「{where}」を新しい版（{head_revision()}）に更新する前の控え「{target}」を作成できないため、"
+            "更新しませんでした。空き容量とフォルダの書き込み権限を確認してください。"
+            f"（詳細: {exc}）"
+        ) from exc
+    _log.info("database %s (revision %s) copied to %s before the upgrade", where, current, target)
+    return target
 
 
 def upgrade_database(connection: Connection, *, where: str | None = None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -14,8 +15,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, make_url, select, text
 
-from sns_desk.storage.database import Database, alembic_config, head_revision, schema_lock
+from sns_desk.storage.database import Database, alembic_config, head_revision, open_database, schema_lock
 from sns_desk.storage.engine import make_engine
+from sns_desk.storage.errors import StorageError
 from sns_desk.storage.models import Base, User, UserRole, is_search_index_table
 
 Opener = Callable[..., Database]
@@ -213,3 +215,51 @@ def test_comma_separated_lists_become_json_arrays_and_back_on_postgresql(pg_url:
         _upgrade_comma_lists_to_json(engine)
     finally:
         engine.dispose()
+
+
+def _at_revision(tmp_path: Path, revision: str) -> Path:
+    """An SQLite file migrated only up to ``revision``, holding one account, as an older sns-desk left it."""
+    path = tmp_path / "desk.db"
+    engine = make_engine(f"sqlite:///{path.as_posix()}")
+    config = alembic_config()
+    with schema_lock(engine) as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        connection.execute(
+            text("INSERT INTO accounts (id, platform, name, url, department, manager, status, created_at) "
+                 "VALUES (1, 'x', '@hh', '', '', '', 'active', '2026-12-01 00:00:00.000000')")
+        )  # fmt: skip
+    engine.dispose()
+    return path
+
+
+def test_a_newer_version_copies_the_file_before_it_migrates(tmp_path: Path) -> None:
+    path = _at_revision(tmp_path, "0006")
+    database = open_database(f"sqlite:///{path.as_posix()}", create=False)
+    database.close()
+    (copy,) = tmp_path.glob(f"desk.db.before-{head_revision()}-*.bak")
+    with sqlite3.connect(copy) as old, sqlite3.connect(path) as new:
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0006",)
+        assert old.execute("SELECT name FROM accounts").fetchall() == [("@hh",)]
+        assert new.execute("SELECT version_num FROM alembic_version").fetchone() == (head_revision(),)
+    reopened = open_database(f"sqlite:///{path.as_posix()}")
+    reopened.close()
+    assert len(list(tmp_path.glob("desk.db.before-*.bak"))) == 1  # nothing to migrate, nothing copied
+
+
+def test_no_copy_no_migration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _at_revision(tmp_path, "0006")
+    real_connect = sqlite3.connect
+
+    def full_disk(target: object, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        if str(target).endswith(".bak"):
+            raise sqlite3.OperationalError("database or disk is full")
+        return real_connect(target, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sqlite3, "connect", full_disk)
+    with pytest.raises(StorageError, match=r"更新する前の控え.*を作成できないため、更新しませんでした"):
+        open_database(f"sqlite:///{path.as_posix()}")
+    monkeypatch.undo()
+    with sqlite3.connect(path) as still:
+        assert still.execute("SELECT version_num FROM alembic_version").fetchone() == ("0006",)
+    assert not list(tmp_path.glob("*.bak"))
