@@ -77,13 +77,15 @@ def log_unexpected(exc: BaseException, where: str) -> Path | None:
     return path
 
 
+def log_note(path: Path | None) -> str:
+    """Where the details of an unexpected error are, and what to do with them."""
+    where = f"詳細をログファイル「{path}」に記録しました。" if path else "ログファイルは書けませんでした。"
+    return f"{where}操作を続けられない場合は、このメッセージとログファイルを IT 担当者に送ってください。"
+
+
 def unexpected_message(exc: BaseException, path: Path | None) -> str:
     """The Japanese sentence for a person who met a bug: what happened, where the details are."""
-    where = f"詳細をログファイル「{path}」に記録しました。" if path else "ログファイルは書けませんでした。"
-    return (
-        f"予期しないエラーが発生しました({type(exc).__name__})。{where}"
-        "操作を続けられない場合は、このメッセージとログファイルを IT 担当者に送ってください。"
-    )
+    return f"予期しないエラーが発生しました({type(exc).__name__})。{log_note(path)}"
 
 
 class CrashLog:

@@ -13,14 +13,14 @@ from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObj
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from .. import __version__
+from .. import __version__, diagnostics
 from ..config import DB_ENV_VAR, resolve_db_url
 from ..core.checker import Checker, default_checker
 from ..core.rulebook.errors import RulebookError
 from ..services.desk import DeskService
 from ..storage.database import database_exists, describe_url, open_database
 from ..storage.errors import StorageError
-from ..storage.media import MediaStore, default_media_root
+from ..storage.media import MediaStore
 
 if TYPE_CHECKING:
     from ..services.archive import ArchiveService
@@ -159,10 +159,60 @@ def load_checker(path: str | None = None) -> Checker:
 QUIT_WHEN_READY_ENV = "SNS_DESK_QUIT_WHEN_READY"
 
 
+class CrashReportDialog:
+    """Shown at start when an earlier run ended in a hard crash: where its report is, to send to IT."""
+
+    @classmethod
+    def ask(cls, reports: list[Path]) -> None:
+        listing = "\n".join(f"・{path}" for path in reports)
+        QMessageBox.information(
+            None,
+            "前回の異常終了の記録",
+            "前回 sns_desk が異常終了しました。次のファイルに記録が残っています。\n\n"
+            f"{listing}\n\n"
+            "同じことが続く場合は、このファイルとログファイル(同じフォルダの sns-desk.log)を IT 担当者に"
+            "送ってください。",
+        )
+
+
+def offer_crash_reports() -> list[Path]:
+    """Show the crash reports of earlier runs once (they are kept, renamed, for IT); the reports shown."""
+    reports = diagnostics.previous_crashes()
+    if reports:
+        CrashReportDialog.ask(reports)
+        for path in reports:
+            diagnostics.mark_reported(path)
+    return reports
+
+
+def _log_uncaught(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+    """``sys.excepthook`` of the desk: a bug escaped every handler; log it and tell the person once."""
+    if issubclass(kind, KeyboardInterrupt):
+        return
+    path = diagnostics.log_unexpected(exc, "GUI")  # the traceback travels with the exception
+    from .dialogs import MessageDialog
+
+    MessageDialog.ask(None, "予期しないエラー", diagnostics.unexpected_message(exc, path), "critical")
+
+
 def run(argv: list[str] | None = None, db_url: str | None = None) -> int:
     """Start the drafting desk on the database ``db_url`` (``--db``, ``$SNS_DESK_DB`` or the
     default file) and return the exit code: 2 when the database or the rulebook is unusable."""
+    diagnostics.start_logging()
+    crash_log = diagnostics.CrashLog()
+    crash_log.start()
+    previous_hook = sys.excepthook
+    sys.excepthook = _log_uncaught
+    try:
+        return _run(argv, db_url)
+    finally:
+        sys.excepthook = previous_hook
+        crash_log.stop()
+
+
+def _run(argv: list[str] | None, db_url: str | None) -> int:
     app = create_application(argv)
+    offer_crash_reports()
     try:
         checker = load_checker()
         url = resolve_db_url(db_url)
@@ -178,7 +228,9 @@ def run(argv: list[str] | None = None, db_url: str | None = None) -> int:
     from .live_changes import ChangeWatcher
 
     collector = MainThreadGarbageCollector()
-    media = MediaStore(default_media_root(database.display_name))  # images, next to an SQLite file
+    from ..services.settings import media_for
+
+    media: MediaStore = media_for(database)  # the shared folder if IT set one, else next to an SQLite file
     service = DeskService(database, lambda: checker, database.login(), media=media)
 
     def archive() -> ArchiveService:

@@ -15,6 +15,8 @@ from PySide6.QtCore import QByteArray, QSettings, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
+from .. import diagnostics
+from ..core.errors import UserError
 from .dialogs import MessageDialog
 from .errors import error_kind, error_text
 
@@ -90,6 +92,9 @@ class AppWindow(QMainWindow):
         if not isinstance(exc, BaseException):
             return
         shown_title, message = error_text(exc, title)
+        if not isinstance(exc, UserError):  # a bug: IT needs its traceback
+            path = diagnostics.log_unexpected(exc, f"{type(self).__name__}: {title or shown_title}")
+            message = f"{message}\n\n{diagnostics.log_note(path)}"
         self.statusBar().showMessage(message.splitlines()[0] if message else shown_title, 15_000)
         self.actionFailed.emit(message)
         MessageDialog.ask(self, shown_title, message, error_kind(exc))

@@ -45,6 +45,17 @@ def _application(qapp: QApplication) -> QApplication:
 
 
 @pytest.fixture(autouse=True)
+def log_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Each test's log file and crash reports in its own folder, never the user's."""
+    from sns_desk import diagnostics
+
+    folder = tmp_path / "logs"
+    monkeypatch.setenv(diagnostics.LOG_DIR_ENV, str(folder))
+    yield folder
+    diagnostics.stop_logging()
+
+
+@pytest.fixture(autouse=True)
 def _no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     """A modal dialog offscreen waits for ever for a click: every test must replace the ``ask()`` of the
     dialogs it reaches. One left unreplaced fails the test at once, naming the dialog, instead of hanging."""

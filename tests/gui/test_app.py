@@ -12,6 +12,7 @@ from sns_desk.config import DB_ENV_VAR
 from sns_desk.gui import app as gui_app
 from sns_desk.gui.app import (
     PREFERRED_FONT_FAMILIES,
+    CrashReportDialog,
     CreateDatabaseDialog,
     MainThreadGarbageCollector,
     StartupErrorDialog,
@@ -23,7 +24,7 @@ from sns_desk.gui.app import (
 from sns_desk.gui.desk_window import DeskWindow
 from sns_desk.storage.database import open_database
 
-from .conftest import SIGNAL_TIMEOUT_MS, set_os_user
+from .conftest import SIGNAL_TIMEOUT_MS, Messages, set_os_user
 
 
 def test_choose_font_family_prefers_windows_fonts() -> None:
@@ -193,3 +194,38 @@ def test_main_thread_garbage_collector(qapp: QApplication) -> None:
     finally:
         collector.stop()
     assert gc.isenabled()
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_a_crash_of_the_last_run_is_offered_once_at_start(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, log_folder: Path
+) -> None:
+    set_os_user(monkeypatch, "tanaka")
+    monkeypatch.setenv("SNS_DESK_CREATE", "1")
+    log_folder.mkdir()
+    report = log_folder / "crash-4242.log"
+    report.write_text(
+        "sns-desk 0.1.0 / process 4242 / started …\n----\nFatal Python error: Segmentation fault\n", "utf-8"
+    )
+    offered: list[list[Path]] = []
+    monkeypatch.setattr(CrashReportDialog, "ask", classmethod(lambda _cls, reports: offered.append(reports)))
+    monkeypatch.setattr(QApplication, "exec", _fake_exec(qtbot, [], 0))
+    url = f"sqlite:///{(tmp_path / 'desk.db').as_posix()}"
+    assert gui_app.run([], db_url=url) == 0
+    assert offered == [[report]]
+    assert not report.exists() and (log_folder / "crash-4242.reported.log").is_file()  # kept for IT
+    assert gui_app.run([], db_url=url) == 0
+    assert offered == [[report]]  # not again
+    assert not list(log_folder.glob("crash-*[0-9].log"))  # this run's own crash file went with a clean exit
+
+
+def test_an_uncaught_exception_is_logged_and_shown(
+    monkeypatch: pytest.MonkeyPatch, messages: Messages, log_folder: Path
+) -> None:
+    try:
+        raise ZeroDivisionError("in a slot")
+    except ZeroDivisionError as exc:
+        gui_app._log_uncaught(ZeroDivisionError, exc, exc.__traceback__)
+    ((title, text, kind),) = messages.shown
+    assert (title, kind) == ("予期しないエラー", "critical") and "ZeroDivisionError" in text
+    assert "ZeroDivisionError: in a slot" in (log_folder / "sns-desk.log").read_text(encoding="utf-8")

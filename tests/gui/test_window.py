@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLabel, QSplitter
 from pytestqt.qtbot import QtBot
 
+from sns_desk import diagnostics
 from sns_desk.core.archive.errors import ArchiveError
 from sns_desk.core.errors import InvalidInput, UserError
 from sns_desk.core.workflow import WorkflowError
@@ -73,3 +76,30 @@ def test_actions_show_their_shortcut_and_the_layout_is_remembered(qtbot: QtBot, 
     again.setCentralWidget(other)
     again.restore_layout(other)
     assert other.saveState() == splitter.saveState()
+
+
+def test_a_bug_is_logged_with_its_traceback_and_the_dialog_names_the_log(
+    qtbot: QtBot, messages: Messages, tmp_path: object, log_folder: Path
+) -> None:
+    window = AppWindow("test", QSettings(str(tmp_path) + "/w.ini", QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    try:
+        {}["missing"]
+    except KeyError as exc:
+        window.show_failure(exc, "保存できません")
+    ((title, text, kind),) = messages.shown
+    log = log_folder / diagnostics.LOG_NAME
+    assert title == "予期しないエラー" and kind == "critical"
+    assert f"詳細をログファイル「{log}」に記録しました" in text
+    logged = log.read_text(encoding="utf-8")
+    assert "AppWindow: 保存できません" in logged and "Traceback" in logged and "KeyError: 'missing'" in logged
+
+
+def test_a_refusal_of_the_rules_is_not_logged(
+    qtbot: QtBot, messages: Messages, tmp_path: object, log_folder: Path
+) -> None:
+    window = AppWindow("test", QSettings(str(tmp_path) + "/w.ini", QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show_failure(WorkflowError("承認できません"))
+    assert messages.shown == [("操作できません", "承認できません", "warning")]
+    assert not (log_folder / diagnostics.LOG_NAME).exists()
