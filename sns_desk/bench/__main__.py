@@ -1,6 +1,7 @@
 """Developer tools, run outside the test suite and left out of the shipped wheel.
 
-``python -m sns_desk.bench checker|archive|desk`` measure speed (the README's figures);
+``python -m sns_desk.bench checker|archive|desk`` measure speed (the README's figures), ``archive_memory`` the
+peak memory of importing big Meta and Mastodon exports;
 ``python -m sns_desk.bench screenshots OUT.png --window desk`` draws the README's screenshots;
 ``python -m sns_desk.bench kill`` kills real commands mid-run and checks the store afterwards.
 """
@@ -18,6 +19,7 @@ _GUI_TOOLS = {
     "desk": "sns_desk.bench.desk",
     "screenshots": "sns_desk.bench.screenshots",
     "kill": "sns_desk.bench.kill_trials",
+    "archive_memory": "sns_desk.bench.archive_memory",
 }
 """Tools with a command line of their own, imported only when asked for (the Qt ones need a display)."""
 
@@ -37,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="suite", required=True)
     sub.add_parser("desk", help="投稿デスクの入力・表示・起動の速さ(Qt)", add_help=False)
     sub.add_parser("screenshots", help="README の画面の見本を PNG で保存する(Qt)", add_help=False)
+    sub.add_parser(
+        "archive_memory", help="大きな Meta・Mastodon のエクスポートを取り込む最大メモリと時間", add_help=False
+    )
     sub.add_parser("kill", help="kill -9 で中断してもデータが壊れないことの試行", add_help=False)
     c = sub.add_parser("checker", help="ガイドラインチェッカーの構築時間と応答時間")
     c.add_argument("--rounds", type=int, default=200, help="各サイズの計測回数")

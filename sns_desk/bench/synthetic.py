@@ -168,3 +168,148 @@ def write_x_archive(
         manifest = {"userInfo": {"userName": account}, "dataTypes": {"tweets": {"files": files}}}
         archive.writestr("data/manifest.js", "window.__THAR_CONFIG = " + json.dumps(manifest, indent=2))
     return path
+
+
+PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+
+
+def _meta_mojibake(text: str) -> str:
+    """Meta's way of writing non-ASCII text: each UTF-8 byte as its own code point (``\\u00XX`` in JSON)."""
+    return text.encode("utf-8").decode("latin-1")
+
+
+def facebook_post(rng: random.Random, index: int) -> dict[str, object]:
+    """One post as Facebook's "Download your information" JSON carries it."""
+    when = dt.datetime(2012, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=37 * index)
+    text = post_text(rng, when)
+    link = text.rsplit(" ", 1)[-1]
+    stamp = int(when.timestamp())
+    place = rng.choice(PLACES)
+    # The many small objects around each text (check-ins, tags, link previews) are what make a posts file
+    # expensive to hold decoded in memory: a dict costs hundreds of bytes for a dozen bytes of JSON.
+    return {
+        "timestamp": stamp,
+        "attachments": [
+            {
+                "data": [
+                    {"external_context": {"url": link, "name": _meta_mojibake("東広島市ホームページ"), "source": ""}}
+                ]
+            },
+            {
+                "data": [
+                    {
+                        "place": {
+                            "name": _meta_mojibake(place),
+                            "coordinate": {
+                                "latitude": 34.4 + rng.random() / 10,
+                                "longitude": 132.7 + rng.random() / 10,
+                            },
+                            "address": "",
+                            "url": f"https://www.facebook.com/{rng.randrange(10**15)}",
+                        }
+                    }
+                ]
+            },
+        ],
+        "data": [{"post": _meta_mojibake(text)}, {"update_timestamp": stamp}, {"backdated_timestamp": stamp}],
+        "tags": [{"name": _meta_mojibake(rng.choice(EVENTS))} for _ in range(rng.randint(2, 8))],
+        "title": _meta_mojibake("東広島市さんが近況をアップデートしました。"),
+    }
+
+
+def mastodon_activity(rng: random.Random, index: int) -> dict[str, object]:
+    """One ``Create`` of a public ``Note`` as Mastodon's ``outbox.json`` carries it."""
+    when = dt.datetime(2017, 4, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=23 * index)
+    status = f"https://social.example/users/city/statuses/{110_000_000_000 + index}"
+    published = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = post_text(rng, when)
+    content = "<p>" + text.replace("&", "&amp;").replace("<", "&lt;") + "</p>"
+    followers = "https://social.example/users/city/followers"
+    return {
+        "id": f"{status}/activity",
+        "type": "Create",
+        "actor": "https://social.example/users/city",
+        "published": published,
+        "to": [PUBLIC],
+        "cc": [followers],
+        "object": {
+            "id": status,
+            "type": "Note",
+            "summary": None,
+            "inReplyTo": None,
+            "published": published,
+            "url": f"https://social.example/@city/{110_000_000_000 + index}",
+            "attributedTo": "https://social.example/users/city",
+            "to": [PUBLIC],
+            "cc": [followers],
+            "sensitive": False,
+            "atomUri": status,
+            "inReplyToAtomUri": None,
+            "conversation": f"tag:social.example,{when:%Y-%m-%d}:objectId={index}:objectType=Conversation",
+            "content": content,
+            "contentMap": {"ja": content},
+            "attachment": [],
+            "tag": [],
+            "replies": {
+                "id": f"{status}/replies",
+                "type": "Collection",
+                "first": {
+                    "type": "CollectionPage",
+                    "next": f"{status}/replies?only_other_accounts=true&page=true",
+                    "partOf": f"{status}/replies",
+                    "items": [],
+                },
+            },
+        },
+    }
+
+
+def _count_for(sample: bytes, target_bytes: int) -> int:
+    return max(target_bytes // (len(sample) + 1), 1)
+
+
+def write_facebook_export(folder: Path, target_bytes: int, seed: int = 11) -> tuple[Path, int]:
+    """A Facebook export folder whose posts file is one line of about ``target_bytes`` (as Meta writes it
+    when not pretty-printed), streamed to disk. Returns the folder and the number of posts."""
+    posts_file = folder / "your_facebook_activity" / "posts" / "your_posts_1.json"
+    posts_file.parent.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    count = _count_for(json.dumps(facebook_post(random.Random(seed), 0)).encode(), target_bytes)
+    with posts_file.open("w", encoding="ascii") as out:
+        out.write("[")
+        for index in range(count):
+            if index:
+                out.write(",")
+            out.write(json.dumps(facebook_post(rng, index), separators=(",", ":")))
+        out.write("]")
+    profile = folder / "personal_information" / "profile_information" / "profile_information.json"
+    profile.parent.mkdir(parents=True, exist_ok=True)
+    profile.write_text(json.dumps({"profile_v2": {"name": {"full_name": _meta_mojibake("東広島市")}}}), "ascii")
+    return folder, count
+
+
+def write_mastodon_export(path: Path, target_bytes: int, seed: int = 12) -> tuple[Path, int]:
+    """A Mastodon ``.tar.gz`` whose ``outbox.json`` is one line of about ``target_bytes``. Returns the path and
+    the number of posts."""
+    import tarfile
+    import tempfile
+
+    rng = random.Random(seed)
+    count = _count_for(json.dumps(mastodon_activity(random.Random(seed), 0), ensure_ascii=False).encode(), target_bytes)
+    with tempfile.TemporaryDirectory(prefix="sns-desk-bench-mastodon-") as tmp:
+        outbox = Path(tmp) / "outbox.json"
+        with outbox.open("w", encoding="utf-8") as out:
+            head = {"@context": "https://www.w3.org/ns/activitystreams", "id": "outbox.json",
+                    "type": "OrderedCollection", "totalItems": count}  # fmt: skip
+            out.write(json.dumps(head)[:-1] + ',"orderedItems":[')
+            for index in range(count):
+                if index:
+                    out.write(",")
+                out.write(json.dumps(mastodon_activity(rng, index), ensure_ascii=False, separators=(",", ":")))
+            out.write("]}")
+        actor = Path(tmp) / "actor.json"
+        actor.write_text(json.dumps({"type": "Person", "preferredUsername": "city"}), "utf-8")
+        with tarfile.open(path, "w:gz", compresslevel=1) as tar:
+            tar.add(outbox, "outbox.json")
+            tar.add(actor, "actor.json")
+    return path, count
