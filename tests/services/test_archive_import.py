@@ -188,3 +188,31 @@ def test_long_ids_and_names_fit(database: Database, tmp_path: Path) -> None:
     too_long.write_text(f"platform,account,text,posted_at\nline,{'n' * 200},本文,2025-01-01T09:00:00+09:00\n", "utf-8")
     with pytest.raises(ArchiveError, match="長すぎます"):
         import_export(database, media, too_long)
+
+
+def _mastodon_outbox(count: int) -> bytes:
+    public = "https://www.w3.org/ns/activitystreams#Public"
+    items = [
+        {"type": "Create", "to": [public], "object": {"type": "Note", "id": f"https://social.example/statuses/{n}",
+         "published": "2025-04-01T00:00:00Z", "content": f"<p>お知らせ {n}</p>"}}
+        for n in range(count)
+    ]  # fmt: skip
+    return json.dumps({"type": "OrderedCollection", "orderedItems": items}, ensure_ascii=False).encode()
+
+
+@pytest.mark.parametrize("fmt", ["mastodon", "facebook"])
+def test_a_meta_or_mastodon_export_broken_after_many_posts_writes_nothing(
+    database: Database, tmp_path: Path, fmt: str
+) -> None:
+    posts = [{"timestamp": 1743465600 + n, "data": [{"post": f"お知らせ {n}"}]} for n in range(1200)]
+    if fmt == "mastodon":
+        files = {"outbox.json": _mastodon_outbox(1200)[:-40]}  # the download stopped near the end
+    else:
+        files = {"posts/your_posts_1.json": json.dumps(posts).encode(), "posts/your_posts_2.json": b'[{"timestamp": 1'}
+    export = tmp_path / "broken.zip"
+    with zipfile.ZipFile(export, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    with pytest.raises(ArchiveError, match="JSON が壊れています"):
+        import_export(database, MediaStore(tmp_path / "media"), export, fmt, account_name="city")
+    assert _count(database, PostedItemRow) == 0 and _count(database, AccountRow) == 0

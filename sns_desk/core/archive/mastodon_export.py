@@ -32,15 +32,19 @@ first missing file -- except when the export has no ``media_attachments`` folder
 without media, and people delete the folder to save space); then the posts are read without their media.
 An attachment path that is absolute after that or contains ``..`` is refused.
 
-The outbox is one JSON document, so it is read, decoded and parsed once when the export is opened; the raw bytes
-and text are released as soon as the next form exists, and only the resulting posts are kept. A damaged export
-(missing ``outbox.json``, text that is not UTF-8, invalid JSON, dates that cannot be read, missing media) thus
-fails before any post is yielded.
+The outbox is one JSON document, often hundreds of MB on one line. It is parsed as a stream, one activity at a
+time (:mod:`sns_desk.core.archive.json_stream`, with that module's limits on nesting, the size of one activity
+and numbers): once when the export is opened, to check everything and count the posts, and once more by
+:meth:`MastodonExport.posts`; only the ids of the posts seen are kept, to skip duplicates. The activities are the
+first array among ``orderedItems`` and ``items`` of the outbox object. A damaged export (missing ``outbox.json``,
+text that is not UTF-8, invalid JSON, dates that cannot be read, missing media) thus fails before any post is
+yielded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from html.parser import HTMLParser
@@ -48,9 +52,10 @@ from typing import Any, Final
 from urllib.parse import unquote, urlsplit
 
 from sns_desk.core.archive.errors import ArchiveError
+from sns_desk.core.archive.json_stream import Wording, iter_items, load_small_json, scan_top_level
 from sns_desk.core.archive.model import ArchivedPost, MediaRef
 from sns_desk.core.archive.reader import SourceReader
-from sns_desk.core.archive.sources import ArchiveSource, is_unsafe_name, read_json
+from sns_desk.core.archive.sources import ArchiveSource, is_unsafe_name
 
 __all__ = [
     "OUTBOX_NAME",
@@ -65,6 +70,9 @@ OUTBOX_NAME: Final = "outbox.json"
 ACTOR_NAME: Final = "actor.json"
 MEDIA_DIR: Final = "media_attachments/"
 SOURCE_NAME: Final = "mastodon-export"
+ITEM_KEYS: Final = ("orderedItems", "items")
+"""Where the outbox object holds its activities: the first of these keys whose value is an array."""
+_WORDING: Final = Wording(service="Mastodon")
 
 _POST_TYPES: Final = frozenset(("Note", "Question", "Article"))
 _BLOCK_TAGS: Final = frozenset(
@@ -136,11 +144,22 @@ class _TextExtractor(HTMLParser):
         return "".join(self._parts).strip()
 
 
+_TAG_RE: Final = re.compile(r"<!\[[^\[>]*\[|\]\]>|<[^>]*>")
+"""Marked-section brackets (``<![foo[``, ``]]>``) and tags: what the fallback of :func:`html_to_text` drops."""
+
+
 def html_to_text(markup: str) -> str:
-    """Plain text of a Mastodon post's HTML ``content`` (``<br>`` → line break, ``</p><p>`` → blank line)."""
+    """Plain text of a Mastodon post's HTML ``content`` (``<br>`` → line break, ``</p><p>`` → blank line).
+
+    Never raises: markup the standard parser gives up on (``<![foo[ … ]]>`` raises ``AssertionError`` there)
+    is read with its tags and marked-section brackets dropped and entities decoded.
+    """
     parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except AssertionError:
+        return html.unescape(_TAG_RE.sub("", markup)).strip()
     return parser.text()
 
 
@@ -215,7 +234,12 @@ def _parse_published(value: Any, where: str) -> dt.datetime:
         raise ArchiveError(f"「{OUTBOX_NAME}」の{where}の投稿日時「{value}」を読めません。") from exc
     if stamp.tzinfo is None:  # ActivityStreams dates carry a zone; a bare one is taken as UTC
         stamp = stamp.replace(tzinfo=dt.UTC)
-    return stamp.astimezone(dt.UTC)
+    try:
+        return stamp.astimezone(dt.UTC)
+    except OverflowError as exc:  # 0001-01-01T00:00+09:00 is still year 0 in UTC
+        raise ArchiveError(
+            f"「{OUTBOX_NAME}」の{where}の投稿日時「{value}」は、協定世界時(UTC)で西暦 1 年から 9999 年の範囲の外です。"
+        ) from exc
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -248,39 +272,32 @@ class MastodonExport(SourceReader):
         self._has_media_dir = any(name.startswith(MEDIA_DIR) for name in names)
         self.account = self._read_account()
         """``preferredUsername`` from ``actor.json``, or ``""``."""
-        self._posts: tuple[ArchivedPost, ...] = self._read_outbox()
-        self.total = len(self._posts)
+        self._items_prefix = self._find_items()
+        self._checking = True  # the checking pass skips turning HTML into text, which cannot fail
+        try:
+            self.total = sum(1 for _post in self.posts())  # reads everything once: a damaged export fails now
+        finally:
+            self._checking = False
 
     # ---- reading ----
 
     def _read_account(self) -> str:
         if not self._source.has(ACTOR_NAME):
             return ""
-        actor = read_json(self._source, ACTOR_NAME)
+        actor = load_small_json(self._source, ACTOR_NAME, _WORDING)
         if not isinstance(actor, Mapping):
             raise ArchiveError(f"エクスポート内の「{ACTOR_NAME}」の中身がオブジェクトではありません。")
         username = _str(actor.get("preferredUsername"))
         return username.strip().lstrip("@") if username else ""
 
-    def _read_outbox(self) -> tuple[ArchivedPost, ...]:
-        outbox = read_json(self._source, OUTBOX_NAME)
-        if not isinstance(outbox, Mapping):
+    def _find_items(self) -> str:
+        """The ijson prefix of the outbox's activities."""
+        top, key = scan_top_level(self._source, OUTBOX_NAME, ITEM_KEYS, _WORDING)
+        if top != "start_map":
             raise ArchiveError(f"エクスポート内の「{OUTBOX_NAME}」の中身がオブジェクトではありません。")
-        items = outbox.get("orderedItems", outbox.get("items"))
-        if not isinstance(items, list):
+        if key is None:
             raise ArchiveError(f"エクスポート内の「{OUTBOX_NAME}」に投稿の一覧(orderedItems)がありません。")
-        del outbox
-        posts: list[ArchivedPost] = []
-        seen: set[str] = set()
-        for index, activity in enumerate(items):
-            if not isinstance(activity, Mapping):
-                raise ArchiveError(f"「{OUTBOX_NAME}」の {index + 1} 件目がオブジェクトではありません。")
-            post = self._to_post(activity, index + 1)
-            if post is None or post.platform_id in seen:
-                continue
-            seen.add(post.platform_id)
-            posts.append(post)
-        return tuple(posts)
+        return f"{key}.item"
 
     def _to_post(self, activity: Mapping[str, Any], number: int) -> ArchivedPost | None:
         kind = activity.get("type")
@@ -299,7 +316,7 @@ class MastodonExport(SourceReader):
         post_id = status_id(object_id)
         where = f"投稿 {post_id} "
         posted_at = _parse_published(note.get("published") or activity.get("published"), where)
-        text = self._text_of(note)
+        text = "" if self._checking else self._text_of(note)
         return ArchivedPost(
             platform=self.platform,
             platform_id=post_id,
@@ -388,8 +405,17 @@ class MastodonExport(SourceReader):
     # ---- the reader protocol ----
 
     def posts(self) -> Iterator[ArchivedPost]:
-        """Every post and boost, in the order of the outbox (oldest first in Mastodon's exports)."""
-        yield from self._posts
+        """Every post and boost, in the order of the outbox (oldest first in Mastodon's exports), read from the
+        outbox as a stream; the first of several with the same id wins. Raises :class:`ArchiveError`."""
+        seen: set[str] = set()
+        for number, activity in enumerate(iter_items(self._source, OUTBOX_NAME, self._items_prefix, _WORDING), 1):
+            if not isinstance(activity, Mapping):
+                raise ArchiveError(f"「{OUTBOX_NAME}」の {number} 件目がオブジェクトではありません。")
+            post = self._to_post(activity, number)
+            if post is None or post.platform_id in seen:
+                continue
+            seen.add(post.platform_id)
+            yield post
 
     def __enter__(self) -> MastodonExport:
         return self

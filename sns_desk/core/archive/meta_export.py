@@ -20,9 +20,11 @@ purpose, because Meta moves them between export generations; importing a later e
 adds only the posts that are new.
 
 Everything is untrusted. :func:`read_facebook_export` and :func:`read_instagram_export` read every posts file
-once before returning (one file in memory at a time) and check that every media file is there, so a damaged
-export fails as a whole with a Japanese :class:`ArchiveError` and never yields half of its posts; ``posts()``
-then streams the posts again, one file at a time.
+once before returning and check that every media file is there, so a damaged export fails as a whole with a
+Japanese :class:`ArchiveError` and never yields half of its posts; ``posts()`` then reads the posts again.
+Posts files are parsed as streams, one post at a time (:mod:`sns_desk.core.archive.json_stream`: a 200 MB
+posts file on one line is never held whole), with that module's limits on nesting, the size of one post and
+numbers; only the small profile files are read whole.
 """
 
 from __future__ import annotations
@@ -36,10 +38,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
 from sns_desk.core.archive.errors import ArchiveError
+from sns_desk.core.archive.json_stream import Wording, iter_items, load_small_json, scan_top_level
 from sns_desk.core.archive.model import ArchivedPost
-from sns_desk.core.archive.mojibake import loads_meta_json
+from sns_desk.core.archive.mojibake import loads_meta_json, repair_strings
 from sns_desk.core.archive.reader import SourceReader
-from sns_desk.core.archive.sources import ArchiveSource, is_unsafe_name, read_json
+from sns_desk.core.archive.sources import ArchiveSource, is_unsafe_name
 
 __all__ = [
     "FacebookExport",
@@ -102,9 +105,9 @@ def looks_like_instagram(source: ArchiveSource) -> bool:
 # Decoding
 
 
-def _load_json(source: ArchiveSource, name: str) -> Any:
-    """The decoded JSON of one member, with Meta's mojibake repaired."""
-    return read_json(source, name, loads_meta_json)
+def _load_json(source: ArchiveSource, name: str, wording: Wording) -> Any:
+    """The decoded JSON of one small member (profile information), with Meta's mojibake repaired."""
+    return load_small_json(source, name, wording, loads_meta_json)
 
 
 def _objects(value: Any, where: str, key: str) -> list[Mapping[str, Any]]:
@@ -145,7 +148,8 @@ def _timestamp(value: Any, where: str) -> tuple[int, dt.datetime]:
 def _synthetic_id(prefix: str, seconds: int, text: str, media_uris: Sequence[str]) -> str:
     names = [uri.rsplit("/", 1)[-1] for uri in media_uris]
     payload = json.dumps([seconds, text, names], ensure_ascii=False, separators=(",", ":"))
-    return prefix + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:_ID_HEX_DIGITS]
+    # surrogatepass: a lone surrogate (an escape "\ud800" in the file) still gives the same id every time
+    return prefix + hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()[:_ID_HEX_DIGITS]
 
 
 def _append_link(text: str, url: str) -> str:
@@ -186,6 +190,7 @@ class _MetaExport(SourceReader):
         super().__init__(source)
         self._parts = tuple(parts)
         self._by_basename: dict[str, list[str]] | None = None
+        self._wording = Wording(service=self._service)
         self.account = self._read_account()
 
     def _read_account(self) -> str:
@@ -255,11 +260,20 @@ class _MetaExport(SourceReader):
 
     # ---- posts ----
 
-    def _items(self, part: str) -> list[Any]:
-        value = _load_json(self._source, part)
-        if not isinstance(value, list):
+    _list_keys: tuple[str, ...] = ()
+    """Keys of a top-level object whose array holds the posts (older exports); else the file is the array."""
+
+    def _items(self, part: str) -> Iterator[Any]:
+        """The posts of one file, parsed one at a time, mojibake repaired."""
+        top, key = scan_top_level(self._source, part, self._list_keys, self._wording)
+        if top == "start_array":
+            prefix = "item"
+        elif key is not None:
+            prefix = f"{key}.item"
+        else:
             raise ArchiveError(f"エクスポート内の「{part}」の中身が投稿の配列ではありません。")
-        return value
+        for item in iter_items(self._source, part, prefix, self._wording):
+            yield repair_strings(item)
 
     def _to_post(self, item: Any, part: str, where: str) -> ArchivedPost | None:
         raise NotImplementedError
@@ -296,8 +310,7 @@ class _MetaExport(SourceReader):
         """Every post, one posts file at a time, duplicates skipped. Raises :class:`ArchiveError`."""
         seen: set[str] = set()
         for part in self._parts:
-            items = self._items(part)
-            for number, item in enumerate(items, start=1):
+            for number, item in enumerate(self._items(part), start=1):
                 where = f"「{part}」の {number} 件目の投稿"
                 if not isinstance(item, Mapping):
                     raise ArchiveError(f"{where}がオブジェクトではありません。")
@@ -306,7 +319,6 @@ class _MetaExport(SourceReader):
                     continue
                 seen.add(post.platform_id)
                 yield post
-            del items
 
     def _verify(self) -> None:
         """Read everything once so that a damaged export fails now; sets :attr:`total`."""
@@ -327,11 +339,12 @@ class FacebookExport(_MetaExport):
     _posts_html_re = _FB_POSTS_HTML_RE
     _posts_example = "posts/your_posts_1.json"
     _source_name = "facebook-export"
+    _list_keys = _FB_OLD_LIST_KEYS
 
     def _read_account(self) -> str:
         for name in self._source.names():
             if _FB_PROFILE_RE.search(name):
-                profile = _load_json(self._source, name)
+                profile = _load_json(self._source, name, self._wording)
                 if isinstance(profile, Mapping):
                     for key in ("profile_v2", "profile"):
                         inner = profile.get(key)
@@ -344,24 +357,13 @@ class FacebookExport(_MetaExport):
                             return names.strip()
         for name in self._source.names():
             if _FB_PAGE_RE.search(name):
-                dashboard = _load_json(self._source, name)
+                dashboard = _load_json(self._source, name, self._wording)
                 entries = dashboard.get("prodash_activity") if isinstance(dashboard, Mapping) else None
                 for entry in entries if isinstance(entries, list) else ():
                     page_name = entry.get("page_name") if isinstance(entry, Mapping) else None
                     if isinstance(page_name, str) and page_name.strip():
                         return page_name.strip()
         return ""
-
-    def _items(self, part: str) -> list[Any]:
-        value = _load_json(self._source, part)
-        if isinstance(value, Mapping):
-            for key in _FB_OLD_LIST_KEYS:
-                if isinstance(value.get(key), list):
-                    value = value[key]
-                    break
-        if not isinstance(value, list):
-            raise ArchiveError(f"エクスポート内の「{part}」の中身が投稿の配列ではありません。")
-        return value
 
     def _to_post(self, item: Any, part: str, where: str) -> ArchivedPost | None:
         seconds, posted_at = _timestamp(item.get("timestamp"), where)
@@ -425,7 +427,7 @@ class InstagramExport(_MetaExport):
         for name in self._source.names():
             if not _IG_PROFILE_RE.search(name):
                 continue
-            document = _load_json(self._source, name)
+            document = _load_json(self._source, name, self._wording)
             if not isinstance(document, Mapping):
                 continue
             for entries in document.values():

@@ -13,7 +13,6 @@ again and again.
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 import shutil
@@ -22,9 +21,9 @@ import tarfile
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import IO, Final
 
 from sns_desk.core.archive.errors import ArchiveError
 
@@ -381,28 +380,6 @@ class FileSource(ArchiveSource):
             return self._path.read_bytes()
         except OSError as exc:
             raise ArchiveError(f"「{name}」を読めません: {exc.strerror or exc}") from exc
-
-
-def read_json(source: ArchiveSource, name: str, loads: Callable[[str], Any] = json.loads) -> Any:
-    """The decoded JSON of one member (UTF-8, with or without BOM). Raises a Japanese :class:`ArchiveError`."""
-    raw = source.read(name)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ArchiveError(
-            f"エクスポート内の「{name}」の文字コードが UTF-8 ではありません({exc.start} バイト目)。"
-            "書き出されたファイルをそのまま指定してください。"
-        ) from exc
-    del raw
-    try:
-        return loads(text)
-    except json.JSONDecodeError as exc:
-        raise ArchiveError(
-            f"エクスポート内の「{name}」の JSON が壊れています({exc.lineno} 行目付近: {exc.msg})。"
-            "ダウンロードが途中で切れていないか確認してください。"
-        ) from exc
-    except RecursionError as exc:
-        raise ArchiveError(f"エクスポート内の「{name}」の JSON の入れ子が深すぎます。") from exc
 
 
 def is_zip(path: Path) -> bool:

@@ -21,11 +21,9 @@ yields half of its posts; :meth:`XArchive.posts` then streams the posts again, o
 from __future__ import annotations
 
 import bisect
-import codecs
 import datetime as dt
 import html
 import io
-import itertools
 import json
 import re
 import zipfile
@@ -39,6 +37,7 @@ from typing import IO, Any, Final
 import ijson
 
 from sns_desk.core.archive.errors import ArchiveError
+from sns_desk.core.archive.json_stream import JsonStream, Wording
 from sns_desk.core.archive.model import ArchivedPost, MediaRef
 from sns_desk.core.archive.sources import (
     MAX_MEMBER_RATIO,
@@ -161,6 +160,8 @@ def _load_js(source: ArchiveSource, name: str) -> Any:
         raise ArchiveError(f"アーカイブ内の「{name}」の JSON が壊れています({line} 行目付近: {exc.msg})。") from exc
     except RecursionError as exc:
         raise ArchiveError(f"アーカイブ内の「{name}」の JSON の入れ子が深すぎます。") from exc
+    except ValueError as exc:  # an integer of more digits than Python converts (4,300)
+        raise ArchiveError(f"アーカイブ内の「{name}」に、桁数が多すぎて読めない数があります。") from exc
 
 
 def _load_array(source: ArchiveSource, name: str) -> list[Any]:
@@ -170,135 +171,38 @@ def _load_array(source: ArchiveSource, name: str) -> list[Any]:
     return value
 
 
-_PREFIX_PEEK = 4096
 _TAIL_HOLD = 64
+_WORDING: Final = Wording(
+    where="アーカイブ", service="X", advice="書き出し元の X のアーカイブをそのまま指定してください。"
+)
 
 
-MAX_JSON_DEPTH: Final = 64
-"""X's posts nest about eight levels deep; a part nested deeper is refused before it is parsed, because
-the streaming parser's memory grows with the square of the depth (a 200 KB file of brackets would need
-gigabytes)."""
-
-_NOT_STRUCTURE: Final = bytes(b for b in range(256) if b not in b'"[]{}')
-_BRACKET_STEP: Final = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
-
-
-class _DepthGuard:
-    """Tracks how deeply the JSON fed to it nests, outside strings, chunk by chunk.
-
-    Byte operations do the scanning (drop escaped backslashes and quotes, split on quotes, keep the
-    brackets of the pieces outside strings), so the cost stays small next to parsing.
-    """
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-        self._depth = 0
-        self._in_string = False
-        self._backslash = b""
-        """An unpaired backslash that ended the previous chunk (it escapes this chunk's first byte)."""
-
-    def feed(self, data: bytes) -> None:
-        data = self._backslash + data
-        run = len(data) - len(data.rstrip(b"\\"))
-        self._backslash = b"\\" if run % 2 else b""
-        data = data[: len(data) - run]  # pairs of backslashes are escapes of nothing that matters here
-        # Escapes first (on the raw bytes, where \\n still shows which backslash is which), then keep only
-        # quotes and brackets and drop the strings left empty -- nearly all of them -- before splitting.
-        unescaped = data.replace(b"\\\\", b"").replace(b'\\"', b"")
-        pieces = unescaped.translate(None, _NOT_STRUCTURE).replace(b'""', b"").split(b'"')
-        outside = pieces[1::2] if self._in_string else pieces[0::2]
-        if len(pieces) % 2 == 0:
-            self._in_string = not self._in_string
-        brackets = b"".join(outside)
-        if not brackets:
-            return
-        start = self._depth
-        self._depth += brackets.count(b"[") + brackets.count(b"{") - brackets.count(b"]") - brackets.count(b"}")
-        # Cheap bound first: each pass of removing adjacent pairs strips at least every second level, so
-        # the chunk nests at most 2 x passes deeper than the brackets it leaves open.
-        reduced, passes = brackets, 0
-        while passes <= MAX_JSON_DEPTH:
-            shorter = reduced.replace(b"[]", b"").replace(b"{}", b"")
-            if len(shorter) == len(reduced):
-                break
-            reduced, passes = shorter, passes + 1
-        if start + 2 * passes + reduced.count(b"[") + reduced.count(b"{") <= MAX_JSON_DEPTH:
-            return
-        deepest = max(itertools.accumulate((_BRACKET_STEP[b] for b in brackets), initial=start))
-        if deepest > MAX_JSON_DEPTH:
-            raise ArchiveError(
-                f"アーカイブ内の「{self._name}」の JSON の入れ子が深すぎます({MAX_JSON_DEPTH} 段を超えています)。"
-                "X のアーカイブではないか、壊れています。"
-            )
-
-
-class _JsBody(io.RawIOBase):
+class _JsBody(JsonStream):
     """The JSON array inside ``window.YTD.x.part0 = [...];`` as a byte stream, for ijson.
 
     The ``window.… =`` prefix (and a byte-order mark) is skipped at the start; the last bytes are held
-    back until the end so that a trailing ``;`` can be dropped, which a JSON parser would reject.
+    back until the end so that a trailing ``;`` can be dropped, which a JSON parser would reject. The
+    checks of :class:`~sns_desk.core.archive.json_stream.JsonStream` apply (UTF-8, nesting, one post
+    at most :data:`~sns_desk.core.archive.json_stream.MAX_ITEM_BYTES`).
     """
 
+    hold = _TAIL_HOLD
+
     def __init__(self, stream: IO[bytes], name: str) -> None:
-        super().__init__()
-        self._stream = stream
-        try:
-            head = stream.read(_PREFIX_PEEK)
-        except BaseException:
-            stream.close()
-            raise
-        head = head.removeprefix(codecs.BOM_UTF8)
-        try:
-            text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        except UnicodeDecodeError as exc:
-            text = "\x00"
-            error: Exception | None = exc
-        else:
-            error = None
-        if "\x00" in text:
-            stream.close()
-            raise ArchiveError(
-                f"アーカイブ内の「{name}」の文字コードが UTF-8 ではありません。"
-                "書き出し元の X のアーカイブをそのまま指定してください。"
-            ) from error
+        super().__init__(stream, name, _WORDING)
+
+    def _body_start(self, text: str) -> int:
         match = _JS_PREFIX_RE.match(text)
         if match is None:
-            stream.close()
-            raise ArchiveError(f"アーカイブ内の「{name}」の形式が想定と違います(window.… = で始まっていません)。")
-        self._pending = head[len(match.group(0).encode("utf-8")) :]
-        self._done = False
-        self._guard = _DepthGuard(name)
-        try:
-            self._guard.feed(self._pending)
-            if not self._pending.lstrip().startswith(b"[") and self._pending.strip():
-                raise ArchiveError(f"アーカイブ内の「{name}」の中身が配列ではありません。")
-        except BaseException:
-            stream.close()
-            raise
+            raise ArchiveError(f"アーカイブ内の「{self.name}」の形式が想定と違います(window.… = で始まっていません)。")
+        return match.end()
 
-    def readable(self) -> bool:
-        return True
+    def _after_head(self, pending: bytes) -> None:
+        if not pending.lstrip().startswith(b"[") and pending.strip():
+            raise ArchiveError(f"アーカイブ内の「{self.name}」の中身が配列ではありません。")
 
-    def readinto(self, buffer: Any) -> int:
-        wanted = len(buffer)
-        while not self._done and len(self._pending) < wanted + _TAIL_HOLD:
-            chunk = self._stream.read(max(wanted, 65536))
-            if chunk:
-                self._guard.feed(chunk)
-            if not chunk:
-                self._done = True
-                self._pending = self._pending.rstrip().removesuffix(b";")
-                break
-            self._pending += chunk
-        available = len(self._pending) if self._done else max(len(self._pending) - _TAIL_HOLD, 0)
-        count = min(wanted, available)
-        buffer[:count] = self._pending[:count]
-        self._pending = self._pending[count:]
-        return count
-
-    def close(self) -> None:
-        self._stream.close()
-        super().close()
+    def _finish(self, pending: bytes) -> bytes:
+        return pending.rstrip().removesuffix(b";")
 
 
 def _iter_array(source: ArchiveSource, name: str) -> Iterator[Any]:
@@ -312,17 +216,20 @@ def _iter_array(source: ArchiveSource, name: str) -> Iterator[Any]:
         with io.BufferedReader(body, 1024 * 1024) as stream:
             for item in ijson.items(stream, "item", use_float=True):
                 count += 1
+                body.mark()
                 yield item
     except ijson.JSONError as exc:
-        detail = str(exc).split("\n")[0].split("\n")[0]
+        detail = str(exc).split("\n")[0].strip()
         if "UTF8" in detail or "UTF-8" in detail:
             raise ArchiveError(
                 f"アーカイブ内の「{name}」の文字コードが UTF-8 ではありません({count + 1} 件目付近)。"
                 "書き出し元の X のアーカイブをそのまま指定してください。"
             ) from exc
-        raise ArchiveError(
-            f"アーカイブ内の「{name}」の JSON が壊れています({count + 1} 件目付近: {detail.strip()})。"
-        ) from exc
+        if "overflow" in detail:
+            raise ArchiveError(
+                f"アーカイブ内の「{name}」に、桁数が多すぎて読めない数があります({count + 1} 件目付近)。"
+            ) from exc
+        raise ArchiveError(f"アーカイブ内の「{name}」の JSON が壊れています({count + 1} 件目付近: {detail})。") from exc
     except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:
         raise ArchiveError(f"アーカイブ内の「{name}」が壊れていて最後まで読めません。") from exc
 

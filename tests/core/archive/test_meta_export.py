@@ -487,13 +487,13 @@ def test_facebook_account(tmp_path: Path, name: str, content: Any) -> None:
 def test_facebook_posts_stream_one_file_at_a_time(fb_zip: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     reader = read_facebook_export(open_source(fb_zip))
     loaded: list[str] = []
-    real = meta_export._load_json
+    real = meta_export.iter_items
 
-    def counting(source: ArchiveSource, name: str) -> Any:
+    def counting(source: ArchiveSource, name: str, prefix: str, wording: Any) -> Iterator[Any]:
         loaded.append(name)
-        return real(source, name)
+        return real(source, name, prefix, wording)
 
-    monkeypatch.setattr(meta_export, "_load_json", counting)
+    monkeypatch.setattr(meta_export, "iter_items", counting)
     with reader:
         stream: Iterator[ArchivedPost] = reader.posts()
         next(stream)
