@@ -20,8 +20,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-BUILD = HERE / "build"
-DIST = HERE / "dist"
+# Build output lives in the checkout's build/ and dist/ (ignored by the top-level .gitignore), out of the
+# way of ruff and mypy on installer/.
+BUILD = ROOT / "build" / "windows-setup"
+DIST = ROOT / "dist"
 
 LOCK_WIN = HERE / "requirements-win.txt"  # runtime wheels for Windows (cp313, win_amd64) + unidic-lite's sdist
 LOCK_BUILD = HERE / "requirements-build.txt"  # pynsist, PyInstaller, hatchling, setuptools
