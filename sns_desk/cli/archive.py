@@ -50,6 +50,17 @@ def day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=JST)
 
 
+def day_end(day: dt.date) -> dt.datetime | None:
+    """Midnight in Japan at the end of ``day``: the exclusive bound of ``--until``.
+
+    None -- no bound -- for 9999-12-31, the last day that can be written: the last hours of year 9999 in UTC are
+    already 10000-01-01 in Japan, a day nobody can type, so the last day reaches to the end of time.
+    """
+    if day < dt.date.max:
+        return day_start(day + dt.timedelta(days=1))
+    return None
+
+
 def progress_line(done: int, total: int | None) -> str:
     """A one-line text progress bar, e.g. ``[#########.....]  60%  3,000 / 5,000 件``."""
     if not total:
@@ -105,10 +116,11 @@ def _import(database: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -
 
 
 def _search(database: Any, args: argparse.Namespace, out: TextIO) -> int:
+    from ..core.archive.package.layout import jst_text
     from ..storage.search import SearchQuery, archive_search
 
     since = day_start(parse_day(args.since, "--since")) if args.since else None
-    until = day_start(parse_day(args.until, "--until") + dt.timedelta(days=1)) if args.until else None
+    until = day_end(parse_day(args.until, "--until")) if args.until else None
     if args.limit < 1:
         raise InvalidInput("--limit には 1 以上を指定してください")
     page = archive_search(database).search(
@@ -142,7 +154,7 @@ def _search(database: Any, args: argparse.Namespace, out: TextIO) -> int:
         out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
     for item in page.items:
-        when = item.posted_at.astimezone(JST).strftime("%Y-%m-%d %H:%M")
+        when = jst_text(item.posted_at)[:-3]  # to the minute; 10000-01-01 for the last hours of 9999 in UTC
         out.write(f"{when}  {item.account} ({item.platform})  {item.url}\n")
         out.write("  " + _marked(item.text, item.highlights).replace("\n", "\n  ") + "\n")
     shown = len(page.items)

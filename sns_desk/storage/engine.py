@@ -20,7 +20,8 @@ def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, rea
     """Create an engine for ``url``.
 
     SQLite connections get WAL journaling, enforced foreign keys, a busy timeout
-    and ``synchronous=FULL`` (a saved draft survives a power cut); other backends get ``pool_pre_ping``.
+    and ``synchronous=FULL`` (a saved draft survives a power cut); other backends get ``pool_pre_ping``,
+    and PostgreSQL sessions the time zone UTC whatever the server's.
 
     ``read_only``: SQLite opens the file with ``mode=ro`` (never created, never written, the journal mode
     left as it is) and ``query_only``; PostgreSQL sessions default to read-only transactions.
@@ -39,10 +40,13 @@ def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, rea
     if parsed.get_backend_name() == "postgresql":
         if "connect_timeout" not in parsed.query:
             connect_args["connect_timeout"] = DEFAULT_CONNECT_TIMEOUT_S
-        if read_only:  # added to any options the URL gives (e.g. a search_path)
-            given = parsed.query.get("options", "")
-            given = given if isinstance(given, str) else " ".join(given)
-            connect_args["options"] = f"{given} -c default_transaction_read_only=on".strip()
+        # Added to any options the URL gives (e.g. a search_path). Sessions in UTC: the server's own zone
+        # (Asia/Tokyo on a Japanese server) would hand 9999-12-31T23:59:59Z back as year 10000, which no
+        # driver can read, and the app only ever stores and compares UTC.
+        given = parsed.query.get("options", "")
+        given = given if isinstance(given, str) else " ".join(given)
+        settings = " -c TimeZone=UTC" + (" -c default_transaction_read_only=on" if read_only else "")
+        connect_args["options"] = f"{given}{settings}".strip()
     if connect_args:
         kwargs["connect_args"] = connect_args
     return create_engine(parsed, **kwargs)

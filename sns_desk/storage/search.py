@@ -47,9 +47,9 @@ class SearchQuery:
     account: str | None = None
     platform: str | None = None
     since: dt.datetime | None = None
-    """Inclusive, timezone-aware."""
+    """Inclusive, timezone-aware; one before year 1 in UTC (0001-01-01 in Japan) leaves nothing out."""
     until: dt.datetime | None = None
-    """Exclusive, timezone-aware."""
+    """Exclusive, timezone-aware; one after year 9999 in UTC leaves nothing out."""
     limit: int = 100
     offset: int = 0
 
@@ -112,10 +112,14 @@ class _BaseSearch:
             conditions.append(PostedItemRow.account_id == account_id)
         if query.platform:
             conditions.append(PostedItemRow.platform == query.platform)
-        if query.since is not None:
-            conditions.append(PostedItemRow.posted_at >= query.since)
-        if query.until is not None:
-            conditions.append(PostedItemRow.posted_at < query.until)
+        for bound, is_since in ((query.since, True), (query.until, False)):
+            if bound is None:
+                continue
+            utc = _utc_or_end(bound)
+            if isinstance(utc, dt.datetime):
+                conditions.append(PostedItemRow.posted_at >= utc if is_since else PostedItemRow.posted_at < utc)
+            elif (utc == "before") != is_since:  # since after year 9999 or until before year 1: nothing
+                conditions.append(false())
         where = and_(True, *conditions)
         with self._db.session() as s:
             if known_total == 0:
@@ -290,6 +294,15 @@ def _media_counts(s: Session, ids: list[int]) -> dict[int, int]:
         .group_by(PostedMediaRow.item_id)
     ).all()
     return {item_id: count for item_id, count in rows}
+
+
+def _utc_or_end(bound: dt.datetime) -> dt.datetime | str:
+    """A search bound in UTC, as the database compares it; ``"before"`` or ``"after"`` when it lies before year 1
+    or after year 9999 in UTC (0001-01-01 in Japan is still year 0 in UTC), beyond every time stored."""
+    try:
+        return bound.astimezone(dt.UTC)
+    except OverflowError:
+        return "before" if bound.year == 1 else "after"
 
 
 def _escape_like(term: str) -> str:

@@ -11,8 +11,11 @@ import pytest
 
 from sns_desk.cli import archive as cli_archive
 from sns_desk.core.archive import formats
+from tests.storage.conftest import pg_url
 
 from .runner import CliResult, sns_desk
+
+__all__ = ["pg_url"]  # the fixture, for the PostgreSQL run
 
 
 def run(db: str, *args: str) -> CliResult:
@@ -162,3 +165,34 @@ def test_a_link_inside_a_tar_is_refused_by_name_and_nothing_is_imported(tmp_path
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert "「media_attachments/files/secret.png」(シンボリックリンク)" in refused.stderr
     assert json.loads(run(db, "search", "", "--format", "json").stdout)["total"] == 0
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{(tmp_path / 'ends.db').as_posix()}"
+    return str(request.getfixturevalue("pg_url"))
+
+
+def test_search_from_0001_01_01_until_9999_12_31(tmp_path: Path, any_db: str) -> None:
+    csv = tmp_path / "ends.csv"
+    csv.write_text(
+        "platform,account,id,text,posted_at\n"
+        "line,city,1,最後の投稿,9999-12-31T23:59:59Z\nline,city,2,最初の投稿,0001-01-01T00:00:00Z\n",
+        encoding="utf-8",
+    )
+    done = run(any_db, "import", str(csv))
+    assert done.returncode == 0, done.stderr
+    ends = run(any_db, "search", "投稿", "--since", "0001-01-01", "--until", "9999-12-31")
+    assert ends.returncode == 0, ends.stderr
+    assert "Traceback" not in ends.stderr
+    # Japan time, four-digit years: the last second of 9999 in UTC is already year 10000 in Japan.
+    assert ends.stdout.splitlines()[0].startswith("10000-01-01 08:59  city (line)")
+    assert ends.stdout.splitlines()[2].startswith("0001-01-01 09:00  city (line)")
+    assert "2 件が見つかりました" in ends.stdout
+    found = json.loads(run(any_db, "search", "投稿", "--until", "9999-12-31", "--format", "json").stdout)
+    assert [item["posted_at"] for item in found["items"]] == ["9999-12-31T23:59:59+00:00", "0001-01-01T00:00:00+00:00"]
+    early = json.loads(run(any_db, "search", "投稿", "--until", "0001-01-01", "--format", "json").stdout)
+    assert [item["text"] for item in early["items"]] == ["最初の投稿"]
+    late = json.loads(run(any_db, "search", "投稿", "--since", "9999-12-31", "--format", "json").stdout)
+    assert [item["text"] for item in late["items"]] == ["最後の投稿"]

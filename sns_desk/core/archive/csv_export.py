@@ -381,6 +381,12 @@ class CsvExport(SourceReader):
                 raw_date.strip(),
                 "を読めません。2025-04-01 09:30 や 2025/04/01 9:30 の形で書いてください。",
             ) from exc
+        try:
+            posted_at = posted_at.astimezone(dt.UTC)
+        except OverflowError as exc:  # 0001-01-01 00:00 in Japan is still year 0 in UTC
+            raise fail(
+                "posted_at", raw_date.strip(), "は、協定世界時(UTC)で西暦 1 年から 9999 年の範囲の外です。"
+            ) from exc
 
         post_id = self._id_cell(cell("id"), "id", fail) or _synthetic_id(platform, posted_at, text)
         return ArchivedPost(
