@@ -24,6 +24,7 @@ from ..core.archive import ArchivedPost, ArchiveError
 from ..core.archive.formats import open_export
 from ..core.archive.reader import ExportReader
 from ..core.archive.search_text import search_key, spaced
+from ..core.archive.storable import storable_post, storable_text
 from ..core.errors import Cancelled, InvalidInput
 from ..core.progress import CancelCheck, Progress, check_cancel
 from ..storage.database import Database, begin_transaction
@@ -125,8 +126,10 @@ def import_reader(
                 s.execute(insert(PostedMediaRow), rows)
             batch.clear()
 
+        reader_account = storable_text(reader.account)
         with deferred_indexing(s):
-            for post in reader.posts():
+            for read in reader.posts():
+                post = storable_post(read)  # NUL → U+FFFD (PostgreSQL text cannot hold it), time in UTC
                 seen += 1
                 check_cancel(cancelled, ImportCancelled)
                 key = (post.platform, post.platform_id)
@@ -140,7 +143,7 @@ def import_reader(
                     skipped += 1
                 else:
                     known.add(key)
-                    name = forced or post.account or reader.account
+                    name = forced or post.account or reader_account
                     if not name:
                         raise AccountNameNeeded()
                     if len(name) > MAX_ACCOUNT_NAME:
@@ -159,7 +162,7 @@ def import_reader(
         check_cancel(cancelled, ImportCancelled)
         if progress is not None:
             progress(seen, reader.total)
-    shown = "、".join(names) or forced or reader.account or "(なし)"
+    shown = "、".join(names) or forced or reader_account or "(なし)"
     return ImportResult(shown, reader.platform, added, skipped)
 
 

@@ -35,6 +35,7 @@ from ..core.archive import ArchiveError, ArchiveItem, PackagedMedia
 from ..core.archive.package import PackageSummary, read_package, write_package
 from ..core.archive.package.layout import TAG_COUNT, as_utc, read_bag_info
 from ..core.archive.search_text import search_key, spaced
+from ..core.archive.storable import storable_item
 from ..core.audit import AuditAction
 from ..core.errors import InvalidInput
 from ..core.jst import JST
@@ -300,14 +301,16 @@ def restore_backup(
         accounts: dict[str, int] = {}  # filled through imported_account, which refuses another service's account
         known = {key for _row_id, key in _keyed_rows(s)}
         corrections: list[tuple[str, str]] = []
+        rekeyed: dict[str, str] = {}
         with deferred_indexing(s):
-            for item in package.items():
+            for packaged in package.items():
+                item = _storable(packaged, rekeyed)
                 done += 1
                 if done % 500 == 0:
                     check_cancel(cancelled, ImportCancelled)
                     if progress is not None:
                         progress(done, package.count)
-                if item.key in known:
+                if item.key in known or packaged.key in known:  # an SQLite archive may hold the text with NUL
                     skipped += 1
                     continue
                 known.add(item.key)
@@ -344,7 +347,7 @@ def restore_backup(
                     corrections.append((item.key, item.corrects_key))
                 added += 1
             s.flush()
-            _link_corrections(s, corrections)
+            _link_corrections(s, [(key, rekeyed.get(corrected, corrected)) for key, corrected in corrections])
         check_cancel(cancelled, ImportCancelled)
         audit.append(
             s,
@@ -358,6 +361,18 @@ def restore_backup(
         if progress is not None:
             progress(done, package.count)
     return RestoreResult(added, skipped)
+
+
+def _storable(item: ArchiveItem, rekeyed: dict[str, str]) -> ArchiveItem:
+    """``item`` as every database can hold it (:func:`storable_item`: U+0000 becomes U+FFFD, which a package
+    written from SQLite may hold and PostgreSQL cannot). When that changes it, its key is made again from what is
+    stored -- the key the next restore and export compute -- and noted in ``rekeyed`` for corrections."""
+    clean = storable_item(item)
+    if clean is item:
+        return item
+    key = item_key(clean.platform, clean.platform_id, clean.account, clean.posted_at, clean.text, clean.url)
+    rekeyed[item.key] = key
+    return dataclasses.replace(clean, key=key)
 
 
 def _link_corrections(s: Session, corrections: list[tuple[str, str]]) -> None:
