@@ -56,6 +56,13 @@ class AuditAction(enum.StrEnum):
     BACKUP_EXPORTED = "backup.exported"
     BACKUP_RESTORED = "backup.restored"
     BACKUP_RUN = "backup.run"
+    INCIDENT_OPENED = "incident.opened"
+    INCIDENT_STEP_DONE = "incident.step_done"
+    INCIDENT_STEP_NOT_NEEDED = "incident.step_not_needed"
+    INCIDENT_NOTE_ADDED = "incident.note_added"
+    INCIDENT_EVIDENCE_ADDED = "incident.evidence_added"
+    INCIDENT_TEXT_GENERATED = "incident.text_generated"
+    INCIDENT_CLOSED = "incident.closed"
 
     @property
     def label(self) -> str:
@@ -95,6 +102,13 @@ _LABELS: Final = {
     AuditAction.BACKUP_EXPORTED: "バックアップを書き出し",
     AuditAction.BACKUP_RESTORED: "バックアップから復元",
     AuditAction.BACKUP_RUN: "定期バックアップを実行",
+    AuditAction.INCIDENT_OPENED: "事案を報告",
+    AuditAction.INCIDENT_STEP_DONE: "事案の手順を完了",
+    AuditAction.INCIDENT_STEP_NOT_NEEDED: "事案の手順を不要と判断",
+    AuditAction.INCIDENT_NOTE_ADDED: "事案の経過を記録",
+    AuditAction.INCIDENT_EVIDENCE_ADDED: "事案の証拠を追加",
+    AuditAction.INCIDENT_TEXT_GENERATED: "事案の文案から投稿案を作成",
+    AuditAction.INCIDENT_CLOSED: "事案を終了",
 }
 
 
