@@ -390,3 +390,66 @@ class AuditRow(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
     __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
+
+
+class IncidentRow(Base):
+    """An incident (第8条: なりすまし, 乗っ取り, 炎上 …; 第9条: 誤投稿) on one of the city's accounts.
+
+    ``checklist`` is the kind's steps as they were when it was reported (``core.incidents``); what happens
+    afterwards is in ``incident_events``. Only the closing changes a row, once.
+    """
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text)
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    found_by: Mapped[str] = mapped_column(String(200))
+    """Who noticed it: a person, or e.g. 「市民からの電話」."""
+    reported_by: Mapped[str] = mapped_column(String(150))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    checklist: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    """The steps of the kind when it was reported, as a JSON array."""
+    closed_by: Mapped[str] = mapped_column(String(150), default="")
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class IncidentEvidenceRow(Base):
+    """What shows what happened: an address, a screenshot (bytes in the media store under ``sha256``) or a
+    post of the archive. Never changed or removed."""
+
+    __tablename__ = "incident_evidence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str] = mapped_column(String(2000), default="")
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    format: Mapped[str] = mapped_column(String(16), default="")
+    byte_size: Mapped[int] = mapped_column(Integer, default=0)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("posted_items.id"), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    added_by: Mapped[str] = mapped_column(String(150))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class IncidentEventRow(Base):
+    """One line of an incident's timeline: reported, a step done or not needed (with the reason), a note,
+    evidence added, a draft made from a generated text, closed. Rows are only ever appended."""
+
+    __tablename__ = "incident_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    step_id: Mapped[str] = mapped_column(String(64), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    by: Mapped[str] = mapped_column(String(150))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"), nullable=True)
+    text_kind: Mapped[str] = mapped_column(String(16), default="")
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("incident_evidence.id"), nullable=True)
