@@ -104,7 +104,7 @@ def _import(database: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -
 
     media = MediaStore(default_media_root(database.display_name))
     try:
-        result = import_export(database, media, path, args.format, args.account, progress=progress)
+        result = import_export(database, media, path, args.format, args.account, progress=progress, by=database.login())
     except BaseException:
         if tty:
             err.write("\n")  # end the progress line before the message

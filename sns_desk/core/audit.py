@@ -56,6 +56,7 @@ class AuditAction(enum.StrEnum):
     BACKUP_EXPORTED = "backup.exported"
     BACKUP_RESTORED = "backup.restored"
     BACKUP_RUN = "backup.run"
+    ARCHIVE_IMPORTED = "archive.imported"
     INCIDENT_OPENED = "incident.opened"
     INCIDENT_STEP_DONE = "incident.step_done"
     INCIDENT_STEP_NOT_NEEDED = "incident.step_not_needed"
@@ -102,6 +103,7 @@ _LABELS: Final = {
     AuditAction.BACKUP_EXPORTED: "バックアップを書き出し",
     AuditAction.BACKUP_RESTORED: "バックアップから復元",
     AuditAction.BACKUP_RUN: "定期バックアップを実行",
+    AuditAction.ARCHIVE_IMPORTED: "エクスポートをアーカイブに取り込み",
     AuditAction.INCIDENT_OPENED: "事案を報告",
     AuditAction.INCIDENT_STEP_DONE: "事案の手順を完了",
     AuditAction.INCIDENT_STEP_NOT_NEEDED: "事案の手順を不要と判断",

@@ -139,8 +139,11 @@ class ArchiveService:
         account: str | None = None,
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
+        *,
+        by: str | None = None,
     ) -> ImportResult:
-        return import_export(self._db, self._media, path, fmt, account, progress, cancelled)
+        """Import a platform export, audited as ``by`` (else the database's login)."""
+        return import_export(self._db, self._media, path, fmt, account, progress, cancelled, by=by)
 
     def now(self) -> dt.datetime:
         return utc_now()

@@ -2,7 +2,9 @@
 
 Posts are streamed from the export and written in one transaction: a failure or a cancel leaves
 the archive exactly as it was, and importing the same export again adds nothing (a post is
-known by its platform and the platform's own id). Media go to the content-addressed media store
+known by its platform and the platform's own id). Each import that completes appends an
+``archive.imported`` record to the audit chain in the same transaction: who, which file, the
+platform, the accounts and how many posts were read, added and skipped. Media go to the content-addressed media store
 first; an import that is rolled back leaves at most unreferenced files there, never a record
 that points at a missing file. Rows are written in batches and the session is emptied after each,
 so memory stays flat however big the export is.
@@ -25,8 +27,10 @@ from ..core.archive.formats import open_export
 from ..core.archive.reader import ExportReader
 from ..core.archive.search_text import search_key, spaced
 from ..core.archive.storable import storable_post, storable_text
+from ..core.audit import AuditAction
 from ..core.errors import Cancelled, InvalidInput
 from ..core.progress import CancelCheck, Progress, check_cancel
+from ..storage import audit
 from ..storage.database import Database, begin_transaction
 from ..storage.errors import StorageError
 from ..storage.media import MediaStore
@@ -72,13 +76,21 @@ def import_export(
     account_name: str | None = None,
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
+    *,
+    by: str | None = None,
 ) -> ImportResult:
-    """Import a platform export (``fmt`` as ``--format``). Raises ``ArchiveError`` for a bad export."""
+    """Import a platform export (``fmt`` as ``--format``). Raises ``ArchiveError`` for a bad export.
+
+    The import is recorded in the audit chain (``by``, else the database's login) with the file's name.
+    """
+    path = Path(path)
     # No separate verifying pass: the import is one transaction, so an export found damaged half-way
     # still leaves the archive as it was, and X's posts are read once instead of twice.
     with open_export(path, fmt, verify=False) as reader:
         try:
-            return import_reader(database, media, reader, account_name, progress, cancelled)
+            return import_reader(
+                database, media, reader, account_name, progress, cancelled, by=by, source=path, fmt=fmt
+            )
         except IntegrityError as exc:
             # Two terminals importing the same export at once into a shared (PostgreSQL) archive.
             raise StorageError(
@@ -94,8 +106,13 @@ def import_reader(
     account_name: str | None = None,
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
+    *,
+    by: str | None = None,
+    source: Path | None = None,
+    fmt: str = "auto",
 ) -> ImportResult:
-    """Import the posts of an opened export in one transaction."""
+    """Import the posts of an opened export in one transaction, audited as ``by`` (else the database's login);
+    ``source`` and ``fmt`` are what was opened, for the audit record."""
     forced = (account_name or "").strip()
     added = skipped = seen = 0
     names: list[str] = []
@@ -160,9 +177,28 @@ def import_reader(
             if batch:
                 write_batch()
         check_cancel(cancelled, ImportCancelled)
+        shown = "、".join(names) or forced or reader_account or "(なし)"
+        file_name = source.name if source is not None else ""
+        audit.append(
+            s,
+            by or database.login(),
+            AuditAction.ARCHIVE_IMPORTED,
+            "archive",
+            file_name or reader.platform,
+            {
+                "file": file_name,
+                "path": str(source.resolve()) if source is not None else "",
+                "format": fmt,
+                "platform": reader.platform,
+                "accounts": names or ([shown] if shown != "(なし)" else []),
+                "read": seen,
+                "added": added,
+                "skipped": skipped,
+            },
+            at=utc_now(),
+        )
         if progress is not None:
             progress(seen, reader.total)
-    shown = "、".join(names) or forced or reader_account or "(なし)"
     return ImportResult(shown, reader.platform, added, skipped)
 
 

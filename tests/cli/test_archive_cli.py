@@ -196,3 +196,14 @@ def test_search_from_0001_01_01_until_9999_12_31(tmp_path: Path, any_db: str) ->
     assert [item["text"] for item in early["items"]] == ["最初の投稿"]
     late = json.loads(run(any_db, "search", "投稿", "--since", "9999-12-31", "--format", "json").stdout)
     assert [item["text"] for item in late["items"]] == ["最後の投稿"]
+
+
+def test_an_import_is_in_the_exported_audit_trail(tmp_path: Path, db: str) -> None:
+    assert run(db, "import", str(x_export(tmp_path / "x.zip"))).returncode == 0
+    exported = tmp_path / "audit.csv"
+    assert sns_desk(db, "tanaka", "audit", "export", "--out", str(exported)).returncode == 0
+    rows = [row for row in exported.read_text("utf-8-sig").splitlines() if "archive.imported" in row]
+    assert len(rows) == 1
+    assert "エクスポートをアーカイブに取り込み" in rows[0] and ",tanaka," in rows[0] and "x.zip" in rows[0]
+    assert '""added"": 1' in rows[0] and '""platform"": ""x""' in rows[0]
+    assert sns_desk(db, "tanaka", "audit", "verify").returncode == 0

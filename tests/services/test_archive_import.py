@@ -216,3 +216,70 @@ def test_a_meta_or_mastodon_export_broken_after_many_posts_writes_nothing(
     with pytest.raises(ArchiveError, match="JSON が壊れています"):
         import_export(database, MediaStore(tmp_path / "media"), export, fmt, account_name="city")
     assert _count(database, PostedItemRow) == 0 and _count(database, AccountRow) == 0
+
+
+def _audit(database: Database) -> list[Any]:
+    from sns_desk.storage import audit
+
+    with database.session() as s:
+        return list(audit.records(s))
+
+
+def _audited_imports(database: Database, tmp_path: Path) -> Path:
+    media = MediaStore(tmp_path / "media")
+    export = make_export(tmp_path / "x.zip", FIRST)
+    import_export(database, media, export, by="kacho")
+    import_export(database, media, export)  # again: nothing added, still recorded, as the database's login
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as z:
+        z.writestr("data/tweets.js", b"window.YTD.tweets.part0 = [{not json")
+    with pytest.raises(ArchiveError):
+        import_export(database, media, bad, by="kacho")
+    with pytest.raises(ImportCancelled):
+        import_export(database, media, make_export(tmp_path / "x2.zip", FIRST), cancelled=lambda: True)
+    return export
+
+
+def test_every_completed_import_is_in_the_audit_chain(database: Database, tmp_path: Path) -> None:
+    from sns_desk.core.audit import AuditAction, verify_chain
+    from sns_desk.services.audit import action_label
+
+    export = _audited_imports(database, tmp_path)
+    records = _audit(database)  # the failed and the cancelled imports wrote nothing, not even their record
+    assert [(r.action, r.actor, r.object_type, r.object_id) for r in records] == [
+        (AuditAction.ARCHIVE_IMPORTED, "kacho", "archive", "x.zip"),
+        (AuditAction.ARCHIVE_IMPORTED, "tanaka", "archive", "x.zip"),
+    ]
+    assert records[0].payload == {
+        "file": "x.zip",
+        "path": str(export.resolve()),
+        "format": "auto",
+        "platform": "x",
+        "accounts": ["hh_koho"],
+        "read": 2,
+        "added": 2,
+        "skipped": 0,
+    }
+    assert (records[1].payload["added"], records[1].payload["skipped"], records[1].payload["accounts"]) == (
+        0,
+        2,
+        ["hh_koho"],
+    )
+    assert verify_chain(records).intact
+    assert action_label("archive.imported") == "エクスポートをアーカイブに取り込み"
+
+
+@pytest.mark.postgres
+def test_imports_are_audited_on_postgresql(
+    opener: Callable[..., Database], pg_url: str, os_user: str, tmp_path: Path
+) -> None:
+    from sns_desk.core.audit import AuditAction
+
+    database = opener(pg_url)
+    _audited_imports(database, tmp_path)
+    records = _audit(database)
+    assert [(r.action, r.payload["added"], r.payload["skipped"]) for r in records] == [
+        (AuditAction.ARCHIVE_IMPORTED, 2, 0),
+        (AuditAction.ARCHIVE_IMPORTED, 0, 2),
+    ]
+    assert records[0].actor == "kacho"  # the schema's owner may name the actor; staff logins get session_user
