@@ -68,13 +68,19 @@ def project_version() -> str:
     return version
 
 
+# Extras of pyproject.toml the Windows app ships: PostgreSQL (psycopg with its binary libpq), because the
+# city's terminals share a PostgreSQL store (README "For IT").
+WIN_EXTRAS = ["postgres"]
+
+
 def runtime_requirements() -> list[str]:
-    """The app's ``[project] dependencies`` (the one list the wheel, the setup and the bundle share)."""
+    """The app's ``[project] dependencies`` and WIN_EXTRAS (the lists the wheel and the setup share)."""
     project = pyproject()["project"]
     assert isinstance(project, dict)
     deps = project["dependencies"]
-    assert isinstance(deps, list)
-    return [str(d) for d in deps]
+    extras = project.get("optional-dependencies", {})
+    assert isinstance(deps, list) and isinstance(extras, dict)
+    return [str(d) for d in deps] + [str(d) for extra in WIN_EXTRAS for d in extras[extra]]
 
 
 def requirement_name(requirement: str) -> str:
