@@ -14,7 +14,7 @@ from .parser import build_parser
 CREATE_ENV_VAR = "SNS_DESK_CREATE"
 """Set to 1 (true, yes, on) to allow what ``--create`` allows."""
 _TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
-_WITHOUT_DATABASE = frozenset({("check", None), ("backup", "verify")})
+_WITHOUT_DATABASE = frozenset({("check", None), ("backup", "verify"), ("incident", "kinds")})
 """The commands that never open a database."""
 
 
@@ -47,7 +47,8 @@ def create_allowed(args: argparse.Namespace) -> bool:
 def _check_database(args: argparse.Namespace) -> int:
     """Refuse (exit 2) a database given by ``--db``/``SNS_DESK_DB`` that does not exist, unless creating is
     allowed: a mistyped path must not become a new, empty archive."""
-    if (args.command, getattr(args, "backup_command", None)) in _WITHOUT_DATABASE or create_allowed(args):
+    action = getattr(args, "backup_command", None) or getattr(args, "incident_command", None)
+    if (args.command, action) in _WITHOUT_DATABASE or create_allowed(args):
         return EXIT_OK
     url = explicit_db_url(args)
     if url is None:  # pragma: no cover - create_allowed said so
@@ -95,6 +96,10 @@ def run(args: argparse.Namespace) -> int:
         from .draft import run_draft
 
         return run_draft(args, sys.stdout, sys.stderr)
+    if args.command == "incident":
+        from .incident import run_incident
+
+        return run_incident(args, sys.stdout, sys.stderr)
     sys.stderr.write(f"sns-desk: コマンド「{args.command}」はまだありません\n")
     return EXIT_USAGE
 

@@ -13,6 +13,7 @@ from .audit import add_parser as add_audit_parser
 from .backup import add_parser as add_backup_parser
 from .draft import add_parser as add_draft_parser
 from .exits import EXIT_USAGE
+from .incident import add_parser as add_incident_parser
 from .settings import add_parser as add_settings_parser
 from .user import add_parser as add_user_parser
 
@@ -77,4 +78,5 @@ def build_parser() -> JapaneseArgumentParser:
     add_user_parser(sub)
     add_audit_parser(sub)
     add_settings_parser(sub)
+    add_incident_parser(sub)
     return parser
