@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core.accounts import Account
-from ..core.attachments import inspect_image
+from ..core.attachments import inspect_image, make_thumbnail
 from ..core.audit import AuditAction
 from ..core.errors import InvalidInput
 from ..core.incidents import (
@@ -267,6 +267,10 @@ class IncidentService:
         if found is None:
             raise InvalidInput(f"事案 {incident_id} に画面の記録 {evidence_id} はありません")
         return self.media.get(found.sha256)
+
+    def evidence_thumbnail(self, incident_id: int, evidence_id: int, max_side: int = 256) -> bytes:
+        """A small PNG of a screenshot, for lists."""
+        return make_thumbnail(self.evidence_file(incident_id, evidence_id), max_side)
 
     def _add_evidence(self, incident_id: int, kind: EvidenceKind, note: str, **values: Any) -> Incident:
         if len(note.strip()) > rules.MAX_NOTE:

@@ -196,6 +196,10 @@ def test_notes_and_evidence_from_whoever_may_see_it(office: Office) -> None:
     assert (shot.kind, shot.filename, shot.format) == (EvidenceKind.FILE, "fake-profile.png", "PNG")
     assert office.media.path(shot.sha256).is_file()  # in the media store, once, by its SHA-256
     assert office.incidents("kacho").evidence_file(incident.id, shot.id) == _png()
+    thumbnail = office.incidents("kacho").evidence_thumbnail(incident.id, shot.id, 16)
+    assert Image.open(io.BytesIO(thumbnail)).size[0] <= 16
+    with pytest.raises(InvalidInput, match="画面の記録 999 はありません"):
+        office.incidents("kacho").evidence_file(incident.id, 999)
     timeline = [(e.action, e.by) for e in with_file.events]
     assert timeline == [
         (EventKind.OPENED, "suzuki"), (EventKind.NOTE, "suzuki"), (EventKind.EVIDENCE, "suzuki"),

@@ -35,6 +35,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Final
 
 import yaml
@@ -308,7 +309,7 @@ def _checklist(path: Path, kind: IncidentKind, data: LineDict, texts_dir: Path) 
             text = TextKind(text_name)
         help_text = check.text(entry, "help", f"{what}説明", required=False)
         steps.append(Step(step_id, title, required, article, help_text, text))
-    return Checklist(kind, summary, tuple(steps), texts, path)
+    return Checklist(kind, summary, tuple(steps), MappingProxyType(texts), path)
 
 
 def _texts(check: _Checker, data: LineDict, texts_dir: Path) -> dict[TextKind, TextSpec]:
@@ -412,7 +413,7 @@ def _load(folder: Path) -> IncidentCatalog:
         digest.update(path.name.encode() + b"\0" + raw + b"\0")
         checklists[kind] = _checklist(path, kind, _parse_yaml(path, text), texts_dir)
     environment = make_environment(texts_dir)
-    catalog = IncidentCatalog(version, city, homepage, folder, checklists, "", environment)
+    catalog = IncidentCatalog(version, city, homepage, folder, MappingProxyType(checklists), "", environment)
     from .texts import sample_contexts
 
     for name in sorted({spec.template for c in checklists.values() for spec in c.texts.values()}):
