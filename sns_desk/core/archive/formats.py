@@ -28,31 +28,31 @@ def _read_x(source: ArchiveSource, verify: bool = True) -> ExportReader:
     return read_x_source(source.rooted(_MARKER_FILES), verify=verify)
 
 
-def _read_facebook(source: ArchiveSource) -> ExportReader:
+def _read_facebook(source: ArchiveSource, verify: bool = True) -> ExportReader:
     from sns_desk.core.archive.meta_export import read_facebook_export
 
-    return read_facebook_export(source)
+    return read_facebook_export(source, verify=verify)
 
 
-def _read_instagram(source: ArchiveSource) -> ExportReader:
+def _read_instagram(source: ArchiveSource, verify: bool = True) -> ExportReader:
     from sns_desk.core.archive.meta_export import read_instagram_export
 
-    return read_instagram_export(source)
+    return read_instagram_export(source, verify=verify)
 
 
-def _read_mastodon(source: ArchiveSource) -> ExportReader:
+def _read_mastodon(source: ArchiveSource, verify: bool = True) -> ExportReader:
     from sns_desk.core.archive.mastodon_export import read_mastodon_export
 
-    return read_mastodon_export(source)
+    return read_mastodon_export(source, verify=verify)
 
 
-def _read_csv(source: ArchiveSource) -> ExportReader:
+def _read_csv(source: ArchiveSource, verify: bool = True) -> ExportReader:
     from sns_desk.core.archive.csv_export import read_csv_export
 
-    return read_csv_export(source)
+    return read_csv_export(source)  # always checked when opened: its rows decide the platform and account
 
 
-_READERS: Final[dict[str, Callable[[ArchiveSource], ExportReader]]] = {
+_READERS: Final[dict[str, Callable[[ArchiveSource, bool], ExportReader]]] = {
     "x": _read_x,
     "facebook": _read_facebook,
     "instagram": _read_instagram,
@@ -87,8 +87,10 @@ def open_export(
 ) -> ExportReader:
     """Open and verify an export; a damaged one raises :class:`ArchiveError` before any post is read.
 
-    ``verify=False`` skips the X reader's extra reading pass (its posts files can be hundreds of MB), for
-    callers that consume the posts in one transaction anyway, where a late error still writes nothing.
+    ``verify=False`` skips the extra reading pass of the X, Meta and Mastodon readers (their posts files can be
+    hundreds of MB), for callers that consume the posts in one transaction anyway, where a late error still
+    writes nothing; their ``total`` is then what the export says (X's manifest, Mastodon's ``totalItems``) or
+    None.
     The reader owns the opened file (or temporary folder): use it as a context manager.
     """
     if fmt not in FORMATS:
@@ -108,9 +110,7 @@ def open_export(
                     "X・Facebook・Instagram・Mastodon のエクスポート(zip・tar.gz・フォルダ)か CSV を指定してください。"
                 )
             fmt = detected
-        if fmt == "x":
-            return _read_x(source, verify)
-        return _READERS[fmt](source)
+        return _READERS[fmt](source, verify)
     except BaseException:
         source.close()
         raise

@@ -26,8 +26,8 @@ import itertools
 import json
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import IO, Any, Final
 
 import ijson
@@ -40,6 +40,7 @@ __all__ = [
     "MAX_JSON_DEPTH",
     "DepthGuard",
     "JsonStream",
+    "TopLevel",
     "Wording",
     "iter_items",
     "load_small_json",
@@ -277,34 +278,48 @@ def _broken(source: ArchiveSource, name: str, wording: Wording, detail: str, ite
     )
 
 
-def scan_top_level(source: ArchiveSource, name: str, wanted: Sequence[str], wording: Wording) -> tuple[str, str | None]:
-    """What the member's JSON is (``start_array``, ``start_map``, ``string`` … as ijson names it) and, for an
-    object, the first key of ``wanted`` whose value is an array (``None`` when none is).
+@dataclass(frozen=True, slots=True)
+class TopLevel:
+    """What :func:`scan_top_level` found at the top of a member."""
+
+    kind: str
+    """``start_array``, ``start_map``, ``string`` … as ijson names the first event."""
+    key: str | None = None
+    """For an object: the first of the wanted keys whose value is an array, or None."""
+    scalars: Mapping[str, Any] = field(default_factory=dict)
+    """For an object: the members with a plain value (number, string …) seen before ``key``."""
+
+
+def scan_top_level(source: ArchiveSource, name: str, wanted: Sequence[str], wording: Wording) -> TopLevel:
+    """What the member's JSON is and, for an object, where its array of ``wanted`` is (see :class:`TopLevel`).
 
     Stops reading as soon as it knows: an array at once, an object at that key's ``[``.
     """
     stream = open_stream(source, name, wording)
-    top = ""
+    kind = ""
+    scalars: dict[str, Any] = {}
     try:
         with io.BufferedReader(stream, 65536) as buffered:
             key: str | None = None
             for prefix, event, value in ijson.parse(buffered, use_float=True):
                 stream.mark()
-                if not top:
-                    top = event
+                if not kind:
+                    kind = event
                     if event != "start_map":
-                        return top, None
+                        return TopLevel(kind)
                 elif prefix == "" and event == "map_key":
                     key = value
                 elif key is not None:
                     if key in wanted and event == "start_array":
-                        return top, key
+                        return TopLevel(kind, key, scalars)
+                    if event in ("number", "string", "boolean", "null"):
+                        scalars[key] = value
                     key = None
     except ijson.JSONError as exc:
         raise _broken(source, name, wording, str(exc).split("\n")[0], None) from exc
     except _STREAM_ERRORS as exc:
         raise ArchiveError(f"{wording.in_file(name)}が壊れていて最後まで読めません。") from exc
-    return top, None
+    return TopLevel(kind, None, scalars)
 
 
 def iter_items(source: ArchiveSource, name: str, prefix: str, wording: Wording) -> Iterator[Any]:

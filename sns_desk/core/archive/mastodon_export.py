@@ -34,11 +34,11 @@ An attachment path that is absolute after that or contains ``..`` is refused.
 
 The outbox is one JSON document, often hundreds of MB on one line. It is parsed as a stream, one activity at a
 time (:mod:`sns_desk.core.archive.json_stream`, with that module's limits on nesting, the size of one activity
-and numbers): once when the export is opened, to check everything and count the posts, and once more by
-:meth:`MastodonExport.posts`; only the ids of the posts seen are kept, to skip duplicates. The activities are the
-first array among ``orderedItems`` and ``items`` of the outbox object. A damaged export (missing ``outbox.json``,
-text that is not UTF-8, invalid JSON, dates that cannot be read, missing media) thus fails before any post is
-yielded.
+and numbers): once when the export is opened, to check everything and count the posts (unless the caller asks
+not to), and once more by :meth:`MastodonExport.posts`; only the ids of the posts seen are kept, to skip
+duplicates. The activities are the first array among ``orderedItems`` and ``items`` of the outbox object. A
+damaged export (missing ``outbox.json``, text that is not UTF-8, invalid JSON, dates that cannot be read,
+missing media) thus fails before any post is yielded.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ from typing import Any, Final
 from urllib.parse import unquote, urlsplit
 
 from sns_desk.core.archive.errors import ArchiveError
-from sns_desk.core.archive.json_stream import Wording, iter_items, load_small_json, scan_top_level
+from sns_desk.core.archive.json_stream import TopLevel, Wording, iter_items, load_small_json, scan_top_level
 from sns_desk.core.archive.model import ArchivedPost, MediaRef
 from sns_desk.core.archive.reader import SourceReader
 from sns_desk.core.archive.sources import ArchiveSource, is_unsafe_name
@@ -262,7 +262,7 @@ class MastodonExport(SourceReader):
 
     platform = "mastodon"
 
-    def __init__(self, source: ArchiveSource) -> None:
+    def __init__(self, source: ArchiveSource, *, verify: bool = True) -> None:
         super().__init__(source)
         names = source.names()
         if OUTBOX_NAME not in names:
@@ -272,7 +272,13 @@ class MastodonExport(SourceReader):
         self._has_media_dir = any(name.startswith(MEDIA_DIR) for name in names)
         self.account = self._read_account()
         """``preferredUsername`` from ``actor.json``, or ``""``."""
-        self._items_prefix = self._find_items()
+        self._checking = False
+        outbox = self._find_items()
+        self._items_prefix = f"{outbox.key}.item"
+        if not verify:
+            count = outbox.scalars.get("totalItems")  # the activities, about as many as the posts
+            self.total = count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else None
+            return
         self._checking = True  # the checking pass skips turning HTML into text, which cannot fail
         try:
             self.total = sum(1 for _post in self.posts())  # reads everything once: a damaged export fails now
@@ -290,14 +296,14 @@ class MastodonExport(SourceReader):
         username = _str(actor.get("preferredUsername"))
         return username.strip().lstrip("@") if username else ""
 
-    def _find_items(self) -> str:
-        """The ijson prefix of the outbox's activities."""
-        top, key = scan_top_level(self._source, OUTBOX_NAME, ITEM_KEYS, _WORDING)
-        if top != "start_map":
+    def _find_items(self) -> TopLevel:
+        """Where the outbox's activities are (``key``), and what the outbox says before them."""
+        outbox = scan_top_level(self._source, OUTBOX_NAME, ITEM_KEYS, _WORDING)
+        if outbox.kind != "start_map":
             raise ArchiveError(f"エクスポート内の「{OUTBOX_NAME}」の中身がオブジェクトではありません。")
-        if key is None:
+        if outbox.key is None:
             raise ArchiveError(f"エクスポート内の「{OUTBOX_NAME}」に投稿の一覧(orderedItems)がありません。")
-        return f"{key}.item"
+        return outbox
 
     def _to_post(self, activity: Mapping[str, Any], number: int) -> ArchivedPost | None:
         kind = activity.get("type")
@@ -440,13 +446,15 @@ def _member_path(url: str) -> str | None:
     return path
 
 
-def read_mastodon_export(source: ArchiveSource) -> MastodonExport:
+def read_mastodon_export(source: ArchiveSource, *, verify: bool = True) -> MastodonExport:
     """Open a Mastodon export from an opened :class:`ArchiveSource` (see :func:`~sns_desk.core.archive.sources.
-    open_source`), reading and checking the whole outbox now. The export takes over ``source``: closing it closes
-    the source, and the source is closed when this raises :class:`ArchiveError`.
+    open_source`), reading and checking the whole outbox now unless ``verify`` is false (then ``total`` is the
+    outbox's ``totalItems`` and the checks are left to :meth:`~MastodonExport.posts`, for a caller that reads the
+    posts in one transaction anyway). The export takes over ``source``: closing it closes the source, and the
+    source is closed when this raises :class:`ArchiveError`.
     """
     try:
-        return MastodonExport(source.rooted([OUTBOX_NAME]))
+        return MastodonExport(source.rooted([OUTBOX_NAME]), verify=verify)
     except BaseException:
         source.close()
         raise

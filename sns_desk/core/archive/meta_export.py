@@ -21,7 +21,9 @@ adds only the posts that are new.
 
 Everything is untrusted. :func:`read_facebook_export` and :func:`read_instagram_export` read every posts file
 once before returning and check that every media file is there, so a damaged export fails as a whole with a
-Japanese :class:`ArchiveError` and never yields half of its posts; ``posts()`` then reads the posts again.
+Japanese :class:`ArchiveError` and never yields half of its posts; ``posts()`` then reads the posts again
+(``verify=False`` skips the first reading, for the importer, whose one transaction keeps nothing of an
+export that fails half-way).
 Posts files are parsed as streams, one post at a time (:mod:`sns_desk.core.archive.json_stream`: a 200 MB
 posts file on one line is never held whole), with that module's limits on nesting, the size of one post and
 numbers; only the small profile files are read whole.
@@ -265,11 +267,11 @@ class _MetaExport(SourceReader):
 
     def _items(self, part: str) -> Iterator[Any]:
         """The posts of one file, parsed one at a time, mojibake repaired."""
-        top, key = scan_top_level(self._source, part, self._list_keys, self._wording)
-        if top == "start_array":
+        top = scan_top_level(self._source, part, self._list_keys, self._wording)
+        if top.kind == "start_array":
             prefix = "item"
-        elif key is not None:
-            prefix = f"{key}.item"
+        elif top.key is not None:
+            prefix = f"{top.key}.item"
         else:
             raise ArchiveError(f"エクスポート内の「{part}」の中身が投稿の配列ではありません。")
         for item in iter_items(self._source, part, prefix, self._wording):
@@ -459,23 +461,29 @@ class InstagramExport(_MetaExport):
 # Opening
 
 
-def read_facebook_export(source: ArchiveSource) -> FacebookExport:
-    """Open a Facebook export and read it once through (see the module documentation).
+def read_facebook_export(source: ArchiveSource, *, verify: bool = True) -> FacebookExport:
+    """Open a Facebook export and, with ``verify``, read it once through (see the module documentation).
 
-    The reader owns ``source`` from then on (closing the reader closes it). On :class:`ArchiveError` the source
-    is left open, so that the caller that opened it can try another reader or close it.
+    ``verify=False`` leaves ``total`` unknown and the checks to ``posts()``, for a caller that reads the posts in
+    one transaction anyway. The reader owns ``source`` from then on (closing the reader closes it). On
+    :class:`ArchiveError` the source is left open, so that the caller that opened it can try another reader or
+    close it.
     """
     reader = FacebookExport(source)
-    reader._verify()
+    if verify:
+        reader._verify()
     return reader
 
 
-def read_instagram_export(source: ArchiveSource) -> InstagramExport:
-    """Open an Instagram export and read it once through (see the module documentation).
+def read_instagram_export(source: ArchiveSource, *, verify: bool = True) -> InstagramExport:
+    """Open an Instagram export and, with ``verify``, read it once through (see the module documentation).
 
-    The reader owns ``source`` from then on (closing the reader closes it). On :class:`ArchiveError` the source
-    is left open, so that the caller that opened it can try another reader or close it.
+    ``verify=False`` leaves ``total`` unknown and the checks to ``posts()``, for a caller that reads the posts in
+    one transaction anyway. The reader owns ``source`` from then on (closing the reader closes it). On
+    :class:`ArchiveError` the source is left open, so that the caller that opened it can try another reader or
+    close it.
     """
     reader = InstagramExport(source)
-    reader._verify()
+    if verify:
+        reader._verify()
     return reader

@@ -180,3 +180,20 @@ def test_opening_checks_and_posts_read_the_file_again(tmp_path: Path) -> None:
         checked = len(opened)
         assert sum(1 for _ in reader.posts()) == 5
         assert opened[checked:] == ["outbox.json"]  # one more pass, streamed; nothing kept from the first
+
+
+def test_unverified_readers_read_once_and_fail_while_reading(tmp_path: Path) -> None:
+    folder = write_outbox(tmp_path / "mastodon", 20)
+    with open_export(folder, "mastodon", verify=False) as reader:
+        assert reader.total == 20  # the outbox's totalItems, for the progress bar
+        assert sum(1 for _ in reader.posts()) == 20
+    fb, count = write_facebook_export(tmp_path / "fb", 50_000)
+    with open_export(fb, "facebook", verify=False) as reader:
+        assert reader.total is None
+        assert sum(1 for _ in reader.posts()) == count
+    broken = write_outbox(tmp_path / "broken", 20, tail=b"")
+    with open_export(broken, "mastodon", verify=False) as reader:  # opens: only the start was looked at
+        stream = reader.posts()
+        assert next(stream).platform == "mastodon"
+        with pytest.raises(ArchiveError, match="JSON が壊れています"):
+            list(stream)
