@@ -14,8 +14,8 @@ installed size, what leaving out unused Qt parts saved and how long each step to
    imports; makensis builds the setup (64-bit stub, Japanese UI).
 
 Needs ``makensis`` (apt-get install nsis) and ``osslsigncode``; downloads are cached in
-``~/.cache/sns-desk-installer`` (``SNS_DESK_INSTALLER_CACHE``).  Nothing is signed here: see the README
-("Windows installer") for the city's code-signing step.
+``~/.cache/sns-desk-installer`` (``SNS_DESK_INSTALLER_CACHE``).  Nothing is signed unless
+``--sign-command`` is given (the city's certificate; README "The Windows setup").
 """
 
 from __future__ import annotations
@@ -260,7 +260,8 @@ def build(args: argparse.Namespace) -> dict[str, object]:
 
     t = time.monotonic()
     with step("makensis (lzma, 64-bit stub)"):
-        run(["makensis", "-V2", "-INPUTCHARSET", "UTF8", nsis_dir / "installer.nsi"], cwd=nsis_dir)
+        sign = [f"-DSIGN_COMMAND={args.sign_command}"] if args.sign_command else []
+        run(["makensis", "-V2", "-INPUTCHARSET", "UTF8", *sign, nsis_dir / "installer.nsi"], cwd=nsis_dir)
     timings["makensis"] = time.monotonic() - t
     DIST.mkdir(exist_ok=True)
     setup = DIST / installer_name
@@ -290,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--no-prune", action="store_true", help="keep every Qt part (to measure what pruning saves)")
     parser.add_argument("--extra-ca", type=Path, help="more trusted roots (PEM) for the Authenticode check")
+    parser.add_argument("--sign-command", help="sign the uninstaller and the setup: a command in which %%1 is the "
+                        "file, e.g. 'osslsigncode sign -pkcs12 city.pfx -readpass pw.txt -h sha256 -ts URL "
+                        '-in "%%1" -out "%%1.signed" && mv -f "%%1.signed" "%%1"\' (README)')
     args = parser.parse_args(argv)
     ok, why = _has_tools()
     if not ok:

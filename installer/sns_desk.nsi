@@ -6,8 +6,13 @@
 ; The default x86 stub installs nothing on 64-bit Wine; the app is 64-bit anyway.
 Target amd64-unicode
 ; Installation folders: per user (default) %LOCALAPPDATA%\Programs\sns_desk, for all users
-; (/AllUsers, IT) %ProgramFiles%\sns_desk. User data lives elsewhere (%LOCALAPPDATA%\sns_desk:
-; the database, media, Logs) and is never touched by this setup or its uninstaller.
+; (/AllUsers, IT) %ProgramFiles%\sns_desk. User data lives elsewhere (%LOCALAPPDATA%\sns-desk: the
+; database and media; %LOCALAPPDATA%\sns_desk\Logs) and is never touched by this setup or its uninstaller.
+; Code signing (build.py --sign-command): makensis signs the uninstaller it embeds and then the setup.
+!ifdef SIGN_COMMAND
+!uninstfinalize '${SIGN_COMMAND}'
+!finalize '${SIGN_COMMAND}'
+!endif
 !include "MUI2.nsh"
 !define MUI_ABORTWARNING
 !define MUI_ICON "[[icon]]"
