@@ -105,6 +105,14 @@ class IncidentService:
         with self._db.session() as s:
             return person_for(s, self._login)
 
+    def accounts(self) -> list[Account]:
+        """The accounts this person may report an incident on: the city's (not those only requested or
+        refused), in operation or not (an impersonation of a closed account is still reported), by name."""
+        with self._db.session() as s:
+            me = person_for(s, self._login)
+            accounts = [account_from_row(r) for r in s.scalars(select(AccountRow).order_by(AccountRow.name)).all()]
+        return [a for a in accounts if not rules.why_not_report(me, a)]
+
     def checklists(self) -> list[Checklist]:
         """Each kind's checklist and texts as a new incident would get them, in the kinds' order."""
         catalog = self._catalog()

@@ -35,7 +35,7 @@ from sns_desk.core.workflow import DraftState
 from sns_desk.services.audit import AuditService
 from sns_desk.services.desk import DeskService
 from sns_desk.services.incidents import IncidentService
-from sns_desk.services.registry import RegistryService
+from sns_desk.services.registry import AccountFactsInput, RegistryService
 from sns_desk.storage.database import Database
 from sns_desk.storage.media import MediaStore
 
@@ -290,6 +290,17 @@ def test_no_draft_for_an_account_out_of_operation(office: Office) -> None:
     assert office.desk("kacho").drafts() == []
     # The incident goes on: notes and steps do not need an account in operation.
     office.incidents("kacho").step_done(incident.id, "report")
+
+
+def test_the_accounts_one_may_report_on_are_the_citys(office: Office) -> None:
+    RegistryService(office.database, "kacho").request(
+        AccountFactsInput(
+            platform="x", name="@hh_new", url="https://x.com/hh_new", department="広報戦略担当", purpose="試行"
+        )
+    )
+    RegistryService(office.database, "kacho").suspend("@hh_koho", "乗っ取りのため")
+    names = [a.name for a in office.incidents("suzuki").accounts()]
+    assert names == ["@hh_kanko", "@hh_koho"]  # by name; suspended still counts, a mere request does not
 
 
 def test_an_incident_keeps_the_checklist_it_was_reported_with(office: Office) -> None:
