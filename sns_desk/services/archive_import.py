@@ -4,10 +4,11 @@ Posts are streamed from the export and written in one transaction: a failure or 
 the archive exactly as it was, and importing the same export again adds nothing (a post is
 known by its platform and the platform's own id). Each import that completes appends an
 ``archive.imported`` record to the audit chain in the same transaction: who, which file, the
-platform, the accounts and how many posts were read, added and skipped. Media go to the content-addressed media store
-first; an import that is rolled back leaves at most unreferenced files there, never a record
-that points at a missing file. Rows are written in batches and the session is emptied after each,
-so memory stays flat however big the export is.
+platform, the accounts and how many posts were read, added and skipped. Media go to the
+content-addressed media store first; an import that is rolled back leaves at most unreferenced
+files there, never a record that points at a missing file. Posts are decided and written in
+batches of :data:`BATCH`, asking the archive which of each batch it already holds, so memory
+stays flat however big the export or the archive is.
 """
 
 from __future__ import annotations
@@ -119,10 +120,8 @@ def import_reader(
     with database.session() as s:
         begin_transaction(s, write=True)  # the trigger dance below must be inside one transaction
         accounts: dict[str, int] = {}
-        known = {
-            (platform, pid) for platform, pid in s.execute(select(PostedItemRow.platform, PostedItemRow.platform_id))
-        }
         desk = _desk_records(s)
+        pending: list[ArchivedPost] = []
         batch: list[tuple[dict[str, Any], ArchivedPost]] = []
 
         def write_batch() -> None:
@@ -143,23 +142,24 @@ def import_reader(
                 s.execute(insert(PostedMediaRow), rows)
             batch.clear()
 
-        reader_account = storable_text(reader.account)
-        with deferred_indexing(s):
-            for read in reader.posts():
-                post = storable_post(read)  # NUL → U+FFFD (PostgreSQL text cannot hold it), time in UTC
-                seen += 1
-                check_cancel(cancelled, ImportCancelled)
+        def settle() -> None:
+            """Add the pending posts the archive does not hold yet, asking it about just these: nothing grows with
+            the archive or the export (the readers skip an export's repeated posts themselves). The rows of the
+            earlier batches are already written in this transaction, so they count as held."""
+            nonlocal added, skipped
+            held = _held_keys(s, pending)
+            for post in pending:
                 key = (post.platform, post.platform_id)
-                if key in known:
+                if key in held:
                     skipped += 1
                 elif key in desk:
                     # Posted from the desk and recorded there without the platform's id: the same post,
                     # whose desk record (terminal, 第5条 reason, images) is kept and now gets the id.
                     s.execute(update(PostedItemRow).where(PostedItemRow.id == desk.pop(key)).values(platform_id=key[1]))
-                    known.add(key)
+                    held.add(key)
                     skipped += 1
                 else:
-                    known.add(key)
+                    held.add(key)
                     name = forced or post.account or reader_account
                     if not name:
                         raise AccountNameNeeded()
@@ -170,12 +170,21 @@ def import_reader(
                         names.append(name)
                     batch.append((_item(accounts[name], post), post))
                     added += 1
-                    if len(batch) >= BATCH:
-                        write_batch()
-                if progress is not None and seen % BATCH == 0:
-                    progress(seen, reader.total)
+            pending.clear()
             if batch:
                 write_batch()
+
+        reader_account = storable_text(reader.account)
+        with deferred_indexing(s):
+            for read in reader.posts():
+                pending.append(storable_post(read))  # NUL → U+FFFD (PostgreSQL text cannot hold it), time in UTC
+                seen += 1
+                check_cancel(cancelled, ImportCancelled)
+                if len(pending) >= BATCH:
+                    settle()
+                if progress is not None and seen % BATCH == 0:
+                    progress(seen, reader.total)
+            settle()
         check_cancel(cancelled, ImportCancelled)
         shown = "、".join(names) or forced or reader_account or "(なし)"
         file_name = source.name if source is not None else ""
@@ -258,6 +267,20 @@ def _media_name(name: str) -> str:
     if dot and len(ext) <= 10:
         return stem[: MAX_MEDIA_NAME - len(ext) - 1] + "." + ext
     return name[:MAX_MEDIA_NAME]
+
+
+def _held_keys(s: Session, posts: list[ArchivedPost]) -> set[tuple[str, str]]:
+    """The (platform, platform id) of ``posts`` that the archive already holds (one query per platform)."""
+    held: set[tuple[str, str]] = set()
+    for platform in {post.platform for post in posts}:
+        wanted = list({post.platform_id for post in posts if post.platform == platform})
+        found = s.scalars(
+            select(PostedItemRow.platform_id).where(
+                PostedItemRow.platform == platform, PostedItemRow.platform_id.in_(wanted)
+            )
+        )
+        held.update((platform, pid) for pid in found if pid is not None)
+    return held
 
 
 def _ids_of(s: Session, posts: list[ArchivedPost]) -> dict[tuple[str, str], int]:
