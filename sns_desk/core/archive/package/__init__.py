@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from sns_desk.core.archive.package.layout import FORMAT_VERSION
 from sns_desk.core.archive.package.read import PackageReader, read_package
-from sns_desk.core.archive.package.verify import PackageProblem, ProblemKind, verify_package
+from sns_desk.core.archive.package.verify import PackageProblem, ProblemKind, VerifyCancelled, verify_package
 from sns_desk.core.archive.package.write import MediaSource, PackageCancelled, PackageSummary, write_package
 from sns_desk.core.progress import Progress
 
@@ -36,6 +36,7 @@ __all__ = [
     "PackageSummary",
     "ProblemKind",
     "Progress",
+    "VerifyCancelled",
     "read_package",
     "verify_package",
     "write_package",

@@ -30,7 +30,7 @@ from sns_desk.core.archive.package.layout import (
     posix,
 )
 from sns_desk.core.archive.package.verify import verify_bag
-from sns_desk.core.progress import Progress
+from sns_desk.core.progress import CancelCheck, Progress
 
 _MEDIA_PATH = re.compile(r"data/media/([0-9a-f]{2})/([0-9a-f]{64})(?:\.[a-z0-9]{1,5})?")
 
@@ -71,10 +71,12 @@ class PackageReader:
         return data
 
 
-def read_package(path: Path, progress: Progress | None = None) -> PackageReader:
-    """Verify the package at ``path`` and open it; refuses (:class:`ArchiveError`) one with any problem."""
+def read_package(path: Path, progress: Progress | None = None, cancelled: CancelCheck | None = None) -> PackageReader:
+    """Verify the package at ``path`` and open it; refuses (:class:`ArchiveError`) one with any problem.
+
+    ``progress`` and ``cancelled`` are those of the verification (:func:`~.verify.verify_package`)."""
     path = Path(path)
-    problems, bag = verify_bag(path, progress)
+    problems, bag = verify_bag(path, progress, cancelled)
     if problems or bag is None:
         listed = "\n".join(f"・{p.message}" for p in problems[:20])
         more = f"\n…ほか {len(problems) - 20} 件" if len(problems) > 20 else ""

@@ -19,10 +19,18 @@ from typing import Final
 import bagit
 
 from sns_desk.core.archive.package.layout import ALGORITHM, COPY_CHUNK, TAG_FILES, TAG_FORMAT, posix
-from sns_desk.core.progress import Progress
+from sns_desk.core.errors import Cancelled
+from sns_desk.core.progress import CancelCheck, Progress, check_cancel
 
 _OTHER_MANIFEST: Final = re.compile(r"(?:tag)?manifest-[a-z0-9]+\.txt")
 """Manifests (of any algorithm) are read and checked by bagit; any other file next to ``data/`` is extra."""
+
+
+class VerifyCancelled(Cancelled):
+    """The user stopped checking a package; the package was only read."""
+
+    def __init__(self) -> None:
+        super().__init__("検証を中止しました。パッケージには手を加えていません")
 
 
 class ProblemKind(enum.StrEnum):
@@ -47,17 +55,22 @@ class PackageProblem:
         return self.message
 
 
-def verify_package(path: Path, progress: Progress | None = None) -> list[PackageProblem]:
+def verify_package(
+    path: Path, progress: Progress | None = None, cancelled: CancelCheck | None = None
+) -> list[PackageProblem]:
     """Every problem of the package at ``path``: missing, changed and extra files, damaged tag files.
 
     An empty list means the package is complete and unchanged since it was written. Each file is read
-    once and its checksum compared with the manifests (payload and tag files).
+    once and its checksum compared with the manifests (payload and tag files). ``cancelled`` is polled
+    between files; once it returns True, :class:`VerifyCancelled` is raised.
     """
-    problems, _ = verify_bag(Path(path), progress)
+    problems, _ = verify_bag(Path(path), progress, cancelled)
     return problems
 
 
-def verify_bag(path: Path, progress: Progress | None) -> tuple[list[PackageProblem], bagit.Bag | None]:
+def verify_bag(
+    path: Path, progress: Progress | None, cancelled: CancelCheck | None = None
+) -> tuple[list[PackageProblem], bagit.Bag | None]:
     """The problems of the package at ``path``, and the bag as bagit opened it (None if it could not)."""
     label = str(path)
     if not path.is_dir():
@@ -102,7 +115,7 @@ def verify_bag(path: Path, progress: Progress | None) -> tuple[list[PackageProbl
                 _problem(ProblemKind.DAMAGED, "bagit.txt", "bagit.txt の先頭に BOM があります(BagIt の規格違反)")
             )
     problems.extend(_check_tag_manifest(path, bag))
-    problems.extend(_check_files(bag, progress))
+    problems.extend(_check_files(bag, progress, cancelled))
     if not problems:
         if TAG_FORMAT not in bag.info:
             problems.append(
@@ -178,7 +191,7 @@ def _extra_at_root(root: Path) -> list[PackageProblem]:
     return problems
 
 
-def _check_files(bag: bagit.Bag, progress: Progress | None) -> list[PackageProblem]:
+def _check_files(bag: bagit.Bag, progress: Progress | None, cancelled: CancelCheck | None) -> list[PackageProblem]:
     problems: list[PackageProblem] = []
     only_in_manifest, only_on_disk = bag.compare_manifests_with_fs()
     missing = set(only_in_manifest)
@@ -198,6 +211,7 @@ def _check_files(bag: bagit.Bag, progress: Progress | None) -> list[PackageProbl
     entries: dict[str, dict[str, str]] = bag.entries
     to_hash = sorted(rel for rel in entries if rel not in missing)
     for n, rel in enumerate(to_hash):
+        check_cancel(cancelled, VerifyCancelled)
         if progress is not None and n % 50 == 0:
             progress(n, len(to_hash))
         full = os.path.join(bag.path, bag.normalized_filesystem_names.get(rel, rel))

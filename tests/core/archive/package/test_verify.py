@@ -8,7 +8,7 @@ import bagit
 import pytest
 
 from sns_desk.core.archive import ArchiveError
-from sns_desk.core.archive.package import ProblemKind, read_package, verify_package
+from sns_desk.core.archive.package import ProblemKind, VerifyCancelled, read_package, verify_package
 
 from .conftest import PNG, SHA_MP4, SHA_PDF, tamper_byte
 
@@ -127,3 +127,21 @@ def test_something_else_is_not_a_package(tmp_path: Path, make: str) -> None:
     assert "thing" in problems[0].message
     with pytest.raises(ArchiveError):
         read_package(path)
+
+
+def test_checking_stops_when_cancelled_and_leaves_the_package_as_it_was(bag: Path) -> None:
+    before = {p: p.read_bytes() for p in bag.rglob("*") if p.is_file()}
+    asked: list[int] = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 2  # after two files
+
+    with pytest.raises(VerifyCancelled) as stopped:
+        verify_package(bag, cancelled=cancelled)
+    assert stopped.value.message == "検証を中止しました。パッケージには手を加えていません"
+    assert len(asked) == 3
+    with pytest.raises(VerifyCancelled):
+        read_package(bag, cancelled=lambda: True)
+    assert {p: p.read_bytes() for p in bag.rglob("*") if p.is_file()} == before
+    assert verify_package(bag, cancelled=lambda: False) == []
