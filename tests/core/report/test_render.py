@@ -1,0 +1,234 @@
+"""The report's three formats, read back: the HTML's SVG bars carry the right counts and every text is
+escaped; the CSV parses back to the same numbers with formulas made inert; the PDF's text (pypdf) has the
+facts, the charts' labels and counts included."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from html.parser import HTMLParser
+
+import pytest
+from pypdf import PdfReader
+
+from sns_desk.core.report import ReportDocument, render
+from sns_desk.core.report.html import render_html
+from sns_desk.core.report.table import COLUMNS, render_csv
+
+from .conftest import EVIL, FORMULA, HEAD
+
+# -- HTML -------------------------------------------------------------------------------------------------
+
+
+class Page(HTMLParser):
+    """Every element with its attributes, the <g class="bar"> groups of each chart, and the text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.charts: list[list[tuple[str, int, float, float]]] = []
+        self.text: list[str] = []
+        self._bar: dict[str, str | None] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        self.elements.append((tag, values))
+        if tag == "svg":
+            self.charts.append([])
+        elif tag == "g" and values.get("class") == "bar":
+            self._bar = values
+        elif tag == "rect" and self._bar is not None:
+            label, count = self._bar["data-label"] or "", int(self._bar["data-count"] or "0")
+            self.charts[-1].append((label, count, float(values["width"] or 0), float(values["height"] or 0)))
+            self._bar = None
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parsed(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    page.close()
+    return page
+
+
+def test_the_html_page_draws_the_posts_per_week_as_svg_bars(document: ReportDocument) -> None:
+    page = parsed(render_html(document))
+    weeks = page.charts[0]  # @hh_koho: posts per week
+    assert [(label, count) for label, count, _, _ in weeks] == [
+        ("12/1〜12/6", 2),
+        ("12/7〜12/13", 3),
+        ("12/14〜12/20", 1),
+        ("12/21〜12/27", 0),
+        ("12/28〜12/31", 1),
+    ]
+    heights = {label: height for label, _, _, height in weeks}
+    assert heights["12/7〜12/13"] > heights["12/1〜12/6"] > heights["12/14〜12/20"] > 0 == heights["12/21〜12/27"]
+    assert heights["12/1〜12/6"] / heights["12/14〜12/20"] == pytest.approx(2, rel=0.01)
+    findings = page.charts[1]  # @hh_koho: findings by article, in the guideline's order
+    assert [(label, count) for label, count, _, _ in findings] == [("第6条第6号", 1), ("第7条第2号", 2)]
+    assert findings[1][2] == pytest.approx(2 * findings[0][2], rel=0.01)
+    kanko_weeks = page.charts[2]  # @hh_kanko has posts but no findings: no empty findings chart
+    assert sum(count for _, count, _, _ in kanko_weeks) == 1 and len(page.charts) == 3
+
+
+def test_the_html_page_escapes_text_and_needs_nothing_from_outside(document: ReportDocument) -> None:
+    html = render_html(document)
+    assert "<script" not in html.lower() and "<b " not in html
+    assert EVIL not in html
+    page = parsed(html)
+    text = "".join(page.text)
+    assert EVIL in text  # in the description, the reason, the off-terminal reason and the author's name
+    assert text.count(EVIL) >= 4
+    assert {tag for tag, _ in page.elements}.isdisjoint({"script", "iframe", "object", "embed", "img", "link"})
+    for _tag, attrs in page.elements:
+        for name, value in attrs.items():
+            assert not name.startswith("on")
+            if name in ("href", "src"):
+                assert (value or "").startswith("#")  # only links within the page
+    assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", html)  # no web font or image in the CSS
+    assert page.elements[0][0] == "html" and page.elements[0][1].get("lang") == "ja"
+
+
+def test_the_html_page_shows_the_facts(document: ReportDocument) -> None:
+    text = " ".join(" ".join(parsed(render_html(document)).text).split())
+    for expected in (
+        "SNS 運用月次報告 2026年12月",
+        "作成時点で 42 件",
+        HEAD.last_hash,
+        "@hh_koho",
+        "@hh_kanko",
+        "X(旧Twitter)",
+        "2027-01-04 09:30",  # made at, Japan time
+        "事案 9: なりすまし(第8条第1項) — 対応中",
+        "電話で報告",
+        "45分",
+        "2時間05分",
+        "問い合わせがないため",
+        "sns-desk-backup-20261210-020000",
+        "第7条第2号(2 件)",
+    ):
+        assert expected in text, expected
+    assert "訂正" not in text  # corrections are not recorded yet: no section, no placeholder
+
+
+# -- CSV --------------------------------------------------------------------------------------------------
+
+
+def test_the_csv_parses_back_with_the_same_numbers(document: ReportDocument) -> None:
+    data = render_csv(document)
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert tuple(rows[0].keys()) == COLUMNS
+
+    def of(section: str, account: str = "'@hh_koho") -> list[dict[str, str]]:
+        return [r for r in rows if r["section"] == section and r["account"] == account]
+
+    assert {r["key"]: int(r["count"]) for r in of("posts")} == {"total": 7, "from_desk": 3}
+    assert [(r["key"], int(r["count"])) for r in of("posts_week")] == [
+        ("2026-12-01..2026-12-06", 2),
+        ("2026-12-07..2026-12-13", 3),
+        ("2026-12-14..2026-12-20", 1),
+        ("2026-12-21..2026-12-27", 0),
+        ("2026-12-28..2026-12-31", 1),
+    ]
+    assert {r["key"]: int(r["count"]) for r in of("drafts")} == {
+        "submitted": 2,
+        "submitted_drafts": 1,
+        "approved": 1,
+        "approved_drafts": 1,
+        "returned": 1,
+        "returned_drafts": 1,
+        "discarded": 0,
+        "discarded_drafts": 0,
+    }
+    assert [(r["article"], r["label"], int(r["count"])) for r in of("findings_article")] == [
+        ("6-6", "第6条第6号", 1),
+        ("7-2", "第7条第2号", 2),
+    ]
+    steps = {r["key"]: r for r in of("incident_step")}
+    assert (steps["9:reported"]["elapsed_min"], steps["9:report"]["elapsed_min"], steps["9:press"]["elapsed_min"]) == (
+        "10",
+        "45",
+        "125",
+    )
+    assert (steps["9:report"]["state"], steps["9:press"]["state"], steps["9:closed"]["state"]) == (
+        "済み",
+        "不要",
+        "未了",
+    )
+    (backup,) = of("backup")
+    assert (backup["count"], backup["state"], backup["detail"]) == ("120", "定期", "全アカウント")
+    assert [int(r["count"]) for r in of("backup_account_items")] == [80]
+    assert {
+        r["key"]: r["count"] or r["detail"] for r in rows if r["section"] == "report" and r["key"] != "generated_at"
+    } == {
+        "audit_records": "42",
+        "audit_head": HEAD.last_hash,
+    }
+    assert [int(r["count"]) for r in of("posts", "'@hh_kanko") if r["key"] == "total"] == [1]
+
+
+def test_csv_cells_are_safe_in_excel(document: ReportDocument) -> None:
+    rows = list(csv.DictReader(io.StringIO(render_csv(document).decode("utf-8-sig"), newline="")))
+    reasons = [r["detail"] for r in rows if r["section"] == "finding"]
+    assert "'" + FORMULA in reasons  # shown as text, never run
+    assert all(not r["account"].startswith("@") for r in rows)  # '@hh_koho
+    for row in rows:
+        for column, value in row.items():
+            assert not value.startswith(("=", "+", "@", "\t", "\r")), (column, value)
+            if value.startswith("-"):
+                assert column == "elapsed_min" and value[1:].isdigit()
+
+
+# -- PDF ----------------------------------------------------------------------------------------------------
+
+
+def test_the_pdf_holds_the_facts_and_the_charts_text(document: ReportDocument) -> None:
+    data = render(document, "pdf")
+    assert data.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 3  # an overview, then each account from a new page
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    flat = "".join(text.split())
+    for expected in (
+        "SNS運用月次報告2026年12月",
+        "@hh_koho",
+        "@hh_kanko",
+        "週ごとの投稿数(合計7件)",
+        "条項ごとの確認済みの警告(合計3件)",
+        "12/7〜12/13",
+        "第7条第2号",
+        "事案9:なりすまし(第8条第1項)—対応中",
+        "電話で報告",
+        "2時間05分",
+        "会場の住所",
+        "sns-desk-backup-20261210-020000",
+        HEAD.last_hash,
+    ):
+        assert expected in flat, expected
+    embedded = [
+        str(descendant.get_object()["/FontDescriptor"].get_object()["/FontName"])
+        for ref in reader.pages[0]["/Resources"]["/Font"].values()
+        for descendant in ref.get_object().get("/DescendantFonts", [])
+    ]
+    assert embedded and all("IPAex" in name for name in embedded)
+    assert reader.metadata is not None and reader.metadata.title == document.title
+
+
+def test_every_format_renders_an_empty_document() -> None:
+    from sns_desk.core.report import Month
+
+    from .conftest import NOW
+
+    empty = ReportDocument(Month(2026, 12), (), HEAD, NOW, "tanaka")
+    assert "対象のアカウントがありません" in render(empty, "html").decode("utf-8")
+    assert render(empty, "csv").decode("utf-8-sig").count("\r\n") == 4  # header and the three report rows
+    assert "対象のアカウントがありません" in "".join(
+        PdfReader(io.BytesIO(render(empty, "pdf"))).pages[0].extract_text().split()
+    )
