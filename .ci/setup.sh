@@ -25,11 +25,11 @@ rm -f "$stamp"  # a run that fails half-way must not leave an old stamp behind
 
 need_apt=()
 # Qt's runtime libraries (offscreen and xcb), Japanese fonts for the UI, PostgreSQL for the
-# shared-store tests.
+# shared-store tests, NSIS, Wine and osslsigncode for the Windows setup and its smoke test.
 for pkg in libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3 \
            libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
            libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 \
-           fonts-noto-cjk fonts-noto-color-emoji postgresql locales-all; do
+           fonts-noto-cjk fonts-noto-color-emoji postgresql locales-all nsis wine wine64 osslsigncode; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -26,8 +26,10 @@ if [ -n "$pg_bin" ] && [ -z "${SNS_DESK_TEST_PG_URL:-}" ]; then
   export SNS_DESK_TEST_PG_URL="postgresql+psycopg://postgres:$pg_password@127.0.0.1:54329/postgres"
 fi
 
-echo "== ruff"; .venv/bin/ruff check sns_desk tests
+echo "== ruff"; .venv/bin/ruff check sns_desk tests installer
 echo "== mypy"; .venv/bin/mypy
+echo "== mypy (installer)"; .venv/bin/mypy --strict installer
+echo "== Windows lock covers pyproject.toml"; .venv/bin/python installer/lock.py --check
 echo "== import-linter"; .venv/bin/lint-imports
 echo "== pytest"; .venv/bin/python -m pytest  # the default selection: everything not marked slow
 # The slow tests (randomised equivalence, screenshots) on their own. Exit 5 means no test is marked
