@@ -13,13 +13,17 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from ..core.archive.package import PackageSummary
 from ..core.errors import InvalidInput
-from ..core.progress import Progress
+from ..core.progress import CancelCheck, Progress
 from ..storage.database import Database
 from ..storage.media import MediaStore
 from ..storage.models import AccountRow, AppSetting, BackupRecordRow, PostedItemRow, PostedMediaRow, utc_now
 from ..storage.search import SearchPage, SearchQuery, archive_search
 from .archive_import import ImportResult, import_export
+from .backups import BackupCheck, PackageOverview, RestoreResult, check_backup, package_overview
+from .backups import export_backup as _export_backup
+from .backups import restore_backup as _restore_backup
 
 BACKUP_WARNING_KEY = "backup.warn_after_days"
 DEFAULT_BACKUP_WARNING_DAYS = 7
@@ -144,6 +148,63 @@ class ArchiveService:
     ) -> ImportResult:
         """Import a platform export, audited as ``by`` (else the database's login)."""
         return import_export(self._db, self._media, path, fmt, account, progress, cancelled, by=by)
+
+    # -- Article 6 backups (the same services as ``sns-desk backup``; no role is required there either) ----------
+
+    @property
+    def database(self) -> Database:
+        return self._db
+
+    def export_backup(
+        self,
+        target: Path,
+        *,
+        account: str | None = None,
+        since: dt.datetime | None = None,
+        progress: Progress | None = None,
+        cancelled: CancelCheck | None = None,
+    ) -> PackageSummary:
+        """``backup export``: the archive (or one account's part, or what was posted since ``since``) as a
+        package in ``target`` (absent or empty), by the database's login; a full one is noted per account."""
+        return _export_backup(
+            self._db,
+            self._media,
+            Path(target),
+            by=self._db.login(),
+            account=account,
+            since=since,
+            progress=progress,
+            cancelled=cancelled,
+        )
+
+    def verify_backup(
+        self, path: Path, progress: Progress | None = None, cancelled: CancelCheck | None = None
+    ) -> BackupCheck:
+        """``backup verify``: the package's problems and the audit chain head it recorded."""
+        return check_backup(path, progress=progress, cancelled=cancelled)
+
+    def backup_overview(self, path: Path) -> PackageOverview:
+        """What a package says about itself (unchecked), for the question before restoring it."""
+        return package_overview(path)
+
+    def restore_backup(
+        self,
+        path: Path,
+        *,
+        progress: Progress | None = None,
+        cancelled: CancelCheck | None = None,
+        verify_progress: Progress | None = None,
+    ) -> RestoreResult:
+        """``backup restore``: verify the package, then add what the archive lacks (idempotent, atomic)."""
+        return _restore_backup(
+            self._db,
+            self._media,
+            Path(path),
+            progress=progress,
+            cancelled=cancelled,
+            by=self._db.login(),
+            verify_progress=verify_progress,
+        )
 
     def now(self) -> dt.datetime:
         return utc_now()

@@ -32,8 +32,24 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from ..core.archive import ArchiveError, ArchiveItem, PackagedMedia
-from ..core.archive.package import PackageSummary, read_package, write_package
-from ..core.archive.package.layout import TAG_COUNT, as_utc, read_bag_info
+from ..core.archive.package import (
+    PackageProblem,
+    PackageSummary,
+    VerifyCancelled,
+    read_package,
+    verify_package,
+    write_package,
+)
+from ..core.archive.package.layout import (
+    TAG_AUDIT_HEAD,
+    TAG_COUNT,
+    TAG_EXPORTED_AT,
+    TAG_MEDIA_COUNT,
+    TAG_TITLE,
+    as_utc,
+    parse_audit_head,
+    read_bag_info,
+)
 from ..core.archive.search_text import search_key, spaced
 from ..core.archive.storable import storable_item
 from ..core.audit import AuditAction
@@ -61,6 +77,33 @@ LOCK_NAME = ".sns-desk-backup.lock"
 class RestoreResult:
     added: int
     skipped: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class BackupCheck:
+    """What :func:`check_backup` found: no problems means complete and unchanged since it was written."""
+
+    path: Path
+    problems: tuple[PackageProblem, ...]
+    audit_head: tuple[int, str] | None
+    """(records, SHA-256 of the last record) of the audit chain when the package was written, from
+    ``bag-info.txt`` (trustworthy only when there are no problems; None for a package without it)."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PackageOverview:
+    """What a package says about itself in ``bag-info.txt``, unchecked: for asking before a restore."""
+
+    path: Path
+    title: str
+    items: int | None
+    media: int | None
+    exported_at: dt.datetime | None
+    created_by: str
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -276,6 +319,44 @@ def export_backup(
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Verify
+
+
+def check_backup(path: Path, *, progress: Progress | None = None, cancelled: CancelCheck | None = None) -> BackupCheck:
+    """Verify the package at ``path`` (``sns-desk backup verify``): its problems, and the audit chain head it
+    recorded. Raises :class:`VerifyCancelled` when ``cancelled()`` says so; the package is only read."""
+    path = Path(path)
+    problems = verify_package(path, progress, cancelled)
+    head = parse_audit_head(read_bag_info(path).get(TAG_AUDIT_HEAD, ""))
+    return BackupCheck(path, tuple(problems), head)
+
+
+def package_overview(path: Path) -> PackageOverview:
+    """What ``bag-info.txt`` of the package at ``path`` says (nothing is checked; restoring checks it all)."""
+    path = Path(path)
+    info = read_bag_info(path)
+
+    def count(tag: str) -> int | None:
+        value = info.get(tag, "")
+        return int(value) if value.isdigit() else None
+
+    try:
+        exported_at: dt.datetime | None = dt.datetime.fromisoformat(info.get(TAG_EXPORTED_AT, ""))
+    except ValueError:
+        exported_at = None
+    if exported_at is not None and exported_at.tzinfo is None:
+        exported_at = None
+    return PackageOverview(
+        path,
+        info.get(TAG_TITLE, ""),
+        count(TAG_COUNT),
+        count(TAG_MEDIA_COUNT),
+        exported_at,
+        info.get("Contact-Name", ""),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Restore
 
 
@@ -287,14 +368,21 @@ def restore_backup(
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
     by: str | None = None,
+    verify_progress: Progress | None = None,
 ) -> RestoreResult:
     """Load a package into the database. Raises ``ArchiveError`` for a package that does not verify.
 
-    The restore is recorded in the audit chain (``by``, else the database's login) in the same transaction.
+    The package is verified first (``verify_progress``: files checked of all), then its items are loaded
+    (``progress``: items of all). ``cancelled`` is polled in both; a cancel raises ``ImportCancelled`` and
+    leaves the database as it was. The restore is recorded in the audit chain (``by``, else the database's
+    login) in the same transaction.
     """
     from .archive_import import ImportCancelled
 
-    package = read_package(path)
+    try:
+        package = read_package(path, verify_progress, cancelled)
+    except VerifyCancelled:
+        raise ImportCancelled() from None
     added = skipped = done = 0
     with database.session() as s:
         begin_transaction(s, write=True)  # the search-trigger dance must be inside the transaction

@@ -20,11 +20,15 @@ from sns_desk.core.archive.package import verify_package
 from sns_desk.core.archive.package.layout import TAG_AUDIT_HEAD, read_bag_info
 from sns_desk.core.audit import AuditAction
 from sns_desk.services.archive import ArchiveService
+from sns_desk.services.archive_import import ImportCancelled
 from sns_desk.services.audit import AuditService
 from sns_desk.services.backups import (
     LOCK_NAME,
+    PackageOverview,
     RestoreResult,
+    check_backup,
     export_backup,
+    package_overview,
     packages_in,
     restore_backup,
     run_backup,
@@ -471,3 +475,51 @@ def test_items_dated_9999_and_0001_round_trip_through_postgresql(
 ) -> None:
     sqlite = opener(f"sqlite:///{(tmp_path / 'a.db').as_posix()}")
     _round_trip_extremes(sqlite, opener(pg_url), tmp_path)
+
+
+def test_check_backup_gives_the_audit_head_of_a_good_package_and_the_problems_of_a_tampered_one(
+    filled: tuple[Database, MediaStore], tmp_path: Path
+) -> None:
+    database, media = filled
+    export_backup(database, media, tmp_path / "bag", by="kacho")
+    with database.session() as s:
+        head = audit.head(s)
+    good = check_backup(tmp_path / "bag")
+    assert good.ok and good.problems == () and good.audit_head is not None
+    assert good.audit_head[0] == head[0] - 1  # the head the export read; its own record came after
+    overview = package_overview(tmp_path / "bag")
+    assert (overview.title, overview.items, overview.media, overview.created_by) == (
+        "SNS 投稿アーカイブ",
+        3,
+        1,
+        "kacho",
+    )
+    assert overview.exported_at is not None and overview.exported_at.tzinfo is not None
+
+    (tmp_path / "bag" / "data" / "items.csv").write_text("書き換え", encoding="utf-8")
+    bad = check_backup(tmp_path / "bag")
+    assert not bad.ok and [p.path for p in bad.problems] == ["data/items.csv"]
+    assert package_overview(tmp_path / "nothing") == PackageOverview(tmp_path / "nothing", "", None, None, None, "")
+
+
+def test_a_restore_cancelled_while_the_package_is_checked_writes_nothing(
+    filled: tuple[Database, MediaStore], opener: Callable[..., Database], tmp_path: Path
+) -> None:
+    database, media = filled
+    export_backup(database, media, tmp_path / "bag", by="kacho")
+    empty = opener(f"sqlite:///{(tmp_path / 'restored.db').as_posix()}")
+    checked: list[tuple[int, int | None]] = []
+    with pytest.raises(ImportCancelled):
+        restore_backup(
+            empty, MediaStore(tmp_path / "m2"), tmp_path / "bag", cancelled=lambda: bool(checked),
+            verify_progress=lambda done, total: checked.append((done, total)),
+        )  # fmt: skip
+    assert checked == [(0, checked[0][1])]  # stopped at the first file after the first report
+    with empty.session() as s:
+        assert s.scalar(select(func.count(PostedItemRow.id))) == 0
+    counted: list[tuple[int, int | None]] = []
+    result = restore_backup(
+        empty, MediaStore(tmp_path / "m2"), tmp_path / "bag", verify_progress=lambda d, t: counted.append((d, t))
+    )
+    assert (result.added, result.skipped) == (3, 0)
+    assert counted and counted[-1][0] == counted[-1][1]
