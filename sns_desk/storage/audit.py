@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import select, text
@@ -137,3 +137,13 @@ def head(s: Session) -> tuple[int, str]:
     """(number of records, hash of the last one) — ``(0, GENESIS)`` for an empty trail."""
     last = s.execute(select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)).first()
     return (last[0], last[1]) if last is not None else (0, GENESIS)
+
+
+def between(s: Session, actions: Iterable[AuditAction], start: dt.datetime, end: dt.datetime) -> list[AuditRecord]:
+    """The records of ``actions`` with ``start <= at < end``, in stored order (a month's backups …)."""
+    rows = s.scalars(
+        select(AuditRow)
+        .where(AuditRow.action.in_([a.value for a in actions]), AuditRow.at >= start, AuditRow.at < end)
+        .order_by(AuditRow.seq)
+    ).all()
+    return [_record(row) for row in rows]
