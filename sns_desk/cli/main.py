@@ -100,6 +100,10 @@ def run(args: argparse.Namespace) -> int:
         from .incident import run_incident
 
         return run_incident(args, sys.stdout, sys.stderr)
+    if args.command == "report":
+        from .report import run_report
+
+        return run_report(args, sys.stdout, sys.stderr)
     sys.stderr.write(f"sns-desk: コマンド「{args.command}」はまだありません\n")
     return EXIT_USAGE
 
