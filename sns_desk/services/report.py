@@ -139,6 +139,8 @@ class ReportService:
         target = Path(target)
         if target.is_dir():
             raise UserError(f"「{target}」はフォルダです。保存するファイル名を指定してください")
+        if not target.parent.is_dir():
+            raise UserError(f"保存先のフォルダ「{target.parent}」がありません。先にフォルダを作ってください")
         data = render(document, fmt)
         partial = target.with_name(target.name + ".partial")
         try:
