@@ -291,7 +291,7 @@ class PostedItemRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     off_terminal_reason: Mapped[str] = mapped_column(Text, default="", server_default=sql_text("''"))
     """Non-empty when posted from outside a city terminal (第5条): the emergency reason."""
-    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("posted_items.id"), nullable=True)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("posted_items.id"), nullable=True, index=True)
     """The item this one corrects (第9条)."""
     reposted_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
     """For a boost/repost: the address of what was reposted."""
@@ -453,3 +453,29 @@ class IncidentEventRow(Base):
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"), nullable=True)
     text_kind: Mapped[str] = mapped_column(String(16), default="")
     evidence_id: Mapped[int | None] = mapped_column(ForeignKey("incident_evidence.id"), nullable=True)
+
+
+class ModerationRow(Base):
+    """One line of the moderation log (第9条): another's comment deleted or hidden under the account's
+    usage policy, with the text as it was. Rows are only ever appended; a mistaken one is superseded by a
+    later row naming it in ``supersedes_id``."""
+
+    __tablename__ = "moderation_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    author_handle: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(String(2000), default="")
+    commented_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    acted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    policy_item: Mapped[str] = mapped_column(String(64))
+    policy_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(150))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    supersedes_id: Mapped[int | None] = mapped_column(
+        ForeignKey("moderation_actions.id"), nullable=True, unique=True
+    )
+    """The earlier entry this one corrects or retracts; unique, so an entry is superseded once."""
