@@ -64,6 +64,8 @@ class AuditAction(enum.StrEnum):
     INCIDENT_EVIDENCE_ADDED = "incident.evidence_added"
     INCIDENT_TEXT_GENERATED = "incident.text_generated"
     INCIDENT_CLOSED = "incident.closed"
+    CORRECTION_LINKED = "archive.correction_linked"
+    MODERATION_RECORDED = "moderation.recorded"
 
     @property
     def label(self) -> str:
@@ -111,6 +113,8 @@ _LABELS: Final = {
     AuditAction.INCIDENT_EVIDENCE_ADDED: "事案の証拠を追加",
     AuditAction.INCIDENT_TEXT_GENERATED: "事案の文案から投稿案を作成",
     AuditAction.INCIDENT_CLOSED: "事案を終了",
+    AuditAction.CORRECTION_LINKED: "訂正の投稿を原文に紐づけ",
+    AuditAction.MODERATION_RECORDED: "コメントの削除・非表示を記録",
 }
 
 
