@@ -475,7 +475,5 @@ class ModerationRow(Base):
     reason: Mapped[str] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(150))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    supersedes_id: Mapped[int | None] = mapped_column(
-        ForeignKey("moderation_actions.id"), nullable=True, unique=True
-    )
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_actions.id"), nullable=True, unique=True)
     """The earlier entry this one corrects or retracts; unique, so an entry is superseded once."""

@@ -54,7 +54,9 @@ def _create_table() -> None:
             ["account_id"], ["accounts.id"], name=op.f("fk_moderation_actions_account_id_accounts")
         ),
         sa.ForeignKeyConstraint(
-            ["supersedes_id"], ["moderation_actions.id"], name=op.f("fk_moderation_actions_supersedes_id_moderation_actions")
+            ["supersedes_id"],
+            ["moderation_actions.id"],
+            name=op.f("fk_moderation_actions_supersedes_id_moderation_actions"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_moderation_actions")),
         sa.UniqueConstraint("supersedes_id", name=op.f("uq_moderation_actions_supersedes_id")),
