@@ -4,12 +4,15 @@ Left: the accounts, each with how many posts the archive holds and its last back
 whose backup is older than the warning threshold is marked, and a banner above lists them
 (第6条第9号: the copy of what was posted stays in the office). Centre: full-text search with
 filters and the results, newest first, the hits marked. Right: the chosen post in full with its
-address, the 第5条 terminal note and its media. 「エクスポートを取り込む」 adds a platform export.
+address, the 第5条 terminal note and its media. 「エクスポートを取り込む」 adds a platform export; the
+バックアップ menu writes, verifies and restores the Article 6 backup packages (第6条第9号) and shows how to
+schedule them in Windows Task Scheduler.
 
 Every call to the :class:`ArchiveService` runs on the window's own :class:`OpRunner` (never on the
 UI thread, and apart from the desk's saves, which a long import must not hold up); the window only
-receives plain values. An import reports progress from the worker thread through a queued signal
-and stops when 「中止」 sets a :class:`threading.Event` that the importer polls.
+receives plain values. A long job (an import, a backup export, check or restore: one at a time) reports
+progress from the worker thread through a queued signal and stops when 「中止」 sets a
+:class:`threading.Event` that the service polls; the service then leaves nothing half done.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ import dataclasses
 import datetime as dt
 import html
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
 from PySide6.QtCore import (
@@ -37,7 +41,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QCloseEvent, QColor, QImage, QPixmap, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QImage, QPixmap, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -66,9 +70,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.archive.package import PackageSummary
+from ..core.errors import Cancelled
 from ..core.jst import JST, today
 from ..services.archive import AccountArchive, ArchiveService
 from ..services.archive_import import ImportCancelled, ImportResult
+from ..services.backup_schedule import backup_program, scheduled_db_url
+from ..services.backups import BackupCheck, PackageOverview, RestoreResult
 from ..storage.errors import StorageError
 from ..storage.search import FoundItem, SearchPage, SearchQuery
 from .archive_model import (
@@ -87,6 +95,18 @@ from .archive_model import (
     source_label,
     total_text,
 )
+from .backup_dialogs import (
+    BackupExportDialog,
+    BackupProblemsDialog,
+    ExportRequest,
+    PackageFolderDialog,
+    ScheduleDialog,
+    check_ok_text,
+    export_result_text,
+    restore_question,
+    restore_result_text,
+)
+from .dialogs import ConfirmDialog, MessageDialog
 from .guideline import open_location
 from .import_dialog import ImportDialog, ImportRequest
 from .offsets import Utf16Map
@@ -107,6 +127,8 @@ ARTICLE_NOTE: Final = "第6条第9号: 投稿の控えは庁内に残す"
 ALL_PLATFORMS: Final = "すべてのサービス"
 NO_ITEM_TEXT: Final = "一覧から投稿を選ぶと、ここに本文とメディアが表示されます。"
 IMPORT_FOLDER_KEY: Final = "archive/import_folder"
+BACKUP_FOLDER_KEY: Final = "archive/backup_folder"
+"""The folder the last backup package was written to or read from (the packages' parent)."""
 BANNER_STYLE: Final = "QFrame#backup_banner { background: #fdecea; border: 1px solid #e57373; border-radius: 4px; }"
 HIT_COLOR: Final = "#ffe082"
 _WEB_SCHEMES: Final = ("http", "https")
@@ -182,6 +204,69 @@ def import_result_text(result: ImportResult) -> str:
     return f"{result.account}: {result.added:,} 件を追加、{result.skipped:,} 件は取り込み済み"
 
 
+# The long jobs and the phases they report progress in.
+JOB_IMPORT: Final = "import"
+JOB_EXPORT: Final = "export"
+JOB_VERIFY: Final = "verify"
+JOB_RESTORE: Final = "restore"
+PHASE_RESTORE_CHECK: Final = "restore-check"
+"""A restore first verifies the whole package (files), then loads its items."""
+JOB_TITLES: Final = {
+    JOB_IMPORT: "エクスポートの取り込み",
+    JOB_EXPORT: "バックアップの書き出し",
+    JOB_VERIFY: "バックアップの検証",
+    JOB_RESTORE: "バックアップからの復元",
+}
+JOB_FAILED: Final = {
+    JOB_IMPORT: "取り込めません",
+    JOB_EXPORT: "バックアップを書き出せません",
+    JOB_VERIFY: "バックアップを検証できません",
+    JOB_RESTORE: "バックアップから復元できません",
+}
+JOB_STOPPING: Final = {
+    JOB_IMPORT: "取り込みを中止しています…",
+    JOB_EXPORT: "書き出しを中止しています…",
+    JOB_VERIFY: "検証を中止しています…",
+    JOB_RESTORE: "復元を中止しています…",
+}
+RESTORE_CANCELLED: Final = "復元を中止しました。データベースは復元前のままです"
+
+
+def progress_text(phase: str, name: str, done: int, total: int) -> str:
+    """The progress dialog's line for ``phase`` of a job on ``name``; ``total`` is -1 while unknown."""
+    if phase == JOB_IMPORT:
+        if total > 0:
+            return f"「{name}」を取り込んでいます… {done:,} / {total:,} 件"
+        if done:
+            return f"「{name}」を取り込んでいます… {done:,} 件"
+        return f"「{name}」を読み込んでいます…"
+    if phase == JOB_EXPORT:  # the total counts steps (items twice, media once), not posts
+        if total > 0:
+            return f"「{name}」に書き出しています… {min(done, total) * 100 // total} %"
+        if done:
+            return f"書き出す投稿を集めています… {done:,} 件"
+        return "書き出す投稿を読み込んでいます…"
+    if phase in (JOB_VERIFY, PHASE_RESTORE_CHECK):
+        what = "復元の前に「{}」を検証しています…" if phase == PHASE_RESTORE_CHECK else "「{}」を検証しています…"
+        text = what.format(name)
+        return f"{text} {done:,} / {total:,} ファイル" if total > 0 else text
+    if total > 0:
+        return f"「{name}」から復元しています… {done:,} / {total:,} 件"
+    return f"「{name}」から復元しています…"
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """The long job running (one at a time)."""
+
+    kind: str
+    name: str
+    """The file or folder, as the progress dialog names it."""
+    cancel: threading.Event
+    request: object
+    """What was asked: an :class:`ImportRequest`, an :class:`ExportRequest` or the package's path."""
+
+
 def count_text(shown: int, total: int, more: bool) -> str:
     """「250 件」, 「250 件(新しい順に 100 件を表示)」 or 「1,000 件以上(新しい順に 100 件を表示)」."""
     if more:
@@ -217,10 +302,13 @@ def _pydate(day: QDate) -> dt.date:
 
 
 class ProgressRelay(QObject):
-    """Lives on the main thread; the importer calls :attr:`progressed`'s emit from the worker thread."""
+    """Lives on the main thread; the services call its signals' emit from the worker thread."""
 
     progressed = Signal(int, int)
-    """(done, total); total is -1 when the export does not say how many posts it holds."""
+    """An import's (done, total); total is -1 when the export does not say how many posts it holds."""
+    backupProgressed = Signal(str, int, int)
+    """A backup job's (phase, done, total): phase is ``export``, ``verify``, ``restore-check`` or ``restore``;
+    total is -1 while it is not known."""
 
 
 class ItemDetail(QGroupBox):
@@ -423,6 +511,13 @@ class ArchiveWindow(AppWindow):
     """The import ended: its :class:`ImportResult`, or the exception (cancelled, refused, failed)."""
     warnDaysSaved = Signal(int)
     """The warning threshold was stored."""
+    backupStarted = Signal(str)
+    """A backup job (``export``, ``verify``, ``restore``) is about to run (the progress dialog is open)."""
+    backupFinished = Signal(object)
+    """A backup job ended: its :class:`PackageSummary`, :class:`BackupCheck` or :class:`RestoreResult`,
+    or the exception (cancelled, refused, failed), after its result was shown."""
+    scheduleShown = Signal(object)
+    """「スケジュール設定の案内」 was shown: (the ``--db`` URL or None, the program)."""
 
     def __init__(
         self,
@@ -441,15 +536,15 @@ class ArchiveWindow(AppWindow):
         self._search_serial = 0
         self._loading_more = False
         self._syncing = False
-        self._import_cancel: threading.Event | None = None
-        self._import_request: ImportRequest | None = None
+        self._job: _Job | None = None
         self.progress_dialog: QProgressDialog | None = None
-        """Made for the first import and kept: see :meth:`_progress_dialog`."""
+        """Made for the first long job and kept: see :meth:`_progress_dialog`."""
 
         self.ops = OpRunner(self)
         self.ops.unhandledError.connect(self.show_failure)
         self.progress_relay = ProgressRelay(self)
         self.progress_relay.progressed.connect(self._on_import_progress, Qt.ConnectionType.QueuedConnection)
+        self.progress_relay.backupProgressed.connect(self._on_backup_progress, Qt.ConnectionType.QueuedConnection)
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(search_delay_ms)
@@ -467,7 +562,7 @@ class ArchiveWindow(AppWindow):
         self._build_actions()
         app = QCoreApplication.instance()
         if app is not None:
-            app.aboutToQuit.connect(self.cancel_import)  # never hold up quitting for an import
+            app.aboutToQuit.connect(self.cancel_job)  # never hold up quitting for an import or a backup
         self.resize(1400, 860)
         self.restore_layout(self.splitter)
         self.refresh()
@@ -503,9 +598,14 @@ class ArchiveWindow(AppWindow):
         self.banner_label.setWordWrap(True)
         self.banner_label.setTextFormat(Qt.TextFormat.PlainText)  # account names come from exports
         self.banner_label.setStyleSheet(f"color: {WARNING_COLOR}; font-weight: bold;")
+        self.banner_button = QPushButton("今すぐ書き出す…")
+        self.banner_button.setAccessibleName("バックアップを今すぐ書き出す")
+        self.banner_button.setToolTip("アーカイブのバックアップを書き出します(第6条第9号)")
+        self.banner_button.clicked.connect(lambda: self.export_backup())
         banner_layout = QHBoxLayout(self.banner)
         banner_layout.setContentsMargins(8, 6, 8, 6)
         banner_layout.addWidget(self.banner_label, 1)
+        banner_layout.addWidget(self.banner_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.banner.hide()
 
     def _build_search(self) -> None:
@@ -652,10 +752,42 @@ class ArchiveWindow(AppWindow):
         self.refresh_action = a("更新(&U)", self.refresh, "F5", "アカウントと検索結果を読み込み直します")
         self.find_action = a("検索(&F)", self.focus_search, "Ctrl+F", "検索語の入力欄に移ります")
         self.close_action = a("閉じる(&C)", self.close, "Ctrl+W", "アーカイブの画面を閉じます")
+        self.export_backup_action = a(
+            "書き出し(&E)…",
+            self.export_backup,
+            "Ctrl+B",
+            "アーカイブのバックアップ(BagIt パッケージ)を新しいフォルダに書き出します(第6条第9号)",
+        )
+        self.verify_backup_action = a(
+            "検証(&V)…", self.verify_backup, None, "バックアップに欠け・改変・余分なファイルがないか確かめます"
+        )
+        self.restore_backup_action = a(
+            "復元(&R)…",
+            self.restore_backup,
+            None,
+            "バックアップの投稿を、このデータベースに取り込みます(登録済みの投稿は省略します)",
+        )
+        self.schedule_action = a(
+            "スケジュール設定の案内(&S)…",
+            self.show_schedule_guide,
+            None,
+            "定期バックアップを Windows のタスク スケジューラに登録するコマンドを表示します",
+        )
+        for backup_action, icon_text in (
+            (self.export_backup_action, "バックアップ書き出し"),
+            (self.verify_backup_action, "バックアップ検証"),
+            (self.restore_backup_action, "バックアップから復元"),
+        ):
+            backup_action.setIconText(icon_text)
         file_menu = self.menuBar().addMenu("ファイル(&F)")
         file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         file_menu.addAction(self.close_action)
+        backup_menu = self.menuBar().addMenu("バックアップ(&B)")
+        backup_menu.addActions([self.export_backup_action, self.verify_backup_action, self.restore_backup_action])
+        backup_menu.addSeparator()
+        backup_menu.addAction(self.schedule_action)
+        self.backup_menu = backup_menu
         view_menu = self.menuBar().addMenu("表示(&V)")
         view_menu.addActions([self.find_action, self.refresh_action])
 
@@ -663,11 +795,24 @@ class ArchiveWindow(AppWindow):
         toolbar.setObjectName("archive_toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.import_action, self.refresh_action):
+        entries: list[QAction | None] = [
+            self.import_action,
+            None,
+            self.export_backup_action,
+            self.verify_backup_action,
+            self.restore_backup_action,
+            None,
+            self.refresh_action,
+        ]
+        for action in entries:
+            if action is None:
+                toolbar.addSeparator()
+                continue
             toolbar.addAction(action)
             button = toolbar.widgetForAction(action)
             if button is not None:
-                button.setAccessibleName(action.text().split("(&")[0])
+                short = action.iconText() if action.iconText() != action.text() else action.text().split("(&")[0]
+                button.setAccessibleName(short)
                 button.setAccessibleDescription(action.statusTip())
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
@@ -680,7 +825,16 @@ class ArchiveWindow(AppWindow):
 
     @property
     def is_importing(self) -> bool:
-        return self._import_cancel is not None
+        return self._job is not None and self._job.kind == JOB_IMPORT
+
+    @property
+    def is_working(self) -> bool:
+        """A long job (an import or a backup export, check or restore) is running."""
+        return self._job is not None
+
+    @property
+    def job_kind(self) -> str | None:
+        return self._job.kind if self._job is not None else None
 
     def selected_account(self) -> str | None:
         """The name of the account chosen on the left (None for 「すべてのアカウント」)."""
@@ -923,25 +1077,16 @@ class ArchiveWindow(AppWindow):
     @Slot()
     def import_export(self) -> None:
         """「エクスポートを取り込む」: ask for the export, then import it with a progress dialog."""
-        if self.is_importing:
+        if self.is_working:
             return
         request = ImportDialog.ask(self, self._import_folder())
         if request is not None:
             self.start_import(request)
 
     def start_import(self, request: ImportRequest) -> None:
-        if self.is_importing:
+        if self.is_working:
             return
-        cancel = threading.Event()
-        self._import_cancel = cancel
-        self._import_request = request
-        self.import_action.setEnabled(False)
-        dialog = self._progress_dialog()
-        dialog.reset()  # forget an earlier cancel
-        dialog.setRange(0, 0)  # "busy" until the export says how many posts it holds
-        dialog.setLabelText(self._progress_text(request, 0, -1))
-        dialog.show()
-        self.statusBar().showMessage(f"「{request.path.name}」を取り込んでいます…")
+        cancel = self._start_job(JOB_IMPORT, request.path, request, f"「{request.path.name}」を取り込んでいます…")
         self.importStarted.emit(request)
 
         service, relay = self.service, self.progress_relay
@@ -954,63 +1099,98 @@ class ArchiveWindow(AppWindow):
 
         self.ops.run(work, self._on_import_done, self._on_import_failed, label="import")
 
+    # == long jobs: one progress dialog, one 中止 ====================================================================
+
+    def _start_job(self, kind: str, path: Path, request: object, status: str) -> threading.Event:
+        """Open the progress dialog for a new job; returns the event that 「中止」 sets."""
+        cancel = threading.Event()
+        job = _Job(kind, path.name or str(path), cancel, request)
+        self._job = job
+        self._enable_jobs(False)
+        dialog = self._progress_dialog()
+        dialog.setWindowTitle(JOB_TITLES[kind])
+        dialog.reset()  # forget an earlier cancel
+        dialog.setRange(0, 0)  # "busy" until the job says how much there is
+        dialog.setLabelText(progress_text(kind, job.name, 0, -1))
+        dialog.show()
+        self.statusBar().showMessage(status)
+        return cancel
+
+    def _enable_jobs(self, enabled: bool) -> None:
+        for action in (
+            self.import_action,
+            self.export_backup_action,
+            self.verify_backup_action,
+            self.restore_backup_action,
+        ):
+            action.setEnabled(enabled)
+        self.banner_button.setEnabled(enabled)
+
     def _progress_dialog(self) -> QProgressDialog:
         """The window-modal progress dialog with its 「中止」 button.
 
-        It is hidden after an import, never deleted: a modal :class:`QProgressDialog` processes events
-        inside ``setValue()``, where the end of the import may be delivered, and must outlive that call.
+        It is hidden after a job, never deleted: a modal :class:`QProgressDialog` processes events
+        inside ``setValue()``, where the end of the job may be delivered, and must outlive that call.
         """
         if self.progress_dialog is None:
             dialog = QProgressDialog("", "中止", 0, 0, self)
-            dialog.setWindowTitle("エクスポートの取り込み")
+            dialog.setWindowTitle(JOB_TITLES[JOB_IMPORT])
             dialog.setWindowModality(Qt.WindowModality.WindowModal)
             dialog.setAutoClose(False)
             dialog.setAutoReset(False)
             dialog.setMinimumDuration(0)
             dialog.setMinimumWidth(self.fontMetrics().horizontalAdvance("あ") * 30)
-            dialog.canceled.connect(self.cancel_import)
+            dialog.canceled.connect(self.cancel_job)
             dialog.hide()
             self.progress_dialog = dialog
         return self.progress_dialog
 
     @staticmethod
     def _progress_text(request: ImportRequest, done: int, total: int) -> str:
-        name = request.path.name or str(request.path)
-        if total > 0:
-            return f"「{name}」を取り込んでいます… {done:,} / {total:,} 件"
-        if done:
-            return f"「{name}」を取り込んでいます… {done:,} 件"
-        return f"「{name}」を読み込んでいます…"
+        return progress_text(JOB_IMPORT, request.path.name or str(request.path), done, total)
 
     @Slot(int, int)
     def _on_import_progress(self, done: int, total: int) -> None:
-        dialog, request, cancel = self.progress_dialog, self._import_request, self._import_cancel
-        if dialog is None or request is None or cancel is None or cancel.is_set():
+        self._show_progress(JOB_IMPORT, done, total)
+
+    @Slot(str, int, int)
+    def _on_backup_progress(self, phase: str, done: int, total: int) -> None:
+        self._show_progress(phase, done, total)
+
+    def _show_progress(self, phase: str, done: int, total: int) -> None:
+        dialog, job = self.progress_dialog, self._job
+        if dialog is None or job is None or job.cancel.is_set():
             return
-        dialog.setLabelText(self._progress_text(request, done, total))
+        dialog.setLabelText(progress_text(phase, job.name, done, total))
         if total > 0:
             dialog.setMaximum(total)
             dialog.setValue(min(done, total))  # last: a modal progress dialog processes events here
 
     @Slot()
-    def cancel_import(self) -> None:
-        """「中止」: the importer stops at its next post and rolls back; nothing is written."""
-        if self._import_cancel is None or self._import_cancel.is_set():
+    def cancel_job(self) -> None:
+        """「中止」: the job stops at its next step and undoes what it wrote (nothing is left half done)."""
+        job = self._job
+        if job is None or job.cancel.is_set():
             return
-        self._import_cancel.set()
-        self.statusBar().showMessage("取り込みを中止しています…")
+        job.cancel.set()
+        self.statusBar().showMessage(JOB_STOPPING[job.kind])
 
-    def _end_import(self) -> None:
-        self._import_cancel = None
-        self._import_request = None
-        self.import_action.setEnabled(True)
+    @Slot()
+    def cancel_import(self) -> None:
+        """「中止」 of an import (any running job: there is one at a time)."""
+        self.cancel_job()
+
+    def _end_job(self) -> _Job | None:
+        job, self._job = self._job, None
+        self._enable_jobs(True)
         if self.progress_dialog is not None:
             self.progress_dialog.hide()
+        return job
 
     def _on_import_done(self, result: ImportResult) -> None:
-        request = self._import_request
-        self._end_import()
-        if request is not None:
+        job = self._end_job()
+        request = job.request if job is not None else None
+        if isinstance(request, ImportRequest):
             folder = request.path if request.path.is_dir() else request.path.parent
             self.settings.setValue(IMPORT_FOLDER_KEY, str(folder))
         self.statusBar().showMessage(import_result_text(result))
@@ -1018,18 +1198,176 @@ class ArchiveWindow(AppWindow):
         self.importFinished.emit(result)
 
     def _on_import_failed(self, exc: Exception) -> None:
-        self._end_import()
+        self._end_job()
         if isinstance(exc, ImportCancelled):
             self.statusBar().showMessage(str(exc), 15_000)
         else:
-            self.show_failure(exc, "取り込めません")
+            self.show_failure(exc, JOB_FAILED[JOB_IMPORT])
         self.importFinished.emit(exc)
+
+    def _on_backup_failed(self, kind: str, exc: Exception) -> None:
+        """A backup job was cancelled (a note: nothing was left half done) or refused (the service's message)."""
+        self._end_job()
+        if isinstance(exc, Cancelled):
+            self.statusBar().showMessage(RESTORE_CANCELLED if kind == JOB_RESTORE else exc.message, 15_000)
+        else:
+            self.show_failure(exc, JOB_FAILED[kind])
+        self.backupFinished.emit(exc)
+
+    # == backups (第6条第9号) =======================================================================================
+
+    def _backup_folder(self) -> str:
+        value = self.settings.value(BACKUP_FOLDER_KEY, "")
+        return value if isinstance(value, str) else ""
+
+    def _backup_progress(self, phase: str) -> Callable[[int, int | None], None]:
+        relay = self.progress_relay
+
+        def progress(done: int, total: int | None) -> None:  # on the worker thread
+            relay.backupProgressed.emit(phase, done, -1 if total is None else total)
+
+        return progress
+
+    @Slot()
+    def export_backup(self) -> None:
+        """「書き出し…」: ask where (and optionally which account, since when), then write the package."""
+        if self.is_working:
+            return
+        names = [a.name for a in self._overview.accounts] if self._overview is not None else []
+        request = BackupExportDialog.ask(self, names, self._backup_folder())
+        if request is not None:
+            self.start_export(request)
+
+    def start_export(self, request: ExportRequest) -> None:
+        if self.is_working:
+            return
+        cancel = self._start_job(JOB_EXPORT, request.target, request, f"「{request.target}」に書き出しています…")
+        self.backupStarted.emit(JOB_EXPORT)
+        service, progress = self.service, self._backup_progress(JOB_EXPORT)
+        since = day_start(request.since) if request.since is not None else None
+
+        def work() -> PackageSummary:
+            return service.export_backup(
+                request.target, account=request.account, since=since, progress=progress, cancelled=cancel.is_set
+            )
+
+        self.ops.run(
+            work,
+            lambda summary: self._on_export_done(request, summary),
+            lambda exc: self._on_backup_failed(JOB_EXPORT, exc),
+            label="backup export",
+        )
+
+    def _on_export_done(self, request: ExportRequest, summary: PackageSummary) -> None:
+        self._end_job()
+        self.settings.setValue(BACKUP_FOLDER_KEY, str(summary.path.parent))
+        text = export_result_text(summary, request)
+        self.statusBar().showMessage(text.splitlines()[0])
+        self.load_overview()  # the accounts' last backup: the warning goes away
+        MessageDialog.ask(self, "バックアップを書き出しました", text, "information")
+        self.backupFinished.emit(summary)
+
+    @Slot()
+    def verify_backup(self) -> None:
+        """「検証…」: choose a package and check every file against its manifests."""
+        if self.is_working:
+            return
+        path = PackageFolderDialog.ask(self, "検証するバックアップのフォルダを選ぶ", self._backup_folder())
+        if path is not None:
+            self.start_verify(path)
+
+    def start_verify(self, path: Path) -> None:
+        if self.is_working:
+            return
+        cancel = self._start_job(JOB_VERIFY, path, path, f"「{path.name}」を検証しています…")
+        self.backupStarted.emit(JOB_VERIFY)
+        service, progress = self.service, self._backup_progress(JOB_VERIFY)
+        self.ops.run(
+            lambda: service.verify_backup(path, progress, cancel.is_set),
+            self._on_verify_done,
+            lambda exc: self._on_backup_failed(JOB_VERIFY, exc),
+            label="backup verify",
+        )
+
+    def _on_verify_done(self, check: BackupCheck) -> None:
+        self._end_job()
+        self.settings.setValue(BACKUP_FOLDER_KEY, str(check.path.parent))
+        if check.ok:
+            self.statusBar().showMessage(f"「{check.path.name}」: 欠け・改変・余分なファイルはありません")
+            MessageDialog.ask(self, "バックアップの検証 — 問題はありません", check_ok_text(check), "information")
+        else:
+            self.statusBar().showMessage(f"「{check.path.name}」: 問題が {len(check.problems):,} 件あります")
+            BackupProblemsDialog.ask(self, check)
+        self.backupFinished.emit(check)
+
+    @Slot()
+    def restore_backup(self) -> None:
+        """「復元…」: choose a package, confirm, then verify it and add what the archive lacks."""
+        if self.is_working:
+            return
+        path = PackageFolderDialog.ask(self, "復元するバックアップのフォルダを選ぶ", self._backup_folder())
+        if path is None:
+            return
+        service = self.service
+        self.ops.run(
+            lambda: service.backup_overview(path),
+            self._confirm_restore,
+            lambda exc: self.show_failure(exc, JOB_FAILED[JOB_RESTORE]),
+            label="backup overview",
+        )
+
+    def _confirm_restore(self, overview: PackageOverview) -> None:
+        if self.is_working:
+            return
+        question = restore_question(overview, self.service.database.display_name)
+        if ConfirmDialog.ask(self, "バックアップから復元", question, "復元する"):
+            self.start_restore(overview.path)
+
+    def start_restore(self, path: Path) -> None:
+        if self.is_working:
+            return
+        cancel = self._start_job(JOB_RESTORE, path, path, f"「{path.name}」から復元しています…")
+        self._show_progress(PHASE_RESTORE_CHECK, 0, -1)
+        self.backupStarted.emit(JOB_RESTORE)
+        service = self.service
+        checking, loading = self._backup_progress(PHASE_RESTORE_CHECK), self._backup_progress(JOB_RESTORE)
+
+        def work() -> RestoreResult:
+            return service.restore_backup(path, progress=loading, cancelled=cancel.is_set, verify_progress=checking)
+
+        self.ops.run(
+            work,
+            lambda result: self._on_restore_done(path, result),
+            lambda exc: self._on_backup_failed(JOB_RESTORE, exc),
+            label="backup restore",
+        )
+
+    def _on_restore_done(self, path: Path, result: RestoreResult) -> None:
+        self._end_job()
+        self.settings.setValue(BACKUP_FOLDER_KEY, str(path.parent))
+        text = restore_result_text(result)
+        self.statusBar().showMessage(text)
+        self.refresh()
+        MessageDialog.ask(self, "バックアップから復元しました", f"「{path}」から{text}", "information")
+        self.backupFinished.emit(result)
+
+    @Slot()
+    def show_schedule_guide(self) -> None:
+        """「スケジュール設定の案内」: the ``backup run`` command for Windows Task Scheduler, to copy."""
+        database, folder = self.service.database, self._backup_folder()
+
+        def shown(found: tuple[str | None, str]) -> None:
+            db_url, program = found
+            self.scheduleShown.emit(found)
+            ScheduleDialog.ask(self, db_url=db_url, program=program, folder=folder)
+
+        self.ops.run(lambda: (scheduled_db_url(database), backup_program()), shown, self.show_failure, label="schedule")
 
     # == failures and closing =====================================================================================
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Closing hides the window (the desk may show it again); a running import is cancelled."""
-        self.cancel_import()
+        """Closing hides the window (the desk may show it again); a running import or backup is cancelled."""
+        self.cancel_job()
         self.search_timer.stop()
         if self.warn_timer.isActive():
             self.save_warn_days()
