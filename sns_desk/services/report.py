@@ -63,6 +63,8 @@ from ..storage.models import (
 )
 from ..storage.rows import account_from_row, person_for
 
+EXTRA_PLATFORM_LABELS = {"mastodon": "Mastodon"}
+"""Services the archive holds posts of (imports) that the registry's list of platforms does not name."""
 RUN_LAG = dt.timedelta(days=1)
 """How long after a package's export its ``backup.run`` record may come (the retention step runs between)."""
 
@@ -248,7 +250,7 @@ def _reports(
             audit=head,
             generated_at=now,
             generated_by=by,
-            platform_labels=PLATFORM_LABELS,
+            platform_labels={**EXTRA_PLATFORM_LABELS, **PLATFORM_LABELS},
         )
         for account in accounts
     ]

@@ -193,7 +193,10 @@ def test_the_operations_manager_reports_every_account(office: Office) -> None:
     kanko, koho = document.reports
     assert (koho.posts.total, koho.posts.from_desk) == (4, 1)
     assert [w.count for w in koho.posts.weeks] == [1, 2, 0, 0, 1]
-    assert [(p.platform, p.count) for p in koho.posts.platforms] == [("x", 3), ("mastodon", 1)]
+    assert [(p.platform, p.label, p.count) for p in koho.posts.platforms] == [
+        ("x", "X(旧Twitter)", 3),
+        ("mastodon", "Mastodon", 1),
+    ]
     assert [(p.author, p.off_terminal_reason) for p in koho.posts.off_terminal] == [
         ("suzuki", "停電で庁舎の端末が使えないため")
     ]
