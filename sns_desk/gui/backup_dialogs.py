@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Final
 
 from PySide6.QtCore import QDate, QLocale, Qt, QTime
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFontDatabase, QFontMetrics, QGuiApplication, QTextOption
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -303,34 +303,38 @@ class ScheduleDialog(QDialog):
                 form.addRow(label, field)
 
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        self.command_edit = QLineEdit()
-        self.command_edit.setAccessibleName("実行するコマンド")
-        self.command_edit.setReadOnly(True)
-        self.command_edit.setFont(mono)
+        lines = QFontMetrics(mono).lineSpacing()
+
+        def command_box(name: str, rows: int) -> QPlainTextEdit:
+            box = QPlainTextEdit()
+            box.setAccessibleName(name)
+            box.setReadOnly(True)
+            box.setFont(mono)
+            box.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+            box.setFixedHeight(lines * rows + 12)
+            return box
+
+        self.command_edit = command_box("実行するコマンド", 3)
         self.copy_command_button = QPushButton("コピー(&C)")
         self.copy_command_button.setAccessibleName("コマンドをコピー")
-        self.copy_command_button.clicked.connect(lambda: self._copy(self.command_edit.text(), "コマンド"))
-        self.schtasks_edit = QPlainTextEdit()
-        self.schtasks_edit.setAccessibleName("タスクを登録する schtasks のコマンド")
-        self.schtasks_edit.setReadOnly(True)
-        self.schtasks_edit.setFont(mono)
-        self.schtasks_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4)
+        self.copy_command_button.clicked.connect(lambda: self._copy(self.command_edit.toPlainText(), "コマンド"))
+        self.schtasks_edit = command_box("タスクを登録する schtasks のコマンド", 5)
         self.copy_schtasks_button = QPushButton("コピー(&Y)")
         self.copy_schtasks_button.setAccessibleName("schtasks のコマンドをコピー")
         self.copy_schtasks_button.clicked.connect(lambda: self._copy(self.schtasks_edit.toPlainText(), "schtasks"))
         command_row = QHBoxLayout()
         command_row.addWidget(self.command_edit, 1)
-        command_row.addWidget(self.copy_command_button)
+        command_row.addWidget(self.copy_command_button, 0, Qt.AlignmentFlag.AlignTop)
         schtasks_row = QHBoxLayout()
         schtasks_row.addWidget(self.schtasks_edit, 1)
         schtasks_row.addWidget(self.copy_schtasks_button, 0, Qt.AlignmentFlag.AlignTop)
         form.addRow("実行するコマンド:", command_row)
         form.addRow("登録(schtasks):", schtasks_row)
 
-        self.explanation = QLabel()
-        self.explanation.setWordWrap(True)
-        self.explanation.setTextFormat(Qt.TextFormat.PlainText)
-        self.explanation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.explanation = QPlainTextEdit()
+        self.explanation.setAccessibleName("定期バックアップの説明")
+        self.explanation.setReadOnly(True)
+        self.explanation.setMinimumHeight(self.fontMetrics().lineSpacing() * 16)
         self.copied_label = QLabel("")
         self.copied_label.setAccessibleName("コピーの結果")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -338,7 +342,7 @@ class ScheduleDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.explanation)
+        layout.addWidget(self.explanation, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.copied_label, 1)
         bottom.addWidget(buttons)
@@ -347,7 +351,7 @@ class ScheduleDialog(QDialog):
         self.keep_spin.valueChanged.connect(self.update_texts)
         self.time_edit.timeChanged.connect(self.update_texts)
         self.update_texts()
-        self.setMinimumWidth(_text_width(self, 54))
+        self.setMinimumWidth(_text_width(self, 60))
 
     def schedule(self) -> BackupSchedule:
         t = self.time_edit.time()
@@ -361,10 +365,9 @@ class ScheduleDialog(QDialog):
 
     def update_texts(self) -> None:
         schedule = self.schedule()
-        self.command_edit.setText(schedule.command)
-        self.command_edit.setCursorPosition(0)
+        self.command_edit.setPlainText(schedule.command)
         self.schtasks_edit.setPlainText(schedule.schtasks)
-        self.explanation.setText(schedule.explanation)
+        self.explanation.setPlainText(schedule.explanation)
         self.copied_label.setText("")
 
     def _choose_folder(self) -> None:

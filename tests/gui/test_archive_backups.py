@@ -418,12 +418,12 @@ def test_the_schedule_guide_gives_the_command_with_the_database_and_the_kept_cou
     dialog.folder_edit.setText(r"\\fileserver\kouhou\sns-backup")
     dialog.keep_spin.setValue(14)
     expected = f"--db {db_url} backup run --to \\\\fileserver\\kouhou\\sns-backup --keep 14"
-    assert dialog.command_edit.text().endswith(expected)
+    assert dialog.command_edit.toPlainText().endswith(expected)
     assert "/create" in dialog.schtasks_edit.toPlainText() and "--keep 14" in dialog.schtasks_edit.toPlainText()
-    explanation = dialog.explanation.text()
+    explanation = dialog.explanation.toPlainText()
     assert "14 世代" in explanation and "/create" in explanation and r"\\fileserver\kouhou\sns-backup" in explanation
     dialog.copy_command_button.click()
-    assert QGuiApplication.clipboard().text() == dialog.command_edit.text()
+    assert QGuiApplication.clipboard().text() == dialog.command_edit.toPlainText()
     assert dialog.copied_label.text() == "コマンドをクリップボードにコピーしました"
     dialog.copy_schtasks_button.click()
     assert QGuiApplication.clipboard().text() == dialog.schtasks_edit.toPlainText()
