@@ -144,9 +144,7 @@ def why_not_link(
     (the workflow has already decided that); afterwards only the account's manager or the operations
     manager links."""
     if not at_posting and not runs_account(person, account):
-        return (
-            f"訂正の紐づけを後から記録できるのは、アカウント「{account.name}」の管理者と運用管理者です"
-        )
+        return f"訂正の紐づけを後から記録できるのは、アカウント「{account.name}」の管理者と運用管理者です"
     if original.id == correction.id:
         return "投稿をそれ自身の訂正にはできません"
     if original.account_id != correction.account_id:

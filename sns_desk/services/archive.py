@@ -24,6 +24,7 @@ from .archive_import import ImportResult, import_export
 from .backups import BackupCheck, PackageOverview, RestoreResult, check_backup, package_overview
 from .backups import export_backup as _export_backup
 from .backups import restore_backup as _restore_backup
+from .moderation import CorrectionChain
 
 BACKUP_WARNING_KEY = "backup.warn_after_days"
 DEFAULT_BACKUP_WARNING_DAYS = 7
@@ -126,6 +127,20 @@ class ArchiveService:
 
     def search(self, query: SearchQuery) -> SearchPage:
         return self._search.search(query)
+
+    def correction_chain(self, item_id: int) -> CorrectionChain:
+        """The post with what it corrects (訂正 → 原文) and what corrects it (原文 → 訂正, 訂正済み), 第9条."""
+        from .moderation import ModerationService
+
+        return ModerationService(self._db, self._db.login()).chain(item_id)
+
+    def link_correction(self, original_id: int, correction_id: int) -> CorrectionChain:
+        """Record that ``correction_id`` corrects ``original_id`` (imported posts linked afterwards): the
+        account's manager or the operations manager, by the database's login; audited. Returns the original's
+        chain."""
+        from .moderation import ModerationService
+
+        return ModerationService(self._db, self._db.login()).link_correction(original_id, correction_id)
 
     def media_of(self, item_id: int) -> list[MediaFile]:
         with self._db.session() as s:

@@ -326,11 +326,13 @@ class DeskService:
         posted_at: dt.datetime,
         terminal: str = "",
         off_terminal_reason: str = "",
+        corrects: int | None = None,
     ) -> Draft:
         """Record the post and put it into the Article 6 archive (``posted_items``) with its images.
 
         ``off_terminal_reason`` is the emergency that justified posting from a device the city does not
-        manage (第5条); empty for a city terminal.
+        manage (第5条); empty for a city terminal. ``corrects``: the archived post this one corrects or
+        apologises for (第9条), linked in the same transaction and audited.
         """
         with self._transition(draft_id) as (s, row, draft, me, now):
             account = _require_postable(s, row, "投稿済みに")
@@ -372,6 +374,11 @@ class DeskService:
             comment = updated.posted_url
             if off_terminal_reason.strip():
                 comment += f"(市の端末以外から投稿: {off_terminal_reason.strip()})"
+            if corrects is not None and item.corrects_id != corrects:
+                from .moderation import link
+
+                link(s, me, corrects, item, now, at_posting=True)
+                comment += f"(投稿 {corrects} の訂正)"
             _event(s, draft_id, DraftEventKind.POST, me.login, now, comment)
         return self.draft(draft_id)
 

@@ -71,6 +71,14 @@ class FoundItem:
     media_count: int
     highlights: tuple[tuple[int, int], ...]
     """Where the query's terms are in ``text`` (start, end offsets)."""
+    corrects_id: int | None = None
+    """The post this one corrects (第9条: 訂正 → 原文)."""
+    corrected_by: tuple[int, ...] = ()
+    """The posts that correct this one, oldest first (原文 → 訂正); non-empty: 訂正済み."""
+
+    @property
+    def corrected(self) -> bool:
+        return bool(self.corrected_by)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -153,12 +161,14 @@ class _BaseSearch:
                     PostedItemRow.terminal,
                     PostedItemRow.off_terminal_reason,
                     PostedItemRow.reposted_url,
+                    PostedItemRow.corrects_id,
                 )
                 .join(AccountRow, _ACCOUNT)
                 .where(PostedItemRow.id.in_(page_ids))
                 .order_by(PostedItemRow.posted_at.desc(), PostedItemRow.id.desc())
             ).all()
             media = _media_counts(s, [row[0] for row in rows])
+            corrections = _corrections_of(s, [row[0] for row in rows])
         items = [
             FoundItem(
                 id=row[0],
@@ -175,6 +185,8 @@ class _BaseSearch:
                 reposted_url=row[11],
                 media_count=media.get(row[0], 0),
                 highlights=tuple(highlight_spans(row[5], terms)),
+                corrects_id=row[12],
+                corrected_by=corrections.get(row[0], ()),
             )
             for row in rows
         ]
@@ -294,6 +306,21 @@ def _media_counts(s: Session, ids: list[int]) -> dict[int, int]:
         .group_by(PostedMediaRow.item_id)
     ).all()
     return {item_id: count for item_id, count in rows}
+
+
+def _corrections_of(s: Session, ids: list[int]) -> dict[int, tuple[int, ...]]:
+    """For each of ``ids`` that has been corrected (第9条), the ids of its corrections, oldest first."""
+    if not ids:
+        return {}
+    found: dict[int, list[int]] = {}
+    for corrected, correction in s.execute(
+        select(PostedItemRow.corrects_id, PostedItemRow.id)
+        .where(PostedItemRow.corrects_id.in_(ids))
+        .order_by(PostedItemRow.posted_at, PostedItemRow.id)
+    ).all():
+        if corrected is not None:
+            found.setdefault(corrected, []).append(correction)
+    return {key: tuple(value) for key, value in found.items()}
 
 
 def _utc_or_end(bound: dt.datetime) -> dt.datetime | str:
