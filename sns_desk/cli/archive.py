@@ -1,5 +1,5 @@
-"""``sns-desk archive import|search``: platform exports into the Article 6 archive (第6条第9号), and finding
-what was posted."""
+"""``sns-desk archive import|search|show|link-correction``: platform exports into the Article 6 archive
+(第6条第9号), finding what was posted, and the links between a post and its correction (第9条)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from ..core.errors import InvalidInput
 from ..core.jst import JST
 from .errors import run_guarded
-from .exits import EXIT_OK, EXIT_USAGE
+from .exits import EXIT_FOUND, EXIT_OK, EXIT_USAGE
 
 FORMATS = ("auto", "x", "facebook", "instagram", "mastodon", "csv")
 """``--format`` values; kept equal to ``sns_desk.core.archive.formats.FORMATS`` by a test (this module is
@@ -36,6 +36,15 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     search.add_argument("--until", metavar="DATE", help="この日まで(YYYY-MM-DD、日本時間、その日を含む)")
     search.add_argument("--limit", type=int, default=100, help="表示する最大件数(既定 100)")
     search.add_argument("--format", choices=("text", "json"), default="text")
+    show = actions.add_parser("show", help="アーカイブの投稿一件(訂正の紐づけを含む)を表示する")
+    show.add_argument("id", type=int, metavar="ITEM_ID")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    link = actions.add_parser(
+        "link-correction",
+        help="訂正・おわびの投稿を元の投稿に紐づける(第9条、取り込んだ投稿など。アカウント管理者・運用管理者)",
+    )
+    link.add_argument("original", type=int, metavar="ORIGINAL_ID", help="訂正される元の投稿の番号")
+    link.add_argument("correction", type=int, metavar="CORRECTION_ID", help="訂正・おわびの投稿の番号")
 
 
 def parse_day(value: str, option: str) -> dt.date:
@@ -80,11 +89,58 @@ def run_archive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         with open_database(resolve_db_url(args.db)) as database:
             if args.archive_command == "search":
                 return _search(database, args, out)
+            if args.archive_command == "show":
+                return _show(database, args.id, args.format, out)
+            if args.archive_command == "link-correction":
+                return _link(database, args, out)
             return _import(database, args, out, err)
 
     # Ctrl+C: like `backup`, a message and exit 2, never a traceback; an import's transaction is rolled back.
     interrupted = ImportCancelled().message if args.archive_command == "import" else "中止しました"
-    return run_guarded(err, "sns-desk archive", body, interrupted=interrupted)
+    refusal = EXIT_FOUND if args.archive_command == "link-correction" else EXIT_USAGE
+    return run_guarded(err, "sns-desk archive", body, interrupted=interrupted, refusal=refusal)
+
+
+def _linked_json(post: Any) -> dict[str, Any]:
+    return {"id": post.id, "account": post.account, "platform": post.platform, "url": post.url,
+            "posted_at": post.posted_at.isoformat(), "excerpt": post.excerpt}  # fmt: skip
+
+
+def _linked_text(post: Any) -> str:
+    from ..core.archive.package.layout import jst_text
+
+    return f"#{post.id} {jst_text(post.posted_at)[:-3]} {post.url}  {post.excerpt}"
+
+
+def _show(database: Any, item_id: int, fmt: str, out: TextIO) -> int:
+    from ..services.moderation import ModerationService
+
+    chain = ModerationService(database, database.login()).chain(item_id)
+    if fmt == "json":
+        payload = {
+            **_linked_json(chain.item),
+            "corrected": chain.corrected,
+            "corrects": _linked_json(chain.corrects) if chain.corrects else None,
+            "corrected_by": [_linked_json(p) for p in chain.corrected_by],
+        }
+        out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    out.write(_linked_text(chain.item) + ("  【訂正済み】" if chain.corrected else "") + "\n")
+    if chain.corrects:
+        out.write("  訂正 → 原文: " + _linked_text(chain.corrects) + "\n")
+    for later in chain.corrected_by:
+        out.write("  原文 → 訂正: " + _linked_text(later) + "\n")
+    return EXIT_OK
+
+
+def _link(database: Any, args: argparse.Namespace, out: TextIO) -> int:
+    from ..services.moderation import ModerationService
+
+    chain = ModerationService(database, database.login()).link_correction(args.original, args.correction)
+    out.write(f"投稿 {args.correction} を投稿 {args.original} の訂正として記録しました(原文は訂正済み)\n")
+    for later in chain.corrected_by:
+        out.write("  原文 → 訂正: " + _linked_text(later) + "\n")
+    return EXIT_OK
 
 
 def _import(database: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -147,6 +203,10 @@ def _search(database: Any, args: argparse.Namespace, out: TextIO) -> int:
                     "text": item.text,
                     "highlights": [list(span) for span in item.highlights],
                     "media": item.media_count,
+                    "id": item.id,
+                    "corrected": item.corrected,
+                    "corrects_id": item.corrects_id,
+                    "corrected_by": list(item.corrected_by),
                 }
                 for item in page.items
             ],
@@ -155,7 +215,13 @@ def _search(database: Any, args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     for item in page.items:
         when = jst_text(item.posted_at)[:-3]  # to the minute; 10000-01-01 for the last hours of 9999 in UTC
-        out.write(f"{when}  {item.account} ({item.platform})  {item.url}\n")
+        marks = "".join(
+            (
+                f"  【訂正済み → #{', #'.join(map(str, item.corrected_by))}】" if item.corrected_by else "",
+                f"  【#{item.corrects_id} の訂正】" if item.corrects_id is not None else "",
+            )
+        )
+        out.write(f"{when}  {item.account} ({item.platform})  {item.url}  [#{item.id}]{marks}\n")
         out.write("  " + _marked(item.text, item.highlights).replace("\n", "\n  ") + "\n")
     shown = len(page.items)
     out.write(

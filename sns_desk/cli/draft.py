@@ -49,6 +49,12 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
         metavar="REASON",
         help="市の管理する端末以外から投稿したときの理由(第5条: 緊急時・災害時など)",
     )
+    posted.add_argument(
+        "--corrects",
+        type=int,
+        metavar="ITEM_ID",
+        help="訂正・おわびの投稿のとき、訂正する元の投稿(アーカイブの番号、第9条)",
+    )
 
 
 def run_draft(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -105,7 +111,11 @@ def _dispatch(desk: DeskService, args: argparse.Namespace, out: TextIO) -> int:
             ) from None
         if at.tzinfo is None:
             at = at.astimezone()
-        draft = desk.mark_posted(args.id, args.url, at, socket.gethostname(), args.off_terminal or "")
+        draft = desk.mark_posted(
+            args.id, args.url, at, socket.gethostname(), args.off_terminal or "", corrects=args.corrects
+        )
+        if args.corrects is not None:
+            out.write(f"アーカイブの投稿 {args.corrects} の訂正として記録しました\n")
     out.write(f"投稿案 {draft.id}: {draft.state.label}\n")
     return EXIT_OK
 

@@ -100,6 +100,10 @@ def run(args: argparse.Namespace) -> int:
         from .incident import run_incident
 
         return run_incident(args, sys.stdout, sys.stderr)
+    if args.command == "moderation":
+        from .moderation import run_moderation
+
+        return run_moderation(args, sys.stdout, sys.stderr)
     if args.command == "report":
         from .report import run_report
 

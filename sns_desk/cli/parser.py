@@ -14,6 +14,7 @@ from .backup import add_parser as add_backup_parser
 from .draft import add_parser as add_draft_parser
 from .exits import EXIT_USAGE
 from .incident import add_parser as add_incident_parser
+from .moderation import add_parser as add_moderation_parser
 from .report import add_parser as add_report_parser
 from .settings import add_parser as add_settings_parser
 from .user import add_parser as add_user_parser
@@ -80,5 +81,6 @@ def build_parser() -> JapaneseArgumentParser:
     add_audit_parser(sub)
     add_settings_parser(sub)
     add_incident_parser(sub)
+    add_moderation_parser(sub)
     add_report_parser(sub)
     return parser
