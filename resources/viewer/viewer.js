@@ -30,6 +30,12 @@
   }
 
   var items = data.items.slice().reverse(); // newest first
+  var byKey = {}; // key -> item, for the correction links (第9条)
+  for (var k = 0; k < items.length; k++) {
+    if (items[k].key) {
+      byKey[items[k].key] = items[k];
+    }
+  }
   var haystacks = new Array(items.length); // lower-cased search text, built on first search
   var matches = [];
   var shown = 0;
@@ -152,6 +158,26 @@
     dl.appendChild(dd);
   }
 
+  /* A correction link: the other post's time and opening words; choosing it searches for its key. */
+  function linkRow(dl, label, key) {
+    dl.appendChild(el("dt", null, label));
+    var dd = el("dd", "correction-link");
+    var other = byKey[key];
+    var a = el("a", "jump", other ? tokyoTime(other.posted_at) + " " + (other.text || "").slice(0, 60) : key);
+    a.href = "#";
+    a.title = "キー " + key + " の投稿を表示";
+    a.addEventListener("click", function (event) {
+      event.preventDefault();
+      query.value = key;
+      update();
+    });
+    dd.appendChild(a);
+    if (!other) {
+      dd.appendChild(el("span", "muted", "(このバックアップには含まれていません)"));
+    }
+    dl.appendChild(dd);
+  }
+
   function render(item) {
     var article = el("article", "post");
     var head = el("header", "post-head");
@@ -162,6 +188,12 @@
     head.appendChild(who);
     if (item.url) {
       head.appendChild(webLink(item.url, "元の投稿を開く"));
+    }
+    if (item.corrected_by && item.corrected_by.length) {
+      head.appendChild(el("span", "badge corrected", "訂正済み"));
+    }
+    if (item.corrects_key) {
+      head.appendChild(el("span", "badge correction", "訂正"));
     }
     article.appendChild(head);
 
@@ -182,7 +214,12 @@
     metaRow(dl, "投稿者", item.author);
     metaRow(dl, "投稿端末", item.terminal);
     metaRow(dl, "庁外端末からの投稿理由", item.off_terminal_reason);
-    metaRow(dl, "訂正元の投稿", item.corrects_key);
+    if (item.corrects_key) {
+      linkRow(dl, "訂正 → 原文", item.corrects_key);
+    }
+    for (var c = 0; item.corrected_by && c < item.corrected_by.length; c++) {
+      linkRow(dl, "原文 → 訂正", item.corrected_by[c]);
+    }
     metaRow(dl, "返信先", item.reply_to_id);
     metaRow(dl, "引用元", item.quoted_id);
     metaRow(dl, "記録の出どころ", item.source);

@@ -300,6 +300,8 @@ class _PackageWriter:
         self._media: dict[str, _MediaInfo] = {}
         self._media_paths: dict[str, str] = {}
         """sha256 → path relative to ``data/``."""
+        self._corrected_by: dict[str, list[tuple[dt.datetime, str]]] = {}
+        """key of an item → (posted_at, key) of the items that correct it (第9条), for the viewer's 原文 → 訂正."""
 
     def _check_cancel(self) -> None:
         check_cancel(self._cancelled, PackageCancelled)
@@ -340,6 +342,8 @@ class _PackageWriter:
                 )
             for m in item.media:
                 self._note_media(item.key, m)
+            if item.corrects_key:
+                self._corrected_by.setdefault(item.corrects_key, []).append((posted_at, item.key))
             line = _encode_line(_item_record(item, posted_at), item.key)
             spool.write(line)
             order.append(_Spooled(posted_at, item.key, offset, len(line)))
@@ -432,7 +436,11 @@ class _PackageWriter:
                     line = _encode_line(record, entry.key)
                 jsonl.write(line)  # without media, the spooled line is already the final one
                 rows.writerow(_csv_row(record, entry.posted_at))
-                script.add(record)
+                corrections = self._corrected_by.get(entry.key)
+                # items.js only (items.jsonl keeps one direction, corrects_key): the viewer shows both.
+                script.add(
+                    {**record, "corrected_by": [key for _at, key in sorted(corrections)]} if corrections else record
+                )
                 self._ticker.advance()
             script.close()
 
