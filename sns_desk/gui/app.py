@@ -24,6 +24,7 @@ from ..storage.media import MediaStore
 
 if TYPE_CHECKING:
     from ..services.archive import ArchiveService
+    from ..services.incidents import IncidentService
     from ..services.people import PeopleService
     from ..services.registry import RegistryService
 
@@ -248,6 +249,11 @@ def _run(argv: list[str] | None, db_url: str | None) -> int:
 
         return PeopleService(database, database.login())
 
+    def incidents() -> IncidentService:
+        from ..services.incidents import IncidentService  # loaded when インシデント is first opened
+
+        return IncidentService(database, database.login(), media=media, checker=lambda: checker)
+
     window = DeskWindow(
         service,
         checker,
@@ -255,6 +261,7 @@ def _run(argv: list[str] | None, db_url: str | None) -> int:
         archive=archive,
         registry=registry,
         people=people,
+        incidents=incidents,
         audit=AuditService(database),
         changes=ChangeWatcher(database),  # PostgreSQL: other terminals' changes appear without F5
     )

@@ -79,9 +79,11 @@ from .window import AppWindow, set_allowed
 
 if TYPE_CHECKING:
     from ..services.archive import ArchiveService
+    from ..services.incidents import IncidentService
     from ..services.people import PeopleService
     from ..services.registry import RegistryService
     from .archive_window import ArchiveWindow
+    from .incident_window import IncidentWindow
     from .people_window import PeopleWindow
     from .registry_window import RegistryWindow
 
@@ -228,6 +230,7 @@ class DeskWindow(AppWindow):
         archive: Callable[[], ArchiveService] | None = None,
         registry: Callable[[], RegistryService] | None = None,
         people: Callable[[], PeopleService] | None = None,
+        incidents: Callable[[], IncidentService] | None = None,
         audit: AuditService | None = None,
         changes: ChangeWatcher | None = None,
         parent: QWidget | None = None,
@@ -253,6 +256,9 @@ class DeskWindow(AppWindow):
         self._people = people
         """Makes the service of the 職員と役割 window, the first time it is opened."""
         self._people_window: PeopleWindow | None = None
+        self._incidents = incidents
+        """Makes the service of the インシデント window (第8条), the first time it is opened."""
+        self._incident_window: IncidentWindow | None = None
         self._audit = audit
         """Reads the audit trail for the 履歴 of a draft (and of an account in the registry window)."""
         self._changes = changes
@@ -484,6 +490,13 @@ class DeskWindow(AppWindow):
             "アプリを使う職員と、その役割(運用管理者・アカウント管理者・起案者)を表示・変更します",
         )
         self.people_action.setVisible(self._people is not None)
+        self.incidents_action = a(
+            "インシデント(第8条)(&I)…",
+            self.open_incidents,
+            None,
+            "なりすまし・乗っ取り・炎上・誤投稿などの事案を報告し、種類ごとの手順を進めます",
+        )
+        self.incidents_action.setVisible(self._incidents is not None)
         self.settings_action = a("設定(&O)…", self.edit_settings, None, "ガイドライン原文の場所などを設定します")
         self.quit_action = a("終了(&Q)", self.close, "Ctrl+Q", "保存して終了します")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -535,6 +548,7 @@ class DeskWindow(AppWindow):
         view_menu.addAction(self.refresh_action)
         view_menu.addAction(self.archive_action)
         view_menu.addAction(self.registry_action)
+        view_menu.addAction(self.incidents_action)
 
         admin_menu = bar.addMenu("管理(&M)")
         admin_menu.addAction(self.people_action)
@@ -558,8 +572,9 @@ class DeskWindow(AppWindow):
             (self.acknowledge_action,),
             (self.copy_for_posting_action, self.mark_posted_action),
             (self.history_action, self.refresh_action),
+            (self.incidents_action,) if self._incidents is not None else (),
         )
-        for i, group in enumerate(groups):
+        for i, group in enumerate(g for g in groups if g):
             if i:
                 toolbar.addSeparator()
             for action in group:
@@ -1392,6 +1407,35 @@ class DeskWindow(AppWindow):
         self._people_window.activateWindow()
         return self._people_window
 
+    @Slot()
+    def open_incidents(self) -> IncidentWindow | None:
+        """The インシデント window (第8条): made once, reloaded each time it is shown again. A draft made
+        there from an incident's text appears in the list here; 「投稿デスクで開く」 opens it here."""
+        if self._incidents is None:
+            return None
+        if self._incident_window is None:
+            from .incident_window import IncidentWindow
+
+            self._incident_window = IncidentWindow(
+                self._incidents(), archive=self._archive, settings=self.settings, parent=self
+            )
+            self._incident_window.draftCreated.connect(lambda _linked: self.refresh_list())
+            self._incident_window.openDraftRequested.connect(self._show_incident_draft)
+            if self._changes is not None:
+                self._changes.changed.connect(self._incident_window.on_external_change)
+        elif not self._incident_window.isVisible():
+            self._incident_window.refresh()
+        self._incident_window.show()
+        self._incident_window.raise_()
+        self._incident_window.activateWindow()
+        return self._incident_window
+
+    @Slot(int)
+    def _show_incident_draft(self, draft_id: int) -> None:
+        self.open_draft(draft_id)
+        self.raise_()
+        self.activateWindow()
+
     # -- other terminals' changes (PostgreSQL) ---------------------------------------------------
 
     @property
@@ -1545,3 +1589,5 @@ class DeskWindow(AppWindow):
             self._registry_window.close()
         if self._people_window is not None:
             self._people_window.close()
+        if self._incident_window is not None:
+            self._incident_window.close()
