@@ -27,8 +27,10 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, aliased
 
 from ..core.archive import ArchiveError, ArchiveItem, PackagedMedia
@@ -59,7 +61,7 @@ from ..core.progress import CancelCheck, Progress, check_cancel
 from ..storage import audit
 from ..storage.database import Database, begin_transaction
 from ..storage.media import MediaStore
-from ..storage.models import AccountRow, BackupRecordRow, PostedItemRow, PostedMediaRow, utc_now
+from ..storage.models import AccountRow, BackupRecordRow, ModerationRow, PostedItemRow, PostedMediaRow, utc_now
 from ..storage.search import deferred_indexing
 from .archive_import import imported_account
 
@@ -271,6 +273,7 @@ def export_backup(
                 yield item
 
         head = audit.head(s)  # the chain as of the same snapshot as the items
+        moderation = _moderation_records(s, account_id, since)  # the same snapshot too
         title = "SNS 投稿アーカイブ" + (f"({account})" if account else "")
         summary = write_package(
             target,
@@ -283,6 +286,7 @@ def export_backup(
             cancelled=cancelled,
             reuse=reuse,
             audit_head=head,
+            moderation=moderation,
         )
     if database.read_only:
         _log.warning("読み取り専用で開いたデータベースのため、バックアップの記録と監査記録は書いていません")
@@ -436,6 +440,7 @@ def restore_backup(
                 added += 1
             s.flush()
             _link_corrections(s, [(key, rekeyed.get(corrected, corrected)) for key, corrected in corrections])
+        moderation_added = _restore_moderation(s, package.moderation(), accounts)
         check_cancel(cancelled, ImportCancelled)
         audit.append(
             s,
@@ -443,7 +448,8 @@ def restore_backup(
             AuditAction.BACKUP_RESTORED,
             "backup",
             path.name,
-            {"path": str(Path(path).resolve()), "added": added, "skipped": skipped, "items": package.count},
+            {"path": str(Path(path).resolve()), "added": added, "skipped": skipped, "items": package.count}
+            | ({"moderation_added": moderation_added} if moderation_added else {}),
             at=utc_now(),
         )
         if progress is not None:
@@ -470,6 +476,97 @@ def _link_corrections(s: Session, corrections: list[tuple[str, str]]) -> None:
     for key, corrected in corrections:
         if key in ids and corrected in ids:
             s.execute(update(PostedItemRow).where(PostedItemRow.id == ids[key]).values(corrects_id=ids[corrected]))
+
+
+def moderation_key(account: str, action: str, author: str, text: str, acted_at: dt.datetime, by: str) -> str:
+    """A moderation entry's identity in every database (第9条): a hash of what was recorded."""
+    fields = json.dumps(
+        [account, action, author, text, acted_at.astimezone(dt.UTC).isoformat(), by], ensure_ascii=False
+    )
+    return f"moderation:{hashlib.sha256(fields.encode()).hexdigest()[:24]}"
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.astimezone(dt.UTC).isoformat()
+
+
+def _moderation_records(s: Session, account_id: int | None, since: dt.datetime | None) -> list[dict[str, object]]:
+    """The moderation log of the exported accounts (acted on since ``since``), oldest first, as package records."""
+    query = select(ModerationRow, AccountRow).join(AccountRow, AccountRow.id == ModerationRow.account_id)
+    if account_id is not None:
+        query = query.where(ModerationRow.account_id == account_id)
+    if since is not None:
+        query = query.where(ModerationRow.acted_at >= since)
+    keys: dict[int, str] = {}
+    records: list[dict[str, object]] = []
+    for row, acc in s.execute(query.order_by(ModerationRow.id)).all():
+        key = moderation_key(acc.name, row.action, row.author_handle, row.text, row.acted_at, row.recorded_by)
+        keys[row.id] = key
+        records.append(
+            {
+                "key": key, "account": acc.name, "platform": acc.platform, "action": row.action,
+                "author_handle": row.author_handle, "text": row.text, "url": row.url,
+                "commented_at": _iso(row.commented_at), "acted_at": _iso(row.acted_at),
+                "policy_item": row.policy_item, "policy_version": row.policy_version, "reason": row.reason,
+                "recorded_by": row.recorded_by, "recorded_at": _iso(row.recorded_at),
+                "supersedes_key": None if row.supersedes_id is None else keys.get(row.supersedes_id),
+            }
+        )  # fmt: skip
+    records.sort(key=lambda r: (str(r["acted_at"]), str(r["key"])))
+    return records
+
+
+def _restore_moderation(s: Session, records: Iterator[dict[str, Any]], accounts: dict[str, int]) -> int:
+    """Add the entries the database lacks (by key), in the package's order; an entry whose earlier entry is
+    superseded already keeps its text but no link. On PostgreSQL the server takes entries only in the staff
+    member's own name: a staff login other than the schema's owner restores the posts and leaves the log out."""
+    if s.get_bind().dialect.name == "postgresql" and not s.scalar(sql_text("SELECT sns_desk_trusted()")):
+        skipped = sum(1 for _ in records)
+        if skipped:
+            _log.warning(
+                "コメントの削除・非表示の記録 %d 件は、データベースの管理者(所有者)による復元でだけ戻せます", skipped
+            )
+        return 0
+    known: dict[str, int] = {}
+    for row, name in s.execute(select(ModerationRow, AccountRow.name).join(AccountRow)).all():
+        known[moderation_key(name, row.action, row.author_handle, row.text, row.acted_at, row.recorded_by)] = row.id
+    superseded = set(s.scalars(select(ModerationRow.supersedes_id).where(ModerationRow.supersedes_id.is_not(None))))
+    added = 0
+    for record in records:
+        if record["key"] in known:
+            continue
+        name = record["account"]
+        if name not in accounts:
+            accounts[name] = imported_account(s, record["platform"], name).id
+        earlier = known.get(record["supersedes_key"] or "")
+        if earlier in superseded:
+            earlier = None
+        row = ModerationRow(
+            account_id=accounts[name], action=record["action"], author_handle=record["author_handle"],
+            text=record["text"], url=record["url"],
+            commented_at=_parse_time(record["commented_at"]), acted_at=_parse_time(record["acted_at"]),
+            policy_item=record["policy_item"], policy_version=record["policy_version"], reason=record["reason"],
+            recorded_by=record["recorded_by"], recorded_at=_parse_time(record["recorded_at"]), supersedes_id=earlier,
+        )  # fmt: skip
+        s.add(row)
+        s.flush()
+        if earlier is not None:
+            superseded.add(earlier)
+        known[record["key"]] = row.id
+        added += 1
+    return added
+
+
+def _parse_time(value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise ArchiveError(f"コメントの削除・非表示の記録の日時「{value}」が正しくありません")
+    return parsed
 
 
 # ---------------------------------------------------------------------------------------------------------

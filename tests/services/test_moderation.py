@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from sns_desk.core.archive.package import verify_package
 from sns_desk.core.audit import AuditAction
 from sns_desk.core.checker import Checker, default_checker
 from sns_desk.core.errors import InvalidInput
@@ -18,11 +22,12 @@ from sns_desk.core.moderation import ModerationAction, ModerationError
 from sns_desk.core.people import Role
 from sns_desk.services.archive import ArchiveService
 from sns_desk.services.audit import AuditService
+from sns_desk.services.backups import export_backup, restore_backup
 from sns_desk.services.desk import DeskService
 from sns_desk.services.moderation import ModerationService
 from sns_desk.storage.database import Database
 from sns_desk.storage.media import MediaStore
-from sns_desk.storage.models import AccountRow, PostedItemRow
+from sns_desk.storage.models import AccountRow, ModerationRow, PostedItemRow
 from sns_desk.storage.search import SearchQuery
 
 Opener = Callable[..., Database]
@@ -213,3 +218,58 @@ def test_the_moderation_log_who_records_and_superseding(office: Office) -> None:
     assert [e.id for e in facts.moderation_standing] == [fixed.id]
     later = office.moderation(office.ops).article9("@hh_koho", T0 + dt.timedelta(days=4), T0 + dt.timedelta(days=30))
     assert later.corrections == () and later.moderation == ()
+
+
+def test_backups_carry_the_log_and_the_chain_both_ways(office: Office, tmp_path: Path, opener: Opener) -> None:
+    original = post(office.database, office.account_id, "50", "花火大会は 8月3日(土)です", T0)
+    correction = post(
+        office.database, office.account_id, "51", "【訂正】花火大会は 8月2日(土)です", T0 + dt.timedelta(hours=1)
+    )
+    office.moderation("kacho").link_correction(original, correction)
+    first = office.moderation("kacho").record(
+        "@hh_koho", "delete", author_handle="@troll", text="ひどい言葉 <script>alert(1)</script>",
+        policy_item="user_rules", reason="誹謗中傷", acted_at=T0 + dt.timedelta(days=1),
+    )  # fmt: skip
+    office.moderation("kacho").record(
+        "@hh_koho", "retract", author_handle="@troll", text=first.text, policy_item="user_rules",
+        reason="別のコメントだった", supersedes=first.id,
+    )  # fmt: skip
+    media = MediaStore(tmp_path / "media")
+    package = tmp_path / "pkg"
+    export_backup(office.database, media, package, by=office.ops)
+    assert verify_package(package) == []
+    lines = (package / "data" / "moderation.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [r["action"] for r in records] == ["delete", "retract"]
+    assert records[1]["supersedes_key"] == records[0]["key"] and records[0]["recorded_by"] == "kacho"
+    assert "moderation.jsonl" in (package / "data" / "README.txt").read_text(encoding="utf-8-sig")
+
+    # the viewer: items.js gives the original its corrections, viewer.js shows both directions
+    script = (package / "data" / "viewer" / "items.js").read_text(encoding="utf-8")
+    data = json.loads(script.removeprefix("window.SNS_ARCHIVE = ").strip().rstrip(";"))
+    by_key = {item["key"]: item for item in data["items"]}
+    assert by_key["x:50"]["corrected_by"] == ["x:51"] and by_key["x:51"]["corrects_key"] == "x:50"
+    js = (package / "data" / "viewer" / "viewer.js").read_text(encoding="utf-8")
+    assert "訂正済み" in js and "訂正 → 原文" in js and "原文 → 訂正" in js
+    assert "viewer.js" in (package / "data" / "viewer" / "index.html").read_text(encoding="utf-8")
+
+    # restore into an empty SQLite database, twice: the same log, the same links, nothing doubled
+    target = opener(f"sqlite:///{tmp_path / 'restored.db'}")
+    for _ in range(2):
+        restore_backup(target, MediaStore(tmp_path / "media2"), package, by="it")
+    with target.session() as s:
+        rows = s.scalars(select(ModerationRow).order_by(ModerationRow.id)).all()
+        assert [(r.action, r.recorded_by, r.text) for r in rows] == [
+            ("delete", "kacho", first.text), ("retract", "kacho", first.text),
+        ]  # fmt: skip
+        assert rows[1].supersedes_id == rows[0].id
+    chain = ModerationService(target, "it").chain(
+        ArchiveService(target, media).search(SearchQuery(text="8月3日")).items[0].id
+    )
+    assert chain.corrected and chain.corrected_by[0].excerpt.startswith("【訂正】")
+    again = tmp_path / "pkg2"
+    export_backup(target, media, again, by="it")
+    assert (again / "data" / "moderation.jsonl").read_bytes() == (package / "data" / "moderation.jsonl").read_bytes()
+    assert (again / "data" / "viewer" / "items.js").read_bytes() == (
+        package / "data" / "viewer" / "items.js"
+    ).read_bytes()

@@ -51,6 +51,17 @@ NULLABLE_FIELDS: Final = frozenset(
     name for name, hint in typing.get_type_hints(ArchiveItem).items() if type(None) in typing.get_args(hint)
 )
 
+MODERATION_FILE: Final = "moderation.jsonl"
+"""``data/moderation.jsonl``: the moderation log of the accounts in the package (第9条), one entry a line,
+oldest action first; written only when there are entries."""
+MODERATION_FIELDS: Final = (
+    "key", "account", "platform", "action", "author_handle", "text", "url", "commented_at", "acted_at",
+    "policy_item", "policy_version", "reason", "recorded_by", "recorded_at", "supersedes_key",
+)  # fmt: skip
+"""The keys of a moderation record; ``key`` identifies it in every database, ``supersedes_key`` names the
+entry it corrects or retracts."""
+MODERATION_NULLABLE: Final = frozenset({"commented_at", "policy_version", "supersedes_key"})
+
 _RAW_LINE_BREAKS: Final = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
@@ -136,6 +147,9 @@ SNS Desk(このバックアップを作ったアプリ)がなくても、イン�
                 Excel が数式と取り違えないよう、= + - @ で始まる欄には先頭に ' を付けています。
   items.jsonl   同じ投稿を 1 行に 1 件ずつ JSON で書いたもの(文字コード UTF-8)。手を加えていない正本で、
                 SNS Desk に戻すときはこちらを読みます。日時は ISO 8601 形式(UTC)です。
+  moderation.jsonl
+                利用方針に基づいて削除・非表示にした他者のコメントの記録(第9条。記録がある場合だけ)。
+                コメントの本文、書いた人、措置、利用方針の項目、理由、記録した職員を 1 行に 1 件ずつ。
   media/        投稿に添付した画像・動画など。ファイル名は内容の SHA-256(同じファイルは 1 つだけ)で、
                 元のファイル名は items.csv / items.jsonl の media に書いてあります。
   viewer/       一覧を見るためのファイル(index.html、items.js ほか)。

@@ -20,6 +20,9 @@ from sns_desk.core.archive.model import ArchiveItem, PackagedMedia
 from sns_desk.core.archive.package.layout import (
     FORMAT_VERSION,
     ITEM_FIELDS,
+    MODERATION_FIELDS,
+    MODERATION_FILE,
+    MODERATION_NULLABLE,
     NULLABLE_FIELDS,
     REQUIRED_FIELDS,
     TAG_COUNT,
@@ -56,6 +59,30 @@ class PackageReader:
                 yield _parse_line(raw, n, self._media_paths)
         if n != self.count:
             raise ArchiveError(f"items.jsonl の件数({n} 件)が bag-info.txt の記録({self.count} 件)と違います")
+
+    def moderation(self) -> Iterator[dict[str, Any]]:
+        """The records of ``data/moderation.jsonl`` (none when the package has no such file), each checked to
+        have exactly :data:`~.layout.MODERATION_FIELDS` with text values (or null where allowed)."""
+        source = self.path / "data" / MODERATION_FILE
+        if not source.is_file():
+            return
+        with open(source, "rb") as f:
+            for n, raw in enumerate(f, start=1):
+                where = f"{MODERATION_FILE} の {n} 行目"
+                try:
+                    record = json.loads(raw)
+                except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                    raise ArchiveError(f"{where}が JSON として読めません({exc})") from exc
+                if not isinstance(record, dict) or set(record) != set(MODERATION_FIELDS):
+                    raise ArchiveError(f"{where}がコメントの削除・非表示の記録ではありません")
+                for name, value in record.items():
+                    if value is None and name in MODERATION_NULLABLE:
+                        continue
+                    if name == "policy_version" and isinstance(value, int) and not isinstance(value, bool):
+                        continue
+                    if not isinstance(value, str):
+                        raise ArchiveError(f"{where}の {name} の値が正しくありません")
+                yield record
 
     def media_bytes(self, sha256: str) -> bytes:
         """The content of one media file, checked against its SHA-256."""

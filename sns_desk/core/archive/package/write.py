@@ -40,6 +40,8 @@ from sns_desk.core.archive.package.layout import (
     COPY_CHUNK,
     FORMAT_VERSION,
     ITEM_FIELDS,
+    MODERATION_FIELDS,
+    MODERATION_FILE,
     NULLABLE_FIELDS,
     README_TEXT,
     TAG_AUDIT_HEAD,
@@ -117,6 +119,7 @@ def write_package(
     cancelled: Callable[[], bool] | None = None,
     reuse: Path | None = None,
     audit_head: tuple[int, str] | None = None,
+    moderation: Iterable[Mapping[str, Any]] = (),
 ) -> PackageSummary:
     """Write ``items`` and their media as a backup package into ``target`` (absent or an empty folder).
 
@@ -129,8 +132,9 @@ def write_package(
     shown in the viewer, so it must not contain the export time if packages are to be compared byte for byte;
     ``created_by`` goes to ``bag-info.txt`` only. ``since`` (when the caller filtered the items by date) is
     recorded in ``bag-info.txt``, and so is ``audit_head`` (records, SHA-256 of the last one) of the audit chain
-    read in the same snapshot as the items (:data:`~.layout.TAG_AUDIT_HEAD`). Raises :class:`ArchiveError`
-    (Japanese) or :class:`PackageCancelled`;
+    read in the same snapshot as the items (:data:`~.layout.TAG_AUDIT_HEAD`). ``moderation``: records of the
+    moderation log (:data:`~.layout.MODERATION_FIELDS`), written to ``data/moderation.jsonl`` when any.
+    Raises :class:`ArchiveError` (Japanese) or :class:`PackageCancelled`;
     either way neither ``target`` nor the partial folder is left behind.
     """
     target = Path(target)
@@ -149,7 +153,7 @@ def write_package(
         os.chmod(partial, 0o755)  # mkdtemp makes it private; colleagues read backups on a shared folder
         ticker = ProgressTicker(progress, _PROGRESS_STEP)
         writer = _PackageWriter(partial, fetch, ticker, cancelled or never_cancelled, reuse)
-        item_count, media_count = writer.write(items, title)
+        item_count, media_count = writer.write(items, title, moderation)
         info = _bag_info(title, created_by, organization, since, item_count, media_count, writer.payload)
         if audit_head is not None:
             info.append((TAG_AUDIT_HEAD, f"{int(audit_head[0])} {_tag_value(audit_head[1])}"))
@@ -306,7 +310,9 @@ class _PackageWriter:
     def _check_cancel(self) -> None:
         check_cancel(self._cancelled, PackageCancelled)
 
-    def write(self, items: Iterable[ArchiveItem], title: str) -> tuple[int, int]:
+    def write(
+        self, items: Iterable[ArchiveItem], title: str, moderation: Iterable[Mapping[str, Any]] = ()
+    ) -> tuple[int, int]:
         self.data.mkdir()
         # Items may come in any order, and media file names depend on every item: pass 1 spools the items
         # as JSON in a temporary file and notes their sort keys; pass 2 writes them out in order.
@@ -317,6 +323,7 @@ class _PackageWriter:
             self._ticker.advance(0, force=True)
             self._write_media()
             self._write_items(order, spool, title)
+        self._write_moderation(moderation)
         self._write_static(title, len(order))
         self._ticker.advance(0, force=True)
         return len(order), len(self._media)
@@ -443,6 +450,16 @@ class _PackageWriter:
                 )
                 self._ticker.advance()
             script.close()
+
+    def _write_moderation(self, records: Iterable[Mapping[str, Any]]) -> None:
+        lines = []
+        for record in records:
+            unknown = sorted(set(record) ^ set(MODERATION_FIELDS))
+            if unknown:
+                raise ArchiveError(f"コメントの削除・非表示の記録の項目が違います({', '.join(unknown)})")
+            lines.append(json_bytes(dict(record)) + b"\n")
+        if lines:
+            (self.data / MODERATION_FILE).write_bytes(b"".join(lines))
 
     def _write_static(self, title: str, count: int) -> None:
         write_viewer_files(self.data / "viewer", title=title, count=count)
