@@ -24,7 +24,13 @@ Entry syntax, as the rulebook writes it:
     standalone only: not when glued to a neighbouring noun, as in a compound
     (アホウ|ドリ, 吉野|くず, くず|餅); markers combine (``^=クズ``);
 ``word~ない``
-    the predicate ``word`` followed by a negation (できません, 見つからない, 納得していません).
+    the predicate ``word`` followed by a negation (できません, 見つからない, 納得していません);
+``word~ほしい``
+    the predicate ``word`` followed by a wish addressed to someone (消えてほしい, いなくなってくれ);
+    both combine (``来る~ほしい~ない``);
+``part+part``
+    a lemma sequence where particles and the copula may stand between the parts or be left out
+    (``性格+悪い``: 性格が悪い, 性格の悪い, 性格悪すぎ).
 """
 
 from __future__ import annotations
@@ -40,6 +46,13 @@ from .morph import Token, tokenize
 from .text import NormalizedText, fold_kana
 
 NEGATION_SUFFIX = "~ない"
+WISH_SUFFIX = "~ほしい"
+GAP = "+"
+_WISH_LEMMAS = frozenset({"欲しい", "呉れる"})
+# What may stand in a ``+`` gap: particles and the copula (が, の, は, だ/な/で), at most three.
+_GAP_POS = frozenset({"助詞"})
+_GAP_LEMMAS = frozenset({"だ", "です"})
+_GAP_MAX = 3
 _NEG_LEMMAS = frozenset({"ない", "無い", "ず", "ぬ"})
 # Morphemes that may stand between a predicate and its negation: ます, て, いる, する …
 _NEG_BRIDGE_POS = frozenset({"助動詞", "助詞"})
@@ -73,6 +86,9 @@ class _Entry:
     standalone: bool
     has_function_words: bool
     """Whether the entry itself contains particles or auxiliaries (ここだけの話, と聞いた)."""
+    wish: bool = False
+    gaps: frozenset[int] = frozenset()
+    """Indices of lemmas before which particles may stand (``+`` in the entry)."""
     keys: set[str] = field(default_factory=set)
 
 
@@ -82,6 +98,7 @@ class EntrySpec:
     surface_only: bool = False
     negated: bool = False
     standalone: bool = False
+    wish: bool = False
 
     @property
     def ident(self) -> str:
@@ -89,12 +106,14 @@ class EntrySpec:
             ("^" if self.standalone else "")
             + ("=" if self.surface_only else "")
             + self.word
+            + (WISH_SUFFIX if self.wish else "")
             + (NEGATION_SUFFIX if self.negated else "")
         )
 
 
 def parse_entry(raw: str) -> EntrySpec:
-    """Read an entry's markers: ``^`` standalone, ``=`` surface only, ``~ない`` negated."""
+    """Read an entry's markers: ``^`` standalone, ``=`` surface only, ``~ない`` negated,
+    ``~ほしい`` wished for."""
     word = raw.strip()
     standalone = surface_only = False
     while word[:1] in ("^", "="):
@@ -104,16 +123,34 @@ def parse_entry(raw: str) -> EntrySpec:
     negated = word.endswith(NEGATION_SUFFIX)
     if negated:
         word = word[: -len(NEGATION_SUFFIX)].strip()
-    return EntrySpec(word, surface_only, negated, standalone)
+    wish = word.endswith(WISH_SUFFIX)
+    if wish:
+        word = word[: -len(WISH_SUFFIX)].strip()
+    return EntrySpec(word, surface_only, negated, standalone, wish)
 
 
 def _compile(spec: EntrySpec) -> _Entry:
     word, surface_only, negated = spec.word, spec.surface_only, spec.negated
-    normal = unicodedata.normalize("NFKC", word)
-    own = tokenize(normal)
+    parts = [unicodedata.normalize("NFKC", part) for part in word.split(GAP)] if GAP in word else []
+    normal = "".join(parts) if parts else unicodedata.normalize("NFKC", word)
+    gaps: set[int] = set()
+    if parts:
+        own: list[Token] = []
+        for part in parts:
+            if own:
+                gaps.add(len(own))
+            own.extend(tokenize(part))
+    else:
+        own = tokenize(normal)
     folded = bool(_KATAKANA.search(normal))
     reading = ""
-    if not surface_only and not negated and not any(t.pos1 in _INFLECTING_POS for t in own):
+    if (
+        not surface_only
+        and not negated
+        and not spec.wish
+        and not gaps
+        and not any(t.pos1 in _INFLECTING_POS for t in own)
+    ):
         reading = "".join(t.reading for t in own)
         if len(reading) < _MIN_READING or not _KANA_ONLY.match(reading) or reading == fold_kana(normal):
             reading = ""
@@ -126,6 +163,8 @@ def _compile(spec: EntrySpec) -> _Entry:
         negated=negated,
         standalone=spec.standalone,
         has_function_words=any(t.pos1 in _FUNCTION_POS for t in own),
+        wish=spec.wish,
+        gaps=frozenset(gaps),
     )
 
 
@@ -148,7 +187,7 @@ class Lexicon:
             if entry is None:
                 entry = _compile(spec)
                 self._entries[spec.ident] = entry
-                if not spec.negated:
+                if not (spec.negated or spec.wish):
                     self._by_char[(entry.surface[:2], entry.folded)].append((entry.surface, entry, False))
                 if entry.reading:
                     self._by_char[(entry.reading[:2], True)].append((entry.reading, entry, True))
@@ -209,11 +248,22 @@ class Lexicon:
             if lemma_candidates:
                 for entry in lemma_candidates:
                     size = len(entry.lemmas)
-                    if i + size > n:
-                        continue
-                    if size > 1 and any(tokens[i + k].lemma != entry.lemmas[k] for k in range(1, size)):
-                        continue
-                    j = i + size - 1
+                    if entry.gaps:
+                        found = _match_with_gaps(tokens, i, entry)
+                        if found is None:
+                            continue
+                        j = found
+                    else:
+                        if i + size > n:
+                            continue
+                        if size > 1 and any(tokens[i + k].lemma != entry.lemmas[k] for k in range(1, size)):
+                            continue
+                        j = i + size - 1
+                    if entry.wish:
+                        wished = _wish_after(tokens, j, entry.negated)
+                        if wished is None:
+                            continue
+                        j = wished
                     if entry.negated:
                         neg = _negation_after(tokens, j)
                         if neg is None:
@@ -221,6 +271,43 @@ class Lexicon:
                         j = neg
                     emit(entry, i, j)
         return hits
+
+
+def _match_with_gaps(tokens: Sequence[Token], i: int, entry: _Entry) -> int | None:
+    """Index of the last token when ``entry``'s lemmas match from token ``i`` with its gaps."""
+    n, k = len(tokens), i
+    for index, lemma in enumerate(entry.lemmas):
+        if index:
+            k += 1
+            if index in entry.gaps:
+                skipped = 0
+                while (
+                    k < n
+                    and skipped < _GAP_MAX
+                    and tokens[k].lemma != lemma
+                    and (tokens[k].pos1 in _GAP_POS or tokens[k].lemma in _GAP_LEMMAS)
+                ):
+                    k += 1
+                    skipped += 1
+        if k >= n or tokens[k].lemma != lemma:
+            return None
+    return k
+
+
+def _wish_after(tokens: Sequence[Token], j: int, negated: bool) -> int | None:
+    """Index of 欲しい / くれ wishing for the predicate that ends at token ``j`` (消えてほしい).
+
+    Unless the entry is negated itself (``来る~ほしい~ない``), a negated wish is no wish.
+    """
+    for k in range(j + 1, min(len(tokens), j + 1 + _NEG_WINDOW)):
+        tok = tokens[k]
+        if tok.lemma in _WISH_LEMMAS:
+            # 消えてほしくない is the opposite of a wish for harm.
+            return None if not negated and _negation_after(tokens, k) is not None else k
+        if tok.pos1 in _NEG_BRIDGE_POS:
+            continue
+        return None
+    return None
 
 
 def _negation_after(tokens: Sequence[Token], j: int) -> int | None:

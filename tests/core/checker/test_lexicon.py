@@ -192,3 +192,30 @@ class TestThroughTheChecker:
 
     def test_hearsay_particles_are_not_a_slur(self, ck) -> None:
         assert ck.find("噂に惑わされず、市の発表を待ってください", "discrimination.") == []
+
+
+class TestGapsAndWishes:
+    """``性格+悪い``: particles may stand between the parts or be dropped; ``消える~ほしい``: a wish."""
+
+    @pytest.mark.parametrize("text", ["性格が悪い", "性格の悪い人", "性格悪すぎ", "性格は本当に悪い"])
+    def test_particles_in_the_gap(self, text: str) -> None:
+        got = matches(["性格+悪い"], text)
+        assert [w for w, _ in got] == (["性格+悪い"] if "本当に" not in text else [])
+
+    def test_gap_takes_the_copula(self) -> None:
+        assert [w for w, _ in matches(["正式+発表+まだ"], "正式な発表はまだです")] == ["正式+発表+まだ"]
+
+    def test_wish(self) -> None:
+        assert matches(["消える~ほしい"], "あの人には消えてほしい") == [("消える", "消えてほしい")]
+        assert matches(["いなくなる~ほしい"], "早くいなくなってくれ") == [("いなくなる", "いなくなってくれ")]
+
+    def test_no_wish_no_hit(self) -> None:
+        assert matches(["消える~ほしい"], "電気が消えました") == []
+        assert matches(["消える~ほしい"], "消えてほしくない風景") == []
+
+    def test_wish_and_negation_combine(self) -> None:
+        assert [w for w, _ in matches(["来る~ほしい~ない"], "ここには来てほしくない")] == ["来る"]
+
+    def test_parse(self) -> None:
+        assert parse_entry("消える~ほしい") == EntrySpec("消える", wish=True)
+        assert parse_entry("来る~ほしい~ない") == EntrySpec("来る", negated=True, wish=True)
