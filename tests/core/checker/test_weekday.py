@@ -119,3 +119,26 @@ class TestYearInferred:
 )
 def test_not_a_dated_weekday(ck, text: str) -> None:
     assert ck.find(text, "accuracy.weekday") == []
+
+
+class TestYearFromContext:
+    """Issue 12: a year written earlier in the post applies to later dates without a year."""
+
+    POST = dt.date(2026, 12, 3)
+
+    def test_era_year_makes_the_weekday_right(self, ck) -> None:
+        # 2025-12-27 is a Saturday; 2026-12-27 a Sunday.
+        assert ck.articles("令和7年の年末は12月27日(土)まで開館しました", post_date=self.POST) == set()
+
+    def test_header_year_makes_the_weekday_wrong(self, ck) -> None:
+        findings = ck.find("【2025年】年末の開館は12月27日(日)までです", "accuracy.weekday", post_date=self.POST)
+        assert len(findings) == 1
+        assert "2025年12月27日は土曜日" in findings[0].message
+
+    def test_fiscal_year_moves_january_to_the_next_year(self, ck) -> None:
+        # 令和7年度 runs April 2025 to March 2026: 1月11日 is 2026-01-11, a Sunday.
+        assert ck.articles("令和7年度の成人式は1月11日(日)でした", post_date=self.POST) == set()
+        assert ck.articles("令和7年度の成人式は1月11日(土)でした", post_date=self.POST) == {"6-6"}
+
+    def test_a_year_far_back_is_history_not_context(self, ck) -> None:
+        assert ck.articles("平成18年の合併から20年。12月27日(日)に記念式典を開きます", post_date=self.POST) == set()

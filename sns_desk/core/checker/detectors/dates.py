@@ -18,21 +18,49 @@ _DATE = re.compile(
     r"|(?P<wd2>[月火水木金土日])曜日?)",
     re.IGNORECASE,
 )
+# A year written on its own (令和7年, 【2025年】, 2026年度): later dates without a year belong to it.
+_YEAR = re.compile(
+    r"(?:(?P<era>令和|平成|R|H)\s*(?P<eyear>元|\d{1,2})|(?<!\d)(?P<year>\d{4}))\s*年(?P<fiscal>度)?",
+    re.IGNORECASE,
+)
+# A context year further than this from the post date is history (平成18年の合併), not the dates' year.
+_CONTEXT_YEARS = 3
 _WEEKDAY_MARK = re.compile(r"[(\[【]\s*[月火水木金土日]|[月火水木金土日]曜")
 # A year-less date further back than this from the post date is read as next year's.
 _PAST_WINDOW = dt.timedelta(days=92)
 
 
-def _resolve(m: re.Match[str], post_date: dt.date) -> tuple[dt.date | None, bool]:
-    """(the date, whether its year was written)."""
-    month, day = int(m.group("month")), int(m.group("day"))
+def _year_of(m: re.Match[str]) -> int:
     if m.group("year"):
-        year = int(m.group("year"))
-    elif m.group("era"):
-        raw = m.group("eyear")
-        year = _ERAS[m.group("era").lower() if m.group("era").isascii() else m.group("era")] + (
-            1 if raw == "元" else int(raw)
-        )
+        return int(m.group("year"))
+    raw = m.group("eyear")
+    era = m.group("era")
+    return _ERAS[era.lower() if era.isascii() else era] + (1 if raw == "元" else int(raw))
+
+
+def context_years(text: str, post_date: dt.date) -> list[tuple[int, int, bool]]:
+    """(end offset, year, fiscal) of each year written in ``text`` near the post date."""
+    out = []
+    for m in _YEAR.finditer(text):
+        year = _year_of(m)
+        if abs(year - post_date.year) <= _CONTEXT_YEARS:
+            out.append((m.end(), year, bool(m.group("fiscal"))))
+    return out
+
+
+def _resolve(
+    m: re.Match[str], post_date: dt.date, context: tuple[int, bool] | None = None
+) -> tuple[dt.date | None, bool]:
+    """(the date, whether its year was written); ``context``: (year, fiscal) written earlier."""
+    month, day = int(m.group("month")), int(m.group("day"))
+    if m.group("year") or m.group("era"):
+        year = _year_of(m)
+    elif context is not None:
+        year = context[0] + (1 if context[1] and month <= 3 else 0)
+        try:
+            return dt.date(year, month, day), False
+        except ValueError:
+            return None, False
     else:
         # This year's date, or next year's when this year's is long past (or, like 2月29日,
         # does not exist this year).
@@ -54,7 +82,9 @@ class WeekdayDetector(Detector):
     """A written weekday that does not fall on the written date; the fix is offered.
 
     With the year written the mismatch is certain (the rule's severity); with the year
-    inferred from the post date it is reported at ``params.inferred_year_severity``.
+    inferred it is reported at ``params.inferred_year_severity``. A date without a year takes the
+    year last written before it in the post (令和7年, a 【2025年】 header; in a 年度, January to
+    March are the next calendar year), else the post date's.
     """
 
     kind = "weekday"
@@ -64,10 +94,12 @@ class WeekdayDetector(Detector):
         text = a.nt.text
         if _WEEKDAY_MARK.search(text) is None:
             return
+        years = context_years(text, a.context.post_date)
         for m in _DATE.finditer(text):
             if not (1 <= int(m.group("month")) <= 12):
                 continue
-            date, year_written = _resolve(m, a.context.post_date)
+            earlier = [(year, fiscal) for end, year, fiscal in years if end <= m.start()]
+            date, year_written = _resolve(m, a.context.post_date, earlier[-1] if earlier else None)
             group = "wd" if m.group("wd") else "wd2"
             written = m.group(group)
             if date is None:
