@@ -11,6 +11,7 @@ from ..rulebook.errors import RulebookError
 from ..rulebook.model import Rule, Rulebook
 from .analysis import Analysis, sentence_starts
 from .detectors import DETECTORS, Detector, Raw
+from .detectors.base import expand_list
 from .finding import CheckContext, Finding, Severity
 from .lexicon import Hit, Lexicon
 from .morph import Token, tokenize
@@ -67,8 +68,8 @@ class Checker:
     def __init__(self, rulebook: Rulebook) -> None:
         self.rulebook = rulebook
         self.lexicon = Lexicon()
-        for name, words in rulebook.lists.items():
-            self.lexicon.add(f"${name}", words)
+        for name in rulebook.lists:
+            self.lexicon.add(f"${name}", expand_list(rulebook, name))
         compiled = []
         for rule in rulebook.rules:
             cls = DETECTORS.get(rule.detector)

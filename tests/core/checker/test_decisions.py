@@ -33,3 +33,35 @@ def test_decision_in_progress(ck, text: str, span: str) -> None:
 )
 def test_not_a_decision_in_progress(ck, text: str) -> None:
     assert ck.find(text, "decision.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "学校給食センターの建設地は高屋町が有力です",
+        "文化ホールは再来年に閉鎖される公算が高い",
+        "駅前駐輪場の有料化は4月からになる見通しです",
+        "次の教育長は〇〇さんに内定しています",
+        "まだ正式ではありませんが、市民祭りは中止になります",
+        "事業者の選定は来月発表になりますが、一足先にお伝えします",
+        "新しい保育所の場所が決まりそうです",
+        "補助金の増額は年度内に固まりつつあります",
+    ],
+)
+def test_hedged_decisions(ck, text: str) -> None:
+    assert ck.articles(text) == {"6-5"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "リフォームを検討中の方は、補助制度の説明会にお越しください",
+        "お子さんの習い事を検討されている方へ、スポーツ教室のご案内です",
+        "週末は雨の見通しです。イベントは予定どおり開催します",
+        "道路工事は今月末に終わる見込みです",
+        "就職が内定した皆さん、おめでとうございます",
+        "新しい保育所の場所が決まりました",
+    ],
+)
+def test_not_a_city_decision_in_progress(ck, text: str) -> None:
+    assert ck.articles(text) == set()

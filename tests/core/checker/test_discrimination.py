@@ -55,7 +55,7 @@ class TestExclusion:
         [
             ("ベトナム人の入居はお断りしています", "ベトナム人"),
             ("障がいのある方はプールを利用できません", "障がいのある方"),
-            ("外国籍の方は申し込めません", "外国籍"),
+            ("外国籍の方は申し込めません", "外国籍の方"),  # the longest entry that matches
             ("生活保護受給者は入居できません", "生活保護受給者"),
             ("このお店は外国人お断りです", "外国人"),
         ],
@@ -108,3 +108,34 @@ class TestStereotype:
 
     def test_welcoming_everyone(self, ck) -> None:
         assert ck.find("外国人観光客の皆さんに東広島の魅力を発信します", "discrimination.") == []
+
+
+class TestWithoutAGroupWord:
+    """Issue 12: excluding people by residence, occupation euphemisms, nationality without 人."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "あの団地の人とは付き合わない方がいい",
+            "△△地区の住民はお断りです",
+            "県営住宅の子とは遊ばせないで",
+            "夜の店で働いている人は入会をご遠慮ください",
+            "ベトナムの方はこのアパートに入居できません",
+            "フィリピンの人はこの町に来ないで",
+        ],
+    )
+    def test_reported(self, ck, text: str) -> None:
+        assert ck.articles(text) == {"7-2"}
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "団地の集会所で子ども食堂を開きます",
+            "ベトナムの方向けに生活ガイドを作りました",
+            "△△地区の方は、明日の断水にご注意ください",
+            "韓国の姉妹都市から中学生が来られます",
+            "住む地区で人を差別することは許されません",
+        ],
+    )
+    def test_not_reported(self, ck, text: str) -> None:
+        assert ck.articles(text) == set()

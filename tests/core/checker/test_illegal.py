@@ -62,3 +62,39 @@ def test_going_nowhere_does_not_silence_encouragement(ck) -> None:
 )
 def test_not_found_is_not_evasion(ck, text: str) -> None:
     assert ck.find(text, "illegal.") == []
+
+
+class TestWithoutATriggerWord:
+    """Issue 12: illegal acts described without 飲酒運転 / 脱税 / 窃盗 etc."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "日本酒を少し飲んだくらいなら運転しても大丈夫",
+            "ハイボール1杯なら車で帰ってもOKでしょ",
+            "高校生なら正月くらいビールを飲んでもいいよね",
+            "図書館の本、返さなくてもバレないよ",
+            "駅の傘を持って帰っちゃった",
+            "副業の収入は申告しなくてもわからないですよ",
+            "あの店の窓ガラスを割ってやればいい",
+            "市役所の職員を殴ってやりたい",
+            "公民館の壁に落書きしてやった。すっきり",
+        ],
+    )
+    def test_reported(self, ck, text: str) -> None:
+        assert ck.articles(text) == {"7-3"}
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "忘年会ではハンドルキーパーを決めて、飲んだら乗らないでください",
+            "ノンアルコールビールを用意しています。運転される方もどうぞ",
+            "公園のどんぐりはご自由にお持ち帰りください",
+            "確定申告では副業の収入も申告が必要です",
+            "落書き消しのボランティアを募集します",
+            "消防訓練で、火をつけた模擬家屋の消火を体験しました",
+            "古くなった倉庫を壊して、広場にします",
+        ],
+    )
+    def test_not_reported(self, ck, text: str) -> None:
+        assert ck.articles(text) == set()

@@ -86,3 +86,42 @@ def test_onomatopoeia_is_not_an_insult(ck) -> None:
 )
 def test_plain_verbs_are_not_imperative_insults(ck, text: str) -> None:
     assert ck.find(text, "insult.") == []
+
+
+class TestVariantForms:
+    """Issue 12: particles dropped or added, prefixes on person nouns, wishes of harm, slang."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "受付の人、性格悪いなあ",
+            "あの店長は性格の悪い人だ",
+            "係長って頭おかしいんじゃない",
+            "担当者の頭が悪すぎる",
+            "あのバカ課長にはついていけない",
+            "クソ店員の態度に腹が立った",
+            "ポンコツ職員ばかりで困る",
+            "あんな担当者は早くいなくなれ",
+            "文句ばかりの客には消えてほしい",
+            "バス停で騒ぐジジイがいた",
+            "あのババアまた来てるよ",
+        ],
+    )
+    def test_reported(self, ck, text: str) -> None:
+        assert ck.articles(text) == {"7-1"}
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "性格診断のワークショップを開きます",
+            "ゴミ袋は指定の袋をお使いください",
+            "上司と部下の面談週間です",
+            "花咲かじじいの紙芝居を上演します",
+            "夜になると灯りが消えてしまいます",
+            "消えてほしくない里山の風景を写真で残しましょう",
+            "落語「まぬけな泥棒」の噺を楽しむ会",
+            "そんなバカげた話はありません。公式情報をご確認ください",
+        ],
+    )
+    def test_not_reported(self, ck, text: str) -> None:
+        assert ck.articles(text) == set()

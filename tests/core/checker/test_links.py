@@ -120,3 +120,46 @@ class TestLinksInRunningText:
         text = "example.jp/abc詳しくはhttp://10.1.2.3/x"
         assert ck.spans(text, "security.internal_host") == ["http://10.1.2.3/x"]
         assert ck.spans(text, "link.third_party") == ["example.jp/abc"]
+
+
+class TestLocalGovernments:
+    """Issue 12: every local government's domain is official (city.*.jp, town.*.jp, *.lg.jp …)."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "詳しくは https://www.city.fukuyama.hiroshima.jp/ をご覧ください",
+            "隣町のお知らせ https://www.town.osakikamijima.hiroshima.jp/",
+            "村の観光案内 https://www.vill.example.nagano.jp/kanko/",
+            "県の防災情報 https://www.bousai.pref.hiroshima.jp/",
+            "お問い合わせは bousai@town.fuchu.hiroshima.jp まで",
+            "お問い合わせは kikaku@pref.hiroshima.lg.jp まで",
+        ],
+    )
+    def test_official(self, ck, text: str) -> None:
+        assert ck.blocking(text) == []
+
+    def test_lookalike_is_not_official(self, ck) -> None:
+        assert ck.articles("https://www.mycity.example.jp/ をご覧ください") == {"9-2-2"}
+        assert ck.articles("https://city.jp.example.com/ をご覧ください") == {"9-2-2"}
+
+
+class TestPolicyIsNotQuoting:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "運用方針:このアカウントでは、他の利用者の投稿の引用は行いません",
+            "本アカウントは、ほかのアカウントの投稿をリポストしません",
+            "利用方針:フォローやリツイートは原則として行わないこととします",
+        ],
+    )
+    def test_policy(self, ck, text: str) -> None:
+        assert ck.articles(text) == set()
+
+    def test_announcing_a_repost_is_still_quoting(self, ck) -> None:
+        assert ck.articles("観光協会のアカウントの投稿をリポストします") == {"9-2-2"}
+
+
+@pytest.mark.parametrize("host", ["ux.nu", "goo.su", "htn.to", "nico.ms", "lihi1.cc", "x.gd"])
+def test_more_shorteners(ck, host: str) -> None:
+    assert ck.articles(f"こちら https://{host}/Ab12C をご覧ください") == {"9-2-1"}

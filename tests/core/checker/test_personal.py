@@ -223,3 +223,31 @@ class TestEntitiesInRunningText:
     )
     def test_address_next_to_japanese(self, ck, text: str, span: str) -> None:
         assert ck.spans(text, "privacy.email") == [span]
+
+
+class TestInCombination:
+    """Issue 12: a private person's name with an age band or a birth date, a number plate, a home number."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "木村恵子さん(70代)が道に迷っていたところを保護されました",
+            "小林誠さん(平成2年3月生まれ)の落とし物を預かっています",
+            "福山 300 ぬ 88-99 の車の持ち主の方はご連絡ください",
+            "夜間は担当者の自宅 082-430-1122 までお電話ください",
+        ],
+    )
+    def test_reported(self, ck, text: str) -> None:
+        assert ck.articles(text) == {"7-7"}
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "40代・50代の方を対象にした健康講座です",
+            "平成2年4月2日から平成3年4月1日生まれの方が対象です",
+            "公用車(広島 300 さ 12-34)で巡回しています",
+            "担当の山口(082-420-0919)までお電話ください",
+        ],
+    )
+    def test_not_reported(self, ck, text: str) -> None:
+        assert ck.articles(text) == set()

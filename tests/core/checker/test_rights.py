@@ -9,7 +9,7 @@ import pytest
     ("text", "rule", "span"),
     [
         ("ネットで拾った画像を勝手に使いました", "rights.unauthorised_use", "勝手に"),
-        ("人気キャラクターのイラストを無断で掲載します", "rights.unauthorised_use", "無断"),
+        ("人気キャラクターのイラストを無断で掲載します", "rights.unauthorised_use", "無断で"),
         ("新聞記事をそのまま転載します", "rights.unauthorised_use", "そのまま転載"),
         ("テレビ番組の画面をスクショして載せます", "rights.broadcast_capture", "スクショ"),
         ("映画のワンシーンをキャプチャしてみました", "rights.broadcast_capture", "キャプチャ"),

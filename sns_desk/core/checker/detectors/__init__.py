@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .base import Detector, Raw
 from .dates import WeekdayDetector
-from .lexical import HearsayGrammarDetector, WordListDetector
+from .lexical import HearsayGrammarDetector, WordListDetector, WordPairDetector
 from .links import ExternalLinkDetector, PatternDetector, ShortenerDetector
 from .personal import (
     EmailDetector,
@@ -21,6 +21,7 @@ DETECTORS: dict[str, type[Detector]] = {
     for cls in (
         WordListDetector,
         HearsayGrammarDetector,
+        WordPairDetector,
         PhoneDetector,
         EmailDetector,
         MyNumberDetector,

@@ -59,7 +59,7 @@ class Detector:
             if item.startswith("$"):
                 if item[1:] not in self.rulebook.lists:
                     raise self.fail(f"params.{name} が参照する語リスト「{item}」がありません")
-                out.extend(self.rulebook.lists[item[1:]])
+                out.extend(expand_list(self.rulebook, item[1:]))
             else:
                 out.append(item)
         return tuple(out)
@@ -69,3 +69,15 @@ class Detector:
         key = f"param:{self.rule.id}:{name}"
         lexicon.add(key, self.param_words(name))
         return key
+
+
+def expand_list(rulebook: Rulebook, name: str, seen: frozenset[str] = frozenset()) -> list[str]:
+    """The words of list ``name``; an item ``$other`` stands for the words of list ``other``."""
+    out: list[str] = []
+    for word in rulebook.lists[name]:
+        ref = word[1:] if word.startswith("$") else None
+        if ref is not None and ref in rulebook.lists and ref not in seen and ref != name:
+            out.extend(expand_list(rulebook, ref, seen | {name}))
+        else:
+            out.append(word)
+    return out

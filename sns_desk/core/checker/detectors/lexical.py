@@ -35,7 +35,8 @@ class WordListDetector(Detector):
         lexicon.add(self.key, words)
 
     def find(self, a: Analysis) -> Iterable[Raw]:
-        for hit in a.hits.get(self.key, ()):
+        # The longest match first where hits overlap (タバコを吸う rather than タバコ).
+        for hit in sorted(a.hits.get(self.key, ()), key=lambda h: (h.start, -h.end)):
             yield Raw(hit.start, hit.end, suggestion=self.rule.suggestions.get(hit.word))
 
 
@@ -65,3 +66,31 @@ class HearsayGrammarDetector(Detector):
                     noun_clause_end = prev is not None and prev.is_noun and not attributive and tok.lemma == "らしい"
                     if after_predicate or noun_clause_end:
                         yield Raw(offset + tok.start, offset + tok.end)
+
+
+class WordPairDetector(Detector):
+    """A word of ``params.first`` written right against a word of ``params.second``.
+
+    For insults built on a person noun: クソ + 上司, バカ + 息子, カス + 野郎. The two words must
+    touch (no particle, no space between), so 上司のバカな話 or ごみ袋 are not pairs.
+    """
+
+    kind = "word_pair"
+
+    def __init__(self, rule: Rule, rulebook: Rulebook, lexicon: Lexicon) -> None:
+        super().__init__(rule, rulebook, lexicon)
+        if not self.param_words("first") or not self.param_words("second"):
+            raise self.fail("params.first と params.second(組み合わせる語の一覧)が要ります")
+        self.first_key = self.register_words(lexicon, "first")
+        self.second_key = self.register_words(lexicon, "second")
+
+    def find(self, a: Analysis) -> Iterable[Raw]:
+        firsts = a.hits.get(self.first_key)
+        if not firsts:
+            return
+        seconds: dict[int, list[int]] = {}
+        for hit in a.hits.get(self.second_key, ()):
+            seconds.setdefault(hit.start, []).append(hit.end)
+        for hit in firsts:
+            for end in seconds.get(hit.end, ()):
+                yield Raw(hit.start, end)
