@@ -226,7 +226,7 @@ class StepDoneDialog(_FormDialog):
         label = QLabel("行ったことの記録(任意)(&N):")
         self.note_edit = QPlainTextEdit(previous)
         self.note_edit.setAccessibleName("行ったことの記録")
-        self.note_edit.setPlaceholderText("例: 運用管理者(広報戦略担当)へ電話で報告した")
+        self.note_edit.setPlaceholderText("例: 行ったこと、連絡した相手、受付番号など")
         self.note_edit.setTabChangesFocus(True)
         label.setBuddy(self.note_edit)
         self.layout_.addWidget(label)
@@ -395,7 +395,7 @@ class EvidenceDialog(_FormDialog):
         self.results.setAccessibleName("アーカイブの投稿")
         self.results.setMinimumHeight(self.fontMetrics().lineSpacing() * 6)
         self.results.currentItemChanged.connect(self._choose_result)
-        self.search_note = _note_label("")
+        self.search_note = _note_label("事案のアカウントの投稿を、アーカイブ(第6条)から探します。")
 
         url_page = QWidget()
         url_layout = QFormLayout(url_page)
@@ -574,7 +574,8 @@ class TextDialog(_FormDialog):
         self.kind_combo = QComboBox()
         self.kind_combo.setAccessibleName("文案の種類")
         for kind, title in offered:
-            self.kind_combo.addItem(f"{kind.label}: {title}", kind.value)
+            self.kind_combo.addItem(title, kind.value)  # the template's title says what and where
+            self.kind_combo.setItemData(self.kind_combo.count() - 1, kind.label, Qt.ItemDataRole.ToolTipRole)
         self.message_edit = QPlainTextEdit()
         self.message_edit.setAccessibleName("文案に入れる文")
         self.message_edit.setPlaceholderText("訂正の内容、説明など(任意)。文案の決まった場所に入ります")
