@@ -7,8 +7,9 @@ and the thumbnails have painted and saves the window. Runs offscreen unless ``QT
 
 Options: ``--window check`` shows the check window (下書きなしの投稿チェック) instead, ``--window archive``
 the archive (第6条), ``--window registry`` the account registry and usage policies (第4条), ``--window people``
-the staff and their roles (職員と役割, as the operations manager); ``--scale 2`` renders at 200 % (sets
-``QT_SCALE_FACTOR``).
+the staff and their roles (職員と役割, as the operations manager), ``--window incidents`` the incidents (第8条,
+as the account's manager: an impersonation half-way through its checklist, with evidence and a draft);
+``--scale 2`` renders at 200 % (sets ``QT_SCALE_FACTOR``).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("out", type=Path, help="保存先の PNG ファイル")
     parser.add_argument(
         "--window",
-        choices=("desk", "check", "archive", "registry", "people"),
+        choices=("desk", "check", "archive", "registry", "people", "incidents"),
         default="desk",
         help="どの画面か(既定: desk)",
     )
@@ -84,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
             code = _registry_shot(args.out, Path(folder), size)
         elif args.window == "people":
             code = _people_shot(args.out, Path(folder), size)
+        elif args.window == "incidents":
+            code = _incident_shot(args.out, Path(folder), size)
         else:
             code = _desk_shot(args.out, Path(folder), size)
     app.processEvents()
@@ -628,6 +631,149 @@ def _people_shot(out: Path, folder: Path, size: tuple[int, int]) -> int:
             print("運用管理者なのに役割を変更できません", file=sys.stderr)
             return 1
         window.view.setFocus()
+        return _save(window, out)
+    finally:
+        window.close()
+        window.ops.shutdown()
+        window.deleteLater()
+        database.close()
+
+
+FAKE_ACCOUNT = "https://x.com/hh_koho_official"
+"""The impersonating account of the incidents screenshot."""
+
+
+def sample_profile_screenshot() -> bytes:
+    """A PNG that looks like a captured profile page: a banner, an avatar, the name and some posts."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (640, 400), (255, 255, 255))
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle([(0, 0), (640, 120)], fill=(29, 78, 137))
+    draw.ellipse([(24, 80), (124, 180)], fill=(240, 240, 240), outline=(255, 255, 255), width=4)
+    draw.ellipse([(52, 100), (96, 144)], fill=(29, 78, 137))
+    draw.rectangle([(24, 196), (300, 214)], fill=(30, 30, 30))
+    draw.rectangle([(24, 224), (200, 236)], fill=(140, 140, 140))
+    for i in range(3):
+        y = 262 + i * 44
+        draw.rectangle([(24, y), (616, y + 1)], fill=(220, 220, 220))
+        draw.rectangle([(24, y + 12), (560 - 60 * i, y + 22)], fill=(90, 90, 90))
+    draw.rectangle([(520, 136), (616, 166)], fill=(29, 155, 240))
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    return out.getvalue()
+
+
+def _seed_incidents(url: str, media_root: Path) -> int:
+    """Three incidents on the city's accounts: an impersonation half-way through its checklist (notes, a URL,
+    a screenshot, a homepage notice made a draft), a flaming just reported, and a takeover closed.
+    Returns the id of the impersonation."""
+    from ..core.checker import default_checker
+    from ..core.incidents import IncidentKind, TextKind
+    from ..core.people import Role
+    from ..services.desk import DeskService
+    from ..services.incidents import IncidentService
+    from ..storage.database import open_database
+    from ..storage.media import MediaStore
+
+    checker = default_checker()
+    database = open_database(url)
+    media = MediaStore(media_root)
+    start = dt.datetime(2026, 12, 1, 0, 30, tzinfo=dt.UTC)
+    moments = iter(start + dt.timedelta(minutes=50 * i) for i in range(200))
+
+    def clock() -> dt.datetime:
+        return next(moments)
+
+    def incidents(login: str) -> IncidentService:
+        return IncidentService(database, login, clock, media=media, checker=lambda: checker)
+
+    try:
+        ops = DeskService(database, lambda: checker, database.login())
+        ops.set_role(MANAGER, Role.ACCOUNT_MANAGER)
+        ops.set_role(DRAFTER, Role.DRAFTER)
+        ops.add_account("x", "東広島市広報", "https://x.com/hh_koho", "広報戦略担当", MANAGER)
+        ops.add_account("instagram", "東広島市観光", "https://www.instagram.com/hh_kanko", "観光振興課", MANAGER)
+        staff, manager = incidents(DRAFTER), incidents(MANAGER)
+
+        takeover = manager.open(
+            "東広島市観光", IncidentKind.TAKEOVER, "深夜に身に覚えのない投稿が2件あった", start, "観光振興課 山田"
+        )
+        for state in manager.incident(takeover.id).states:
+            if state.step.required:
+                manager.step_done(takeover.id, state.step.id)
+            else:
+                manager.step_not_needed(takeover.id, state.step.id, "不正な投稿は広まる前に削除できたため")
+        manager.close(takeover.id, "パスワードを変え、連携アプリを解除した。お知らせを掲載済み")
+
+        fake = staff.open(
+            "東広島市広報",
+            IncidentKind.IMPERSONATION,
+            "市の広報アカウントを名乗る偽のアカウント(@hh_koho_official)が、プレゼント企画を装って"
+            "フォロワーに個人情報を送らせようとしている",
+            clock(),
+            "市民からの電話(広報戦略担当で受付)",
+        )
+        staff.add_url(fake.id, FAKE_ACCOUNT, "偽アカウントのプロフィール")
+        staff.add_file(fake.id, "偽アカウント_プロフィール.png", sample_profile_screenshot(), "通報を受けて撮った画面")
+        staff.add_url(fake.id, f"{FAKE_ACCOUNT}/status/1864000000000000001", "個人情報を求める投稿")
+        manager.step_done(fake.id, "report", "運用管理者(広報戦略担当)へ電話で報告した")
+        manager.step_done(fake.id, "record_evidence", "画面とアドレスを証拠に追加した")
+        manager.add_note(fake.id, "運営会社の窓口に報告フォームから削除を依頼。受付番号 #48213")
+        manager.create_draft(fake.id, TextKind.NOTICE)
+
+        staff.open("東広島市観光", IncidentKind.FLAMING, "紅葉の投稿への批判的なコメントが急に増えている", clock())
+        return fake.id
+    finally:
+        database.close()
+
+
+def _incident_shot(out: Path, folder: Path, size: tuple[int, int]) -> int:
+    from PySide6.QtCore import QSettings
+
+    from ..core.checker import default_checker
+    from ..gui.incident_window import IncidentWindow
+    from ..services.incidents import IncidentService
+    from ..storage.database import open_database
+    from ..storage.media import MediaStore
+
+    url = f"sqlite:///{(folder / 'sns_desk.db').as_posix()}"
+    media_root = folder / "sns_desk.media"
+    incident_id = _seed_incidents(url, media_root)
+    checker = default_checker()
+    database = open_database(url)
+    settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    service = IncidentService(database, MANAGER, media=MediaStore(media_root), checker=lambda: checker)
+    window = IncidentWindow(service, settings=settings)
+    try:
+        window.resize(*size)
+        window.show()
+        if not _wait_until(lambda: window.snapshot is not None and not window.ops.is_busy):
+            print("事案の一覧が時間内に読み込まれませんでした", file=sys.stderr)
+            return 1
+        window.include_closed.setChecked(True)
+        window.select(incident_id)
+        shown = _wait_until(
+            lambda: (
+                window.incident is not None
+                and window.incident.id == incident_id
+                and window.list_model.rowCount() == 3
+                and not window.ops.is_busy
+            )
+        )
+        if not shown:
+            print("事案が時間内に表示されませんでした", file=sys.stderr)
+            return 1
+        rows = window.evidence_rows
+        if not any(row.thumbnail.pixmap() is not None and not row.thumbnail.pixmap().isNull() for row in rows):
+            print("画面の記録の縮小画像が表示されていません", file=sys.stderr)
+            return 1
+        if not window.done_action.isEnabled():
+            print("アカウント管理者なのに手順を済みにできません", file=sys.stderr)
+            return 1
+        window.steps_view.setFocus()
         return _save(window, out)
     finally:
         window.close()

@@ -22,6 +22,7 @@ from .conftest import OPS_MANAGER
         ("archive", "1440x880"),
         ("registry", "1440x880"),
         ("people", "1120x680"),
+        ("incidents", "1280x800"),
     ],
 )
 def test_screenshot_script_writes_a_png(tmp_path: Path, window: str, size: str) -> None:
