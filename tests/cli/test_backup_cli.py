@@ -106,6 +106,9 @@ def test_ctrl_c_during_archive_import_is_a_message_and_exit_2_like_backup(tmp_pa
         stdout=subprocess.PIPE,
         stderr=terminal,
         env=ENV,
+        # A run started in the background (CI, `cmd &`) inherits SIGINT ignored, and Python then installs no
+        # KeyboardInterrupt handler: give the child Ctrl+C as a terminal would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # POSIX only
     )
     os.close(terminal)
     received = b""
