@@ -30,7 +30,8 @@ Entry syntax, as the rulebook writes it:
     both combine (``来る~ほしい~ない``);
 ``part+part``
     a lemma sequence where particles and the copula may stand between the parts or be left out
-    (``性格+悪い``: 性格が悪い, 性格の悪い, 性格悪すぎ).
+    (``性格+悪い``: 性格が悪い, 性格の悪い, 性格悪すぎ); a part ``*`` is any one noun or
+    predicate, not as the first part (``正式+*+まだ``: 正式な発表はまだ, 正式なお知らせはまだ).
 """
 
 from __future__ import annotations
@@ -49,10 +50,13 @@ NEGATION_SUFFIX = "~ない"
 WISH_SUFFIX = "~ほしい"
 GAP = "+"
 _WISH_LEMMAS = frozenset({"欲しい", "呉れる"})
-# What may stand in a ``+`` gap: particles and the copula (が, の, は, だ/な/で), at most three.
-_GAP_POS = frozenset({"助詞"})
+# What may stand in a ``+`` gap: particles, prefixes and the copula (が, の, は, お, だ/な/で), at most three.
+_GAP_POS = frozenset({"助詞", "接頭辞"})
 _GAP_LEMMAS = frozenset({"だ", "です"})
 _GAP_MAX = 3
+# ``正式+*+まだ``: one noun or verb of any kind (正式な発表はまだ, 正式なお知らせはまだ).
+ANY_WORD = "*"
+_CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞"})
 _NEG_LEMMAS = frozenset({"ない", "無い", "ず", "ぬ"})
 # Morphemes that may stand between a predicate and its negation: ます, て, いる, する …
 _NEG_BRIDGE_POS = frozenset({"助動詞", "助詞"})
@@ -139,7 +143,10 @@ def _compile(spec: EntrySpec) -> _Entry:
         for part in parts:
             if own:
                 gaps.add(len(own))
-            own.extend(tokenize(part))
+            if part == ANY_WORD:
+                own.append(Token(0, 1, ANY_WORD, ANY_WORD, "記号", "", "", "", ""))
+            else:
+                own.extend(tokenize(part))
     else:
         own = tokenize(normal)
     folded = bool(_KATAKANA.search(normal))
@@ -289,7 +296,7 @@ def _match_with_gaps(tokens: Sequence[Token], i: int, entry: _Entry) -> int | No
                 ):
                     k += 1
                     skipped += 1
-        if k >= n or tokens[k].lemma != lemma:
+        if k >= n or (tokens[k].lemma != lemma and not (lemma == ANY_WORD and tokens[k].pos1 in _CONTENT_POS)):
             return None
     return k
 

@@ -219,3 +219,9 @@ class TestGapsAndWishes:
     def test_parse(self) -> None:
         assert parse_entry("消える~ほしい") == EntrySpec("消える", wish=True)
         assert parse_entry("来る~ほしい~ない") == EntrySpec("来る", negated=True, wish=True)
+
+
+def test_any_word_in_a_gap() -> None:
+    for text in ("正式な発表はまだです", "正式なお知らせはまだですが"):
+        assert [w for w, _ in matches(["正式+*+まだ"], text)] == ["正式+*+まだ"]
+    assert matches(["正式+*+まだ"], "正式にはまだ") == []
