@@ -50,9 +50,10 @@ NEGATION_SUFFIX = "~ない"
 WISH_SUFFIX = "~ほしい"
 GAP = "+"
 _WISH_LEMMAS = frozenset({"欲しい", "呉れる"})
-# What may stand in a ``+`` gap: particles, prefixes and the copula (が, の, は, お, だ/な/で), at most three.
+# What may stand in a ``+`` gap, at most three: particles, prefixes, the copula and た
+# (が, の, は, お, だ/な/で, 決まった).
 _GAP_POS = frozenset({"助詞", "接頭辞"})
-_GAP_LEMMAS = frozenset({"だ", "です"})
+_GAP_LEMMAS = frozenset({"だ", "です", "た"})
 _GAP_MAX = 3
 # ``正式+*+まだ``: one noun or verb of any kind (正式な発表はまだ, 正式なお知らせはまだ).
 ANY_WORD = "*"

@@ -65,3 +65,16 @@ def test_hedged_decisions(ck, text: str) -> None:
 )
 def test_not_a_city_decision_in_progress(ck, text: str) -> None:
     assert ck.articles(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "会場周辺は混雑する模様です。公共交通機関をご利用ください",
+        "駅の方向へ進むと、左手に会場があります",
+        "新しい市民ホールの来場者は年間10万人の見込みです",
+        "4月の人事異動を発表しました",
+    ],
+)
+def test_hedges_need_a_city_matter_in_the_making(ck, text: str) -> None:
+    assert ck.articles(text) == set()

@@ -98,3 +98,17 @@ class TestWithoutATriggerWord:
     )
     def test_not_reported(self, ck, text: str) -> None:
         assert ck.articles(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "どんど焼きで、しめ縄やお飾りを燃やしてしまおう!",
+        "みんなで和太鼓を叩いてスッキリしましょう",
+        "思い切りボールを蹴って、ストレス発散しよう!",
+        "スイカ割りで、目隠ししてスイカを割ってみよう",
+        "窓ガラスを割られる被害が相次いでいます。見かけたら通報を",
+    ],
+)
+def test_harm_needs_a_target_and_incitement(ck, text: str) -> None:
+    assert ck.articles(text) == set()

@@ -163,3 +163,14 @@ class TestPolicyIsNotQuoting:
 @pytest.mark.parametrize("host", ["ux.nu", "goo.su", "htn.to", "nico.ms", "lihi1.cc", "x.gd"])
 def test_more_shorteners(ck, host: str) -> None:
     assert ck.articles(f"こちら https://{host}/Ab12C をご覧ください") == {"9-2-1"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "運用方針を改定しました。リツイートや引用のルールをまとめています",
+        "このアカウントの投稿は、自由にシェアしてください",
+    ],
+)
+def test_about_the_accounts_own_posts(ck, text: str) -> None:
+    assert ck.articles(text) == set()

@@ -142,3 +142,24 @@ class TestYearFromContext:
 
     def test_a_year_far_back_is_history_not_context(self, ck) -> None:
         assert ck.articles("平成18年の合併から20年。12月27日(日)に記念式典を開きます", post_date=self.POST) == set()
+
+
+class TestYearInsideASentence:
+    """A year inside a sentence may be another event's (2024年にオープンした): it is taken for a
+    later date only when the weekday does not fit the post date's year instead."""
+
+    POST = dt.date(2026, 12, 3)
+
+    def test_another_events_year(self, ck) -> None:
+        # 2026-12-12 is a Saturday (2024-12-12 a Thursday).
+        text = "2024年にオープンした道の駅は、12月12日(土)に2周年を迎えます"
+        assert ck.articles(text, post_date=self.POST) == set()
+
+    def test_the_year_of_the_sentence(self, ck) -> None:
+        # 2025-08-02 is a Saturday; without the year, 8月2日 after this post date is 2027-08-02, a Monday.
+        assert ck.articles("2025年の夏まつりは8月2日(土)でした", post_date=self.POST) == set()
+        assert ck.articles("2025年の夏まつりは8月2日(月)でした", post_date=self.POST) == set()
+
+    def test_wrong_in_both(self, ck) -> None:
+        # 8月2日 is neither a Friday in 2025 nor in 2027 (the post date's reading).
+        assert ck.articles("2025年の夏まつりは8月2日(金)でした", post_date=self.POST) == {"6-6"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ..analysis import Analysis
 from .base import Detector, Raw
@@ -38,13 +39,33 @@ def _year_of(m: re.Match[str]) -> int:
     return _ERAS[era.lower() if era.isascii() else era] + (1 if raw == "元" else int(raw))
 
 
-def context_years(text: str, post_date: dt.date) -> list[tuple[int, int, bool]]:
-    """(end offset, year, fiscal) of each year written in ``text`` near the post date."""
+@dataclass(frozen=True, slots=True)
+class ContextYear:
+    end: int
+    year: int
+    fiscal: bool
+    """令和7年度: January to March are the next calendar year."""
+    heading: bool
+    """A year that heads what follows (【2025年】, 令和7年 年末年始, 2026年度, 2027年:), as
+    opposed to one inside a sentence (2024年にオープンした, 令和7年の台風), which may be another
+    event's year: the dates after a heading are its dates; after another year they are when
+    their weekday fits it."""
+
+
+_HEADING_AFTER = re.compile(r"\s|[】\]］)）:：]|$")
+
+
+def context_years(text: str, post_date: dt.date) -> list[ContextYear]:
+    """Each year written in ``text`` near the post date."""
     out = []
     for m in _YEAR.finditer(text):
         year = _year_of(m)
-        if abs(year - post_date.year) <= _CONTEXT_YEARS:
-            out.append((m.end(), year, bool(m.group("fiscal"))))
+        if abs(year - post_date.year) > _CONTEXT_YEARS:
+            continue
+        before = text[: m.start()].rstrip()
+        fiscal = bool(m.group("fiscal"))
+        heading = fiscal or before.endswith(("【", "[", "［", "(", "(")) or bool(_HEADING_AFTER.match(text, m.end()))
+        out.append(ContextYear(m.end(), year, fiscal, heading))
     return out
 
 
@@ -83,8 +104,10 @@ class WeekdayDetector(Detector):
 
     With the year written the mismatch is certain (the rule's severity); with the year
     inferred it is reported at ``params.inferred_year_severity``. A date without a year takes the
-    year last written before it in the post (令和7年, a 【2025年】 header; in a 年度, January to
-    March are the next calendar year), else the post date's.
+    year last written before it in the post when that year heads what follows (【2025年】, 令和7年
+    年末年始, 令和7年度: January to March are the next calendar year); a year inside a sentence
+    (2025年の夏まつりは…) is taken unless the weekday fits the post date's year instead; with no
+    year written, the post date's.
     """
 
     kind = "weekday"
@@ -98,10 +121,18 @@ class WeekdayDetector(Detector):
         for m in _DATE.finditer(text):
             if not (1 <= int(m.group("month")) <= 12):
                 continue
-            earlier = [(year, fiscal) for end, year, fiscal in years if end <= m.start()]
-            date, year_written = _resolve(m, a.context.post_date, earlier[-1] if earlier else None)
+            earlier = [y for y in years if y.end <= m.start()]
+            context = earlier[-1] if earlier else None
             group = "wd" if m.group("wd") else "wd2"
             written = m.group(group)
+            date, year_written = _resolve(m, a.context.post_date, (context.year, context.fiscal) if context else None)
+            if context is not None and not context.heading and not year_written:
+                # Another event's year: the date is in it only if its weekday fits it there.
+                by_post, _ = _resolve(m, a.context.post_date)
+                fits_context = date is not None and WEEKDAYS[date.weekday()] == written
+                fits_post = by_post is not None and WEEKDAYS[by_post.weekday()] == written
+                if fits_post and not fits_context:
+                    continue
             if date is None:
                 yield Raw(
                     m.start(),
