@@ -78,3 +78,21 @@ def test_not_a_city_decision_in_progress(ck, text: str) -> None:
 )
 def test_hedges_need_a_city_matter_in_the_making(ck, text: str) -> None:
     assert ck.articles(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "新しい給食センターは高屋町に建設される可能性が高いです",
+        "市長は来期の出馬を見送る意向を固めました",
+        "駅前の再開発は白紙になりそうです",
+        "予算案はほぼ固まりましたが、正式発表は議会後です",
+    ],
+)
+def test_more_hedges(ck, text: str) -> None:
+    assert ck.articles(text) == {"6-5"}
+
+
+def test_citizens_wishes_are_not_the_citys_process(ck) -> None:
+    assert ck.articles("市民の意向を踏まえて計画を作りました") == set()
+    assert ck.articles("新しい公園は楽しい場所になりそうです") == set()

@@ -139,3 +139,15 @@ class TestWithoutAGroupWord:
     )
     def test_not_reported(self, ck, text: str) -> None:
         assert ck.articles(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["〇〇団地の子どもとは遊ばないように言っています", "アジアの人はマナーが悪い"],
+)
+def test_more_forms(ck, text: str) -> None:
+    assert ck.articles(text) == {"7-2"}
+
+
+def test_a_safety_warning_for_a_district_is_fine(ck) -> None:
+    assert ck.articles("〇〇団地の子どもは、川で遊ばないようにしましょう") == set()

@@ -112,3 +112,19 @@ class TestWithoutATriggerWord:
 )
 def test_harm_needs_a_target_and_incitement(ck, text: str) -> None:
     assert ck.articles(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ちょっとぐらい酒飲んでも運転できるって",
+        "あの家に石を投げてやれ",
+        "むかつく奴は殴ってもいい",
+    ],
+)
+def test_more_forms(ck, text: str) -> None:
+    assert "7-3" in ck.articles(text)
+
+
+def test_stone_skipping_is_fine(ck) -> None:
+    assert ck.articles("石を投げて水切り遊びをしよう") == set()

@@ -125,3 +125,7 @@ class TestVariantForms:
     )
     def test_not_reported(self, ck, text: str) -> None:
         assert ck.articles(text) == set()
+
+
+def test_arrogant_attitude(ck) -> None:
+    assert ck.articles("この店の店員、態度がデカすぎる") == {"7-1"}
