@@ -123,3 +123,17 @@ def test_correction_links_join_one_accounts_posts_once_made_by_those_who_run_it(
         conn.execute("UPDATE posted_items SET text = text WHERE id = %s", (correction,))  # other columns as before
     with office.sql("ops") as conn:
         conn.execute(link, (original, spare))
+
+
+def test_a_drafter_marks_their_correction_posted_with_the_link(office: Office) -> None:
+    from .test_server_rules import _pending_draft
+
+    account_id, draft_id = _pending_draft(office, "【訂正】図書館のおはなし会は12月5日(土)です。")
+    (original,) = _posts(office, account_id, 1)
+    office.desk("kacho").approve(draft_id)
+    suzuki = office.desk("suzuki")
+    suzuki.mark_posted(draft_id, "https://x.com/hh/status/99", T0 + dt.timedelta(days=1), corrects=original)
+    chain = _service(office, "sato").chain(original)
+    assert [p.url for p in chain.corrected_by] == ["https://x.com/hh/status/99"]
+    history = AuditService(office.owner).history("posted_item", chain.corrected_by[0].id)
+    assert [(h.action, h.actor) for h in history] == [(AuditAction.CORRECTION_LINKED.value, office.logins["suzuki"])]
