@@ -96,3 +96,16 @@ def test_more_hedges(ck, text: str) -> None:
 def test_citizens_wishes_are_not_the_citys_process(ck) -> None:
     assert ck.articles("市民の意向を踏まえて計画を作りました") == set()
     assert ck.articles("新しい公園は楽しい場所になりそうです") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "新庁舎の完成は2028年春の見込みです",
+        "市の補助金の申請受付は1月末までの見込みです",
+        "今年度の市税収入は前年度並みの見通しです",
+        "市長が有力企業の社長と懇談しました",
+    ],
+)
+def test_schedules_are_not_decisions_in_the_making(ck, text: str) -> None:
+    assert ck.articles(text) == set()

@@ -151,3 +151,8 @@ def test_more_forms(ck, text: str) -> None:
 
 def test_a_safety_warning_for_a_district_is_fine(ck) -> None:
     assert ck.articles("〇〇団地の子どもは、川で遊ばないようにしましょう") == set()
+
+
+def test_a_district_sent_elsewhere_for_safety_is_fine(ck) -> None:
+    text = "〇〇地区の方は、避難所に来ないでください(浸水のおそれがあるため、△△小学校へ)"
+    assert ck.articles(text) == set()
