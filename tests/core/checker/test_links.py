@@ -174,3 +174,18 @@ def test_more_shorteners(ck, host: str) -> None:
 )
 def test_about_the_accounts_own_posts(ck, text: str) -> None:
     assert ck.articles(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "当アカウントは、原則としてリプライやリツイートはしておりません",
+        "【運用ポリシー】他者の投稿への「いいね」「リポスト」は行いません",
+    ],
+)
+def test_saying_what_the_account_does_not_do(ck, text: str) -> None:
+    assert ck.articles(text) == set()
+
+
+def test_a_repost_next_to_an_unrelated_negation_is_still_a_repost(ck) -> None:
+    assert ck.articles("観光協会さんの投稿をリツイートします。雨でも中止しません") == {"9-2-2"}

@@ -251,3 +251,22 @@ class TestInCombination:
     )
     def test_not_reported(self, ck, text: str) -> None:
         assert ck.articles(text) == set()
+
+
+class TestAddressWithoutAMunicipality:
+    @pytest.mark.parametrize(
+        ("text", "span"),
+        [
+            ("届け先は岡田さん、八本松南2-3-4です", "八本松南2-3-4"),
+            ("小川さん宅(下見4丁目5-6)の前で事故がありました", "下見4丁目5-6"),
+        ],
+    )
+    def test_with_a_person(self, ck, text: str, span: str) -> None:
+        assert ck.spans(text, "privacy.home_address") == [span]
+
+    @pytest.mark.parametrize(
+        "text",
+        ["会場:西条中央7丁目23-35(くらら)", "担当:山本(電話082-420-0919)", "12月3日は2-3-4の順に並んでください"],
+    )
+    def test_without_a_person(self, ck, text: str) -> None:
+        assert ck.find(text, "privacy.home_address") == []

@@ -142,7 +142,12 @@ _HOUSE_NUMBER = re.compile(r"\d\s*(?:丁目|番|[-‐−ー])\s*\d")
 
 
 class StreetAddressDetector(Detector):
-    """Street addresses with house numbers; a person's when the sentence is about a person."""
+    """Street addresses with house numbers; a person's when the sentence is about a person.
+
+    ``params.pattern`` finds addresses with a municipality (西条町寺家1234-5); the optional
+    ``params.bare_pattern`` those written without one (八本松南2-3-4, 下見4丁目5-6), which are
+    reported only in a sentence about a person: alone they are too often a venue.
+    """
 
     kind = "street_address"
 
@@ -155,6 +160,13 @@ class StreetAddressDetector(Detector):
             self.pattern = re.compile(pattern)
         except re.error as exc:
             raise self.fail(f"params.pattern の正規表現が正しくありません({exc})") from None
+        bare = self.param("bare_pattern")
+        self.bare: re.Pattern[str] | None = None
+        if bare is not None:
+            try:
+                self.bare = re.compile(str(bare))
+            except re.error as exc:
+                raise self.fail(f"params.bare_pattern の正規表現が正しくありません({exc})") from None
         self.person_key = self.register_words(lexicon, "person_cues")
         self.honorifics = set(self.param_words("honorifics"))
         self.plain_severity = str(self.param("plain_severity", "info"))
@@ -167,9 +179,11 @@ class StreetAddressDetector(Detector):
         for index, (_, tokens) in enumerate(a.sentences):
             if any(t.is_person_name or (t.pos1 == "接尾辞" and t.surface in self.honorifics) for t in tokens):
                 person_sentences.add(index)
+        found: list[tuple[int, int]] = []
         for m in self.pattern.finditer(a.nt.text):
             if any(c and c in m.group(0) for c in self.city):
                 continue
+            found.append((m.start(), m.end()))
             if a.sentence_of(m.start()) in person_sentences:
                 yield Raw(m.start(), m.end())
             else:
@@ -179,6 +193,14 @@ class StreetAddressDetector(Detector):
                     severity=self.plain_severity,
                     detail="(施設の住所なら問題ありません。個人の住所でないか確認してください)",
                 )
+        if self.bare is None or not person_sentences:
+            return
+        found.extend((p.start, p.end) for p in a.phone_numbers)
+        for m in self.bare.finditer(a.nt.text):
+            if any(s < m.end() and m.start() < e for s, e in found) or any(c and c in m.group(0) for c in self.city):
+                continue
+            if a.sentence_of(m.start()) in person_sentences:
+                yield Raw(m.start(), m.end())
 
 
 _AGE_AFTER_NAME = re.compile(r"\s*\(\s*\d{1,3}\s*(?:歳|才)?\s*\)")
