@@ -17,7 +17,7 @@ class DomainSet:
     """
 
     def __init__(self, patterns: Iterable[str]) -> None:
-        self._suffixes: list[str] = []
+        self._suffixes: set[str] = set()
         wildcards: list[str] = []
         for pattern in patterns:
             p = pattern.strip().lower().rstrip(".")
@@ -26,11 +26,13 @@ class DomainSet:
             if "*" in p:
                 wildcards.append(r"\.".join(_LABELS if label == "*" else re.escape(label) for label in p.split(".")))
             elif p:
-                self._suffixes.append(p)
+                self._suffixes.add(p)
         self._wildcard = re.compile(rf"(?:^|\.)(?:{'|'.join(wildcards)})$") if wildcards else None
 
     def contains(self, host: str) -> bool:
         host = host.lower().rstrip(".")
-        if any(host == s or host.endswith("." + s) for s in self._suffixes):
+        # The host and each of its parent domains, looked up (a.b.c.jp, b.c.jp, c.jp, jp).
+        labels = host.split(".")
+        if any(".".join(labels[i:]) in self._suffixes for i in range(len(labels))):
             return True
         return self._wildcard is not None and self._wildcard.search(host) is not None

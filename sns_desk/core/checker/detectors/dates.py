@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -118,11 +119,12 @@ class WeekdayDetector(Detector):
         if _WEEKDAY_MARK.search(text) is None:
             return
         years = context_years(text, a.context.post_date)
+        ends = [y.end for y in years]
         for m in _DATE.finditer(text):
             if not (1 <= int(m.group("month")) <= 12):
                 continue
-            earlier = [y for y in years if y.end <= m.start()]
-            context = earlier[-1] if earlier else None
+            before = bisect.bisect_right(ends, m.start())
+            context = years[before - 1] if before else None
             group = "wd" if m.group("wd") else "wd2"
             written = m.group(group)
             date, year_written = _resolve(m, a.context.post_date, (context.year, context.fiscal) if context else None)

@@ -35,9 +35,15 @@ class WordListDetector(Detector):
         lexicon.add(self.key, words)
 
     def find(self, a: Analysis) -> Iterable[Raw]:
-        # The longest match first where hits overlap (タバコを吸う rather than タバコ).
-        for hit in sorted(a.hits.get(self.key, ()), key=lambda h: (h.start, -h.end)):
-            yield Raw(hit.start, hit.end, suggestion=self.rule.suggestions.get(hit.word))
+        hits = a.hits.get(self.key)
+        if not hits:
+            return
+        if len(hits) > 1:
+            # The longest match first where hits overlap (タバコを吸う rather than タバコ).
+            hits = sorted(hits, key=lambda h: (h.start, -h.end))
+        suggestions = self.rule.suggestions
+        for hit in hits:
+            yield Raw(hit.start, hit.end, suggestion=suggestions.get(hit.word))
 
 
 class HearsayGrammarDetector(Detector):
