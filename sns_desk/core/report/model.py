@@ -12,10 +12,11 @@ those of the month and counts them. What the guideline asks the report to show:
 * the approval workflow: drafts submitted, approved, returned and discarded;
 * warnings kept on purpose, with the reason, grouped by the guideline article of the rule;
 * incidents (第8条・第9条第1項): each step with the time it took from when the incident was found;
-* backups made (第6条第9号) and the audit chain's head when the report was made.
-
-Corrections of posts and moderation (第9条) are not recorded by the app yet, so the report does not
-have them; it never shows an empty section for what it cannot know.
+* backups made (第6条第9号) and the audit chain's head when the report was made;
+* corrections (訂正) posted in the month, each with the post it corrects, and others' comments deleted or
+  hidden under the usage policy (第9条): the actions that stand are counted by action and by policy item;
+  entries superseded by a later one, and 取消 entries, are listed with a note and not counted. Like
+  incidents, the log is shown as it stands when the report is made.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ from ..checker.articles import article_label
 from ..errors import InvalidInput
 from ..incidents import Incident, IncidentStatus, StepStatus
 from ..jst import JST
+from ..moderation import LinkedPost, ModerationAction, ModerationEntry
 from ..people import Person, Role
+from ..policy.items import ITEM_IDS, find_item
 from ..workflow import WorkflowError
 
 _MONTH: Final = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
@@ -281,6 +284,14 @@ class AuditHead:
     last_hash: str
 
 
+@dataclass(frozen=True, slots=True)
+class CorrectionFact:
+    """A correction (訂正・謝罪の投稿) posted in the month, with the archived post it corrects."""
+
+    original: LinkedPost
+    correction: LinkedPost
+
+
 # -- the report ---------------------------------------------------------------------------------------
 
 
@@ -418,6 +429,54 @@ class IncidentReport:
 
 
 @dataclass(frozen=True, slots=True)
+class ModerationCount:
+    key: str
+    """The action (``delete``, ``hide``) or the usage-policy item's id."""
+    label: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ModerationLine:
+    """One moderation entry acted on in the month, as the report lists it."""
+
+    entry: ModerationEntry
+    counted: bool
+    """The entry stands (not superseded, not 取消): an action the city took."""
+    note: str = ""
+    """Why it is not counted, or which earlier entry it corrects."""
+
+    @property
+    def action_label(self) -> str:
+        return self.entry.action.label
+
+    @property
+    def policy_label(self) -> str:
+        return self.entry.policy_label
+
+
+@dataclass(frozen=True, slots=True)
+class ModerationStats:
+    """Comments deleted or hidden in the month (第9条)."""
+
+    lines: tuple[ModerationLine, ...] = ()
+    """Every entry acted on in the month, oldest first (counted or not)."""
+    by_action: tuple[ModerationCount, ...] = ()
+    """削除, 非表示 (both, even at 0, once there is any entry)."""
+    by_item: tuple[ModerationCount, ...] = ()
+    """The policy items of the standing entries, in the policy's order."""
+
+    @property
+    def total(self) -> int:
+        """Standing actions."""
+        return sum(1 for line in self.lines if line.counted)
+
+    @property
+    def not_counted(self) -> int:
+        return sum(1 for line in self.lines if not line.counted)
+
+
+@dataclass(frozen=True, slots=True)
 class MonthlyReport:
     """One account's month."""
 
@@ -436,6 +495,9 @@ class MonthlyReport:
     generated_by: str
     platform_label: str = ""
     """The account's platform as people name it (X(旧Twitter))."""
+    corrections: tuple[CorrectionFact, ...] = ()
+    """Corrections posted in the month, oldest first."""
+    moderation: ModerationStats = ModerationStats()
 
     @property
     def findings_total(self) -> int:
@@ -444,7 +506,14 @@ class MonthlyReport:
     @property
     def has_activity(self) -> bool:
         """Something happened on the account in the month (backups of the whole archive aside)."""
-        return bool(self.posts.total or self.drafts.any or self.findings or self.incidents)
+        return bool(
+            self.posts.total
+            or self.drafts.any
+            or self.findings
+            or self.incidents
+            or self.corrections
+            or self.moderation.lines
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -549,6 +618,48 @@ def _incident_report(month: Month, incident: Incident) -> IncidentReport:
     )
 
 
+def _moderation_note(entry: ModerationEntry, by_id: Mapping[int, ModerationEntry]) -> str:
+    if entry.action is ModerationAction.RETRACT:
+        return f"記録 {entry.supersedes_id} の取消(数えない)"
+    if entry.superseded_by_id is not None:
+        later = by_id.get(entry.superseded_by_id)
+        if later is not None and later.action is ModerationAction.RETRACT:
+            return f"記録 {entry.superseded_by_id} で取消(数えない)"
+        if later is not None:
+            return f"記録 {entry.superseded_by_id} で訂正(数えない)"
+        return f"後の記録 {entry.superseded_by_id} で訂正または取消(数えない)"
+    if entry.supersedes_id is not None:
+        return f"記録 {entry.supersedes_id} を訂正"
+    return ""
+
+
+def _moderation_stats(entries: Sequence[ModerationEntry]) -> ModerationStats:
+    ordered = sorted(entries, key=lambda e: (e.acted_at, e.id))
+    if not ordered:
+        return ModerationStats()
+    by_id = {e.id: e for e in ordered}
+    lines = tuple(ModerationLine(e, e.stands, _moderation_note(e, by_id)) for e in ordered)
+    standing = [line.entry for line in lines if line.counted]
+    actions = Counter(e.action for e in standing)
+    items = Counter(e.policy_item for e in standing)
+    order = {item: n for n, item in enumerate(ITEM_IDS)}
+    return ModerationStats(
+        lines=lines,
+        by_action=tuple(
+            ModerationCount(a.value, a.label, actions[a]) for a in (ModerationAction.DELETE, ModerationAction.HIDE)
+        ),
+        by_item=tuple(
+            ModerationCount(item, _item_label(item), n)
+            for item, n in sorted(items.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+        ),
+    )
+
+
+def _item_label(item_id: str) -> str:
+    found = find_item(item_id)
+    return found.label if found else item_id
+
+
 def incident_in_month(month: Month, incident: Incident) -> bool:
     """Found in the month, or found before it and not closed before it began."""
     if incident.found_at >= month.end:
@@ -571,12 +682,16 @@ def monthly_report(
     generated_at: dt.datetime,
     generated_by: str,
     platform_labels: Mapping[str, str] | None = None,
+    corrections: Iterable[CorrectionFact] = (),
+    moderation: Iterable[ModerationEntry] = (),
 ) -> MonthlyReport:
     """The report of ``account`` for ``month``: facts outside the month (in Japan time) are left out,
     as are incidents and backups of other accounts.
 
     Incidents are shown as they stand when the report is made (a step done after the month still shows,
-    with its date), so a report made early in the next month tells how each one ended.
+    with its date), so a report made early in the next month tells how each one ended; so are moderation
+    entries (one superseded or retracted later is not counted). Corrections are those posted in the month
+    on the account; moderation entries those acted on in the month on it.
     """
     in_month_posts = [p for p in posts if month.contains(p.posted_at)]
     steps = [s for s in draft_steps if s.action in DraftStep.ALL and month.contains(s.at)]
@@ -589,6 +704,11 @@ def monthly_report(
         (b for b in backups if month.contains(b.at) and b.account in (None, account.name)),
         key=lambda b: (b.at, b.name),
     )
+    kept_corrections = sorted(
+        (c for c in corrections if c.correction.account == account.name and month.contains(c.correction.posted_at)),
+        key=lambda c: (c.correction.posted_at, c.correction.id),
+    )
+    entries = [e for e in moderation if e.account_id == account.id and month.contains(e.acted_at)]
     return MonthlyReport(
         month=month,
         account=account,
@@ -601,4 +721,6 @@ def monthly_report(
         generated_at=generated_at,
         generated_by=generated_by,
         platform_label=(platform_labels or {}).get(account.platform, account.platform),
+        corrections=tuple(kept_corrections),
+        moderation=_moderation_stats(entries),
     )

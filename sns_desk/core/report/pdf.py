@@ -219,8 +219,18 @@ class _Writer:
         if len(doc.reports) > 1:
             self.heading("概要", 12)
             self.table(
-                ("アカウント", "投稿", "承認", "差戻し", "確認済みの警告", "事案", "バックアップ"),
-                (60, 18, 18, 18, 26, 18, 22),
+                (
+                    "アカウント",
+                    "投稿",
+                    "承認",
+                    "差戻し",
+                    "確認済みの警告",
+                    "事案",
+                    "訂正",
+                    "削除・非表示",
+                    "バックアップ",
+                ),
+                (48, 16, 16, 16, 24, 14, 14, 22, 20),
                 [
                     (
                         r.account.name,
@@ -229,11 +239,13 @@ class _Writer:
                         f"{r.drafts.returned.times:,}",
                         f"{r.findings_total:,}",
                         f"{len(r.incidents):,}",
+                        f"{len(r.corrections):,}",
+                        f"{r.moderation.total:,}",
                         f"{len(r.backups):,}",
                     )
                     for r in doc.reports
                 ],
-                right=(1, 2, 3, 4, 5, 6),
+                right=(1, 2, 3, 4, 5, 6, 7, 8),
             )
         for n, report in enumerate(doc.reports):
             if n or len(doc.reports) > 1:
@@ -301,6 +313,9 @@ class _Writer:
         else:
             self.write("この月に対応した事案はありません。")
 
+        self.corrections(r)
+        self.moderation(r)
+
         self.heading("バックアップ(第6条第9号)", 11)
         if r.backups:
             rows = []
@@ -320,6 +335,60 @@ class _Writer:
             )
         else:
             self.write("この月にこのアカウントの投稿を含むバックアップは作られていません。")
+
+    def corrections(self, r: MonthlyReport) -> None:
+        self.heading("訂正(第9条)", 11)
+        if not r.corrections:
+            self.write("この月に投稿した訂正はありません。")
+            return
+        self.write(f"この月に投稿した訂正 {len(r.corrections):,} 件")
+        self.table(
+            ("訂正の日時", "訂正の投稿", "訂正した投稿の日時", "訂正した投稿"),
+            (28, 62, 28, 62),
+            [
+                (
+                    jst_text(c.correction.posted_at),
+                    _post_cell(c.correction.id, c.correction.excerpt, c.correction.url),
+                    jst_text(c.original.posted_at),
+                    _post_cell(c.original.id, c.original.excerpt, c.original.url),
+                )
+                for c in r.corrections
+            ],
+        )
+
+    def moderation(self, r: MonthlyReport) -> None:
+        self.heading("コメントの削除・非表示(第9条)", 11)
+        m = r.moderation
+        if not m.lines:
+            self.write("この月に記録されたコメントの削除・非表示はありません。")
+            return
+        summary = f"利用方針に基づく削除・非表示 {m.total:,} 件"
+        if m.not_counted:
+            summary += f"(ほかに訂正・取消された記録と取消の記録 {m.not_counted:,} 件。数えていません)"
+        self.write(summary)
+        self.table(("措置", "件数"), (40, 20), [(c.label, f"{c.count:,}") for c in m.by_action], right=(1,))
+        if m.by_item:
+            self.table(
+                ("利用方針の項目", "件数"), (100, 20), [(c.label, f"{c.count:,}") for c in m.by_item], right=(1,)
+            )
+        self.table(
+            ("記録", "日時", "措置", "利用方針の項目", "コメントした人", "理由", "判断した人", "備考"),
+            (10, 24, 12, 34, 24, 40, 16, 24),
+            [
+                (
+                    str(line.entry.id),
+                    jst_text(line.entry.acted_at),
+                    line.action_label,
+                    line.policy_label,
+                    line.entry.author_handle,
+                    line.entry.reason,
+                    line.entry.recorded_by,
+                    line.note,
+                )
+                for line in m.lines
+            ],
+            right=(0,),
+        )
 
     def incident(self, i: IncidentReport) -> None:
         title = f"事案 {i.id}: {i.kind_label}" + (f"({i.article})" if i.article else "") + f" — {i.status_label}"
@@ -354,6 +423,10 @@ class _Writer:
             )
         )
         self.table(("手順", "状態", "日時", "発見から", "担当", "記録"), (50, 12, 28, 20, 20, 50), rows, right=(3,))
+
+
+def _post_cell(item_id: int, excerpt: str, url: str) -> str:
+    return f"{excerpt}(投稿 {item_id}{'、' + url if url else ''})"
 
 
 def render_pdf(document: ReportDocument, *, font_path: Path | None = None) -> bytes:

@@ -25,7 +25,21 @@ section                   rows
 ``backup``                one per package: key its name, count its items, when, by, state (定期 / 書き出し),
                           detail the scope
 ``backup_account_items``  key the package: the account's own items in it, where the records say
+``correction``            one per correction posted in the month (第9条): key its archive id, label 訂正,
+                          when posted, detail its opening words, ref its URL
+``correction_original``   the post each correction corrects: key ``<correction id>:<original id>``, label
+                          原文, when it was posted, detail its opening words, ref its URL
+``moderation_action``     ``delete`` (削除), ``hide`` (非表示): the standing actions (count)
+``moderation_item``       one per usage-policy item with standing actions: key the item's id, label its
+                          label (count)
+``moderation``            one per entry acted on in the month: key its number, label 削除 / 非表示 / 取消,
+                          count 1 when it stands (0: superseded by a later entry, or a 取消), when acted,
+                          by who recorded (decided) it, state the policy item's label, detail the reason,
+                          ref the comment's author; superseded and 取消 entries say why in ``note``
 ========================  ==========================================================================
+
+``ref`` and ``note`` are the last two columns (``ref``: the URL or handle a row is about; ``note``: why a
+row is not counted, or which earlier entry it corrects).
 """
 
 from __future__ import annotations
@@ -52,6 +66,8 @@ COLUMNS: Final = (
     "draft_id",
     "state",
     "detail",
+    "ref",
+    "note",
 )
 _NUMERIC: Final = frozenset({"count", "elapsed_min", "draft_id"})
 
@@ -208,6 +224,45 @@ def rows(document: ReportDocument) -> Iterator[dict[str, object]]:
                     "label": "このアカウントの投稿",
                     "count": b.account_items,
                 }
+        for c in r.corrections:
+            yield {
+                **base,
+                "section": "correction",
+                "key": str(c.correction.id),
+                "label": "訂正",
+                "at_jst": jst_text(c.correction.posted_at),
+                "detail": c.correction.excerpt,
+                "ref": c.correction.url,
+            }
+            yield {
+                **base,
+                "section": "correction_original",
+                "key": f"{c.correction.id}:{c.original.id}",
+                "label": "原文",
+                "at_jst": jst_text(c.original.posted_at),
+                "detail": c.original.excerpt,
+                "ref": c.original.url,
+            }
+        m = r.moderation
+        for count in m.by_action if m.lines else ():
+            yield {**base, "section": "moderation_action", "key": count.key, "label": count.label, "count": count.count}
+        for count in m.by_item:
+            yield {**base, "section": "moderation_item", "key": count.key, "label": count.label, "count": count.count}
+        for line in m.lines:
+            e = line.entry
+            yield {
+                **base,
+                "section": "moderation",
+                "key": str(e.id),
+                "label": line.action_label,
+                "count": 1 if line.counted else 0,
+                "at_jst": jst_text(e.acted_at),
+                "by": e.recorded_by,
+                "state": line.policy_label,
+                "detail": e.reason,
+                "ref": e.author_handle,
+                "note": line.note,
+            }
 
 
 def _step(incident_id: int, s: StepReport) -> dict[str, object]:

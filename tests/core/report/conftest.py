@@ -9,10 +9,12 @@ import pytest
 
 from sns_desk.core.accounts import Account, AccountStatus
 from sns_desk.core.incidents import Event, EventKind, Incident, IncidentKind, IncidentStatus, load_catalog
+from sns_desk.core.moderation import LinkedPost, ModerationAction, ModerationEntry
 from sns_desk.core.report import (
     AcknowledgementFact,
     AuditHead,
     BackupFact,
+    CorrectionFact,
     DraftStepFact,
     Month,
     PostFact,
@@ -66,9 +68,76 @@ def incident(
     )
 
 
+def linked(item_id: int, text: str, at: dt.datetime, account: str = "@hh_koho") -> LinkedPost:
+    return LinkedPost(item_id, account, "x", f"https://x.com/hh_koho/status/{item_id}", at, text)
+
+
+def entry(
+    number: int,
+    action: ModerationAction,
+    acted: dt.datetime,
+    item: str = "user_rules",
+    *,
+    reason: str = "誹謗中傷",
+    handle: str = "@troll",
+    supersedes: int | None = None,
+    superseded_by: int | None = None,
+    account_id: int = 1,
+) -> ModerationEntry:
+    return ModerationEntry(
+        id=number,
+        account_id=account_id,
+        account_name="@hh_koho" if account_id == 1 else "@hh_kanko",
+        action=action,
+        author_handle=handle,
+        text="ひどい言葉",
+        url="",
+        commented_at=None,
+        acted_at=acted,
+        policy_item=item,
+        policy_version=1,
+        reason=reason,
+        recorded_by="kacho",
+        recorded_at=acted,
+        supersedes_id=supersedes,
+        superseded_by_id=superseded_by,
+    )
+
+
+CORRECTIONS = [
+    # 12/3 in Japan, correcting a November post
+    CorrectionFact(
+        linked(101, "花火大会は 8月3日(土)です", utc(2026, 11, 20, 3)),
+        linked(102, "【訂正】花火大会は 8月2日(土)です " + EVIL, utc(2026, 12, 3, 3)),
+    ),
+    CorrectionFact(
+        linked(103, "窓口は午後3時まで", utc(2026, 12, 10, 1)),
+        linked(104, "【訂正】窓口は午後1時まで", utc(2026, 12, 10, 2)),
+    ),
+    # 2027-01-01 00:30 in Japan: January's
+    CorrectionFact(
+        linked(105, "元日の催し", utc(2026, 12, 31, 1)), linked(106, "【訂正】元日", utc(2026, 12, 31, 15, 30))
+    ),
+]
+MODERATION = [
+    entry(1, ModerationAction.DELETE, utc(2026, 12, 2, 1), reason="誹謗中傷 " + EVIL, handle="@troll"),
+    # deleted, then corrected: it was hidden (2 superseded by 3)
+    entry(2, ModerationAction.DELETE, utc(2026, 12, 4, 1), superseded_by=3, handle="=spam"),
+    entry(3, ModerationAction.HIDE, utc(2026, 12, 4, 1), supersedes=2, reason="削除ではなく非表示", handle="=spam"),
+    # recorded, then retracted (4 retracted by 5)
+    entry(4, ModerationAction.HIDE, utc(2026, 12, 6, 1), "personal_information", superseded_by=5),
+    entry(5, ModerationAction.RETRACT, utc(2026, 12, 6, 2), "personal_information", supersedes=4),
+    entry(6, ModerationAction.HIDE, utc(2026, 12, 20, 1), "personal_information", reason="電話番号の書き込み"),
+    # November in Japan, and another account's: not December's @hh_koho
+    entry(7, ModerationAction.DELETE, utc(2026, 11, 30, 14, 59)),
+    entry(8, ModerationAction.DELETE, utc(2026, 12, 7, 1), account_id=2),
+]
+
+
 def december_document() -> ReportDocument:
     """@hh_koho's December: 7 posts (3 in the week of 12/7), drafts, findings under two articles, an incident
-    with two steps decided, a backup; @hh_kanko: one post."""
+    with two steps decided, a backup, 2 corrections, moderation entries of which 3 stand (削除 1, 非表示 2;
+    利用者の遵守事項 2, 個人情報 1) and 3 are superseded or 取消; @hh_kanko: one post."""
     days = (1, 2, 7, 8, 9, 15, 29)
     posts = [
         PostFact(
@@ -131,6 +200,8 @@ def december_document() -> ReportDocument:
         generated_at=NOW,
         generated_by="tanaka",
         platform_labels={"x": "X(旧Twitter)", "instagram": "Instagram"},
+        corrections=CORRECTIONS,
+        moderation=MODERATION,
     )
     kanko = monthly_report(
         DECEMBER,

@@ -344,3 +344,40 @@ def test_bars_are_as_long_as_their_counts() -> None:
     bars = bar_chart("t", [("第6条第6号", 1), ("第7条第2号", 3)])
     assert bars.horizontal and bars.bars[1].width == pytest.approx(bars.plot_right - bars.plot_left)
     assert bars.bars[0].width == pytest.approx((bars.plot_right - bars.plot_left) / 3)
+
+
+def test_corrections_and_moderation_of_the_month_are_counted() -> None:
+    from sns_desk.core.moderation import ModerationAction
+
+    from .conftest import CORRECTIONS, MODERATION, december_document
+
+    koho, kanko = december_document().reports
+    assert [c.correction.id for c in koho.corrections] == [102, 104]
+    m = koho.moderation
+    assert [(line.entry.id, line.counted) for line in m.lines] == [
+        (1, True), (2, False), (3, True), (4, False), (5, False), (6, True),
+    ]  # fmt: skip
+    assert (m.total, m.not_counted) == (3, 3)
+    assert [(c.key, c.label, c.count) for c in m.by_action] == [("delete", "削除", 1), ("hide", "非表示", 2)]
+    assert [(c.key, c.count) for c in m.by_item] == [("user_rules", 2), ("personal_information", 1)]
+    assert m.by_item[0].label.startswith("第4条第4項第6号")
+    assert koho.has_activity
+    assert (kanko.corrections, kanko.moderation.lines, kanko.moderation.by_action) == ((), (), ())
+
+    # the other account's entry is its own; a month with only a 取消 counts nothing but is activity
+    only_other = monthly_report(
+        DECEMBER, OTHER, corrections=CORRECTIONS, moderation=MODERATION, audit=HEAD, generated_at=NOW, generated_by="t"
+    )
+    assert [line.entry.id for line in only_other.moderation.lines] == [8] and only_other.corrections == ()
+    assert [(c.key, c.count) for c in only_other.moderation.by_action] == [("delete", 1), ("hide", 0)]
+    retracted = monthly_report(
+        DECEMBER, ACCOUNT, moderation=[e for e in MODERATION if e.id == 5], audit=HEAD, generated_at=NOW,
+        generated_by="t",
+    )  # fmt: skip
+    assert retracted.moderation.total == 0 and retracted.moderation.by_item == () and retracted.has_activity
+    assert retracted.moderation.lines[0].entry.action is ModerationAction.RETRACT
+    assert retracted.moderation.lines[0].note == "記録 4 の取消(数えない)"
+    # an entry superseded by one outside the month (the later entry is not in the list)
+    (superseded,) = [e for e in MODERATION if e.id == 2]
+    alone = monthly_report(DECEMBER, ACCOUNT, moderation=[superseded], audit=HEAD, generated_at=NOW, generated_by="t")
+    assert alone.moderation.total == 0 and "後の記録 3" in alone.moderation.lines[0].note

@@ -114,7 +114,45 @@ def test_the_html_page_shows_the_facts(document: ReportDocument) -> None:
         "第7条第2号(2 件)",
     ):
         assert expected in text, expected
-    assert "訂正" not in text  # corrections are not recorded yet: no section, no placeholder
+    for expected in (
+        "訂正(第9条)",
+        "この月に投稿した訂正 2 件",
+        "【訂正】窓口は午後1時まで",
+        "https://x.com/hh_koho/status/102",
+        "コメントの削除・非表示(第9条)",
+        "利用方針に基づく削除・非表示 3 件(ほかに訂正・取消された記録と取消の記録 3 件。数えていません)",
+        "記録 3 で訂正(数えない)",
+        "記録 5 で取消(数えない)",
+        "記録 4 の取消(数えない)",
+        "記録 2 を訂正",
+        "電話番号の書き込み",
+        "この月に投稿した訂正はありません。",  # @hh_kanko
+        "この月に記録されたコメントの削除・非表示はありません。",
+    ):
+        assert expected in text, expected
+    assert "【訂正】元日" not in text  # January's correction
+
+
+def test_the_html_page_counts_corrections_and_moderation(document: ReportDocument) -> None:
+    page = parsed(render_html(document))
+    rows = {tag: [a for t, a in page.elements if t == "tr" and tag in a] for tag in ("data-correction", "data-entry")}
+    assert [(a["data-correction"], a["data-original"]) for a in rows["data-correction"]] == [
+        ("102", "101"),
+        ("104", "103"),
+    ]
+    assert [(a["data-entry"], a["data-counted"]) for a in rows["data-entry"]] == [
+        ("1", "yes"),
+        ("2", "no"),
+        ("3", "yes"),
+        ("4", "no"),
+        ("5", "no"),
+        ("6", "yes"),
+    ]
+    actions = {a["data-action"]: a["data-count"] for t, a in page.elements if t == "tr" and "data-action" in a}
+    assert actions == {"delete": "1", "hide": "2"}
+    items = [(a["data-item"], a["data-count"]) for t, a in page.elements if t == "tr" and "data-item" in a]
+    assert items == [("user_rules", "2"), ("personal_information", "1")]
+    assert [a["data-moderation"] for t, a in page.elements if "data-moderation" in a] == ["3"]
 
 
 # -- CSV --------------------------------------------------------------------------------------------------
@@ -173,6 +211,33 @@ def test_the_csv_parses_back_with_the_same_numbers(document: ReportDocument) -> 
     }
     assert [int(r["count"]) for r in of("posts", "'@hh_kanko") if r["key"] == "total"] == [1]
 
+    assert [(r["key"], r["at_jst"], r["ref"]) for r in of("correction")] == [
+        ("102", "2026-12-03 12:00", "https://x.com/hh_koho/status/102"),
+        ("104", "2026-12-10 11:00", "https://x.com/hh_koho/status/104"),
+    ]
+    assert [(r["key"], r["at_jst"], r["detail"]) for r in of("correction_original")] == [
+        ("102:101", "2026-11-20 12:00", "花火大会は 8月3日(土)です"),
+        ("104:103", "2026-12-10 10:00", "窓口は午後3時まで"),
+    ]
+    assert {r["key"]: int(r["count"]) for r in of("moderation_action")} == {"delete": 1, "hide": 2}
+    assert [(r["key"], int(r["count"])) for r in of("moderation_item")] == [
+        ("user_rules", 2),
+        ("personal_information", 1),
+    ]
+    moderation = of("moderation")
+    assert [(r["key"], r["label"], int(r["count"])) for r in moderation] == [
+        ("1", "削除", 1),
+        ("2", "削除", 0),
+        ("3", "非表示", 1),
+        ("4", "非表示", 0),
+        ("5", "取消", 0),
+        ("6", "非表示", 1),
+    ]
+    assert sum(int(r["count"]) for r in moderation) == 3
+    assert moderation[1]["note"] == "記録 3 で訂正(数えない)" and moderation[1]["ref"] == "'=spam"
+    assert moderation[5]["state"].startswith("第4条第4項第9号") and moderation[5]["by"] == "kacho"
+    assert of("correction", "'@hh_kanko") == [] and of("moderation_action", "'@hh_kanko") == []
+
 
 def test_csv_cells_are_safe_in_excel(document: ReportDocument) -> None:
     rows = list(csv.DictReader(io.StringIO(render_csv(document).decode("utf-8-sig"), newline="")))
@@ -210,8 +275,17 @@ def test_the_pdf_holds_the_facts_and_the_charts_text(document: ReportDocument) -
         "会場の住所",
         "sns-desk-backup-20261210-020000",
         HEAD.last_hash,
+        "訂正(第9条)",
+        "この月に投稿した訂正2件",
+        "【訂正】窓口は午後1時まで",
+        "コメントの削除・非表示(第9条)",
+        "利用方針に基づく削除・非表示3件",
+        "記録3で訂正(数えない)",
+        "記録4の取消(数えない)",
+        "電話番号の書き込み",
     ):
         assert expected in flat, expected
+    assert "【訂正】元日" not in flat
     embedded = [
         str(descendant.get_object()["/FontDescriptor"].get_object()["/FontName"])
         for ref in reader.pages[0]["/Resources"]["/Font"].values()
