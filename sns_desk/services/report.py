@@ -3,7 +3,8 @@
 Who may make one is decided in the core (:func:`~sns_desk.core.report.why_not_report`): the operations
 manager for every account, an account manager for the accounts they manage, nobody else. Everything is
 read with plain ``select()`` in one read transaction (SQLite ``BEGIN``, PostgreSQL ``REPEATABLE READ``),
-so the counts and the audit chain's head belong to the same moment; nothing is written (except that a
+so the counts, the corrections and moderation log (第9条, :func:`~sns_desk.services.moderation.article9_facts`
+in the same session) and the audit chain's head belong to the same moment; nothing is written (except that a
 login the database has never seen is registered as a drafter, as everywhere).
 
 For a front end (the GUI calls these from a worker thread; everything returned is a frozen dataclass)::
@@ -35,6 +36,7 @@ from ..core.report import (
     AcknowledgementFact,
     AuditHead,
     BackupFact,
+    CorrectionFact,
     DraftStep,
     DraftStepFact,
     Month,
@@ -62,6 +64,7 @@ from ..storage.models import (
     utc_now,
 )
 from ..storage.rows import account_from_row, person_for
+from .moderation import article9_facts
 
 EXTRA_PLATFORM_LABELS = {"mastodon": "Mastodon"}
 """Services the archive holds posts of (imports) that the registry's list of platforms does not name."""
@@ -238,6 +241,7 @@ def _reports(
 
     incidents = _incidents(s, accounts, start, end)
     backups = _backups(s, accounts, start, end)
+    article9 = {account.id: article9_facts(s, account.id, start, end) for account in accounts}
     return [
         monthly_report(
             month,
@@ -251,6 +255,8 @@ def _reports(
             generated_at=now,
             generated_by=by,
             platform_labels={**EXTRA_PLATFORM_LABELS, **PLATFORM_LABELS},
+            corrections=[CorrectionFact(c.original, c.correction) for c in article9[account.id].corrections],
+            moderation=article9[account.id].moderation,
         )
         for account in accounts
     ]

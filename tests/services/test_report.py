@@ -1,5 +1,6 @@
 """Monthly reports over a real database (SQLite and PostgreSQL): a December of drafts, posts, findings,
-incidents and backups recorded through the services, counted in Japan time; who may make which report."""
+incidents, backups, corrections and moderation entries recorded through the services, counted in Japan time;
+who may make which report."""
 
 from __future__ import annotations
 
@@ -18,11 +19,12 @@ from sns_desk.core.checker import Checker, Severity, default_checker
 from sns_desk.core.errors import InvalidInput, UserError
 from sns_desk.core.incidents import IncidentKind, StepStatus
 from sns_desk.core.people import Role
-from sns_desk.core.report import Month, ReportDocument, ReportRefused
+from sns_desk.core.report import Month, ReportDocument, ReportRefused, render
 from sns_desk.services.audit import AuditService
 from sns_desk.services.backups import export_backup, run_backup
 from sns_desk.services.desk import DeskService
 from sns_desk.services.incidents import IncidentService
+from sns_desk.services.moderation import ModerationService
 from sns_desk.services.registry import RegistryService
 from sns_desk.services.report import ReportService
 from sns_desk.storage.database import Database
@@ -66,6 +68,9 @@ class Office:
 
     def incidents(self, login: str) -> IncidentService:
         return IncidentService(self.database, login, clock=self.clock, media=self.media, checker=_checker)
+
+    def moderation(self, login: str) -> ModerationService:
+        return ModerationService(self.database, login, clock=self.clock)
 
     def reports(self, login: str) -> ReportService:
         return ReportService(
@@ -184,6 +189,123 @@ def _december(office: Office) -> None:
     manager.step_done(opened.id, "report", "電話で報告")
     office.at(2026, 12, 5, 3, 10)
     manager.step_not_needed(opened.id, "press", "報道の問い合わせがないため")
+
+
+def _imported(office: Office, account: int, platform_id: str, text: str, at: dt.datetime) -> int:
+    with office.database.session() as s:
+        row = PostedItemRow(
+            account_id=account, platform="x", platform_id=platform_id, url=f"https://x.com/hh/status/{platform_id}",
+            text=text, author="", source="x-archive", posted_at=at,
+        )  # fmt: skip
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def _article9(office: Office) -> dict[str, int]:
+    """第9条 around December 2026, through the services: on @hh_koho two corrections posted in December (one
+    linked afterwards, one from the desk), one posted at 23:30 on 30 November in Japan; six moderation entries
+    acted on in December of which three stand (削除 1, 非表示 2; 利用者の遵守事項 2, 個人情報 1), one
+    superseded by a corrected entry, one retracted and the 取消 itself; one in November. @hh_kanko: one
+    correction and one deletion in December."""
+    ids: dict[str, int] = {}
+    kacho, ops = office.moderation("kacho"), office.moderation(office.ops)
+    office.at(2026, 12, 31, 14)
+    ids["original"] = _imported(office, office.koho, "c1", "花火大会は 8月3日(土)です", utc(2026, 11, 20, 3))
+    ids["correction"] = _imported(office, office.koho, "c2", "【訂正】花火大会は 8月2日(土)です", utc(2026, 12, 3, 3))
+    kacho.link_correction(ids["original"], ids["correction"])
+    early = _imported(office, office.koho, "c3", "11月の誤り", utc(2026, 11, 30, 14))
+    late = _imported(office, office.koho, "c4", "【訂正】11月の誤り", utc(2026, 11, 30, 14, 30))
+    kacho.link_correction(early, late)
+    elsewhere = _imported(office, office.kanko, "c5", "紅葉の見頃は来週", utc(2026, 12, 1, 3))
+    office.moderation("bucho").link_correction(
+        elsewhere, _imported(office, office.kanko, "c6", "【訂正】紅葉の見頃は今週", utc(2026, 12, 2, 3))
+    )
+
+    # from the desk: the correction marked posted with what it corrects
+    ids["window"] = _imported(office, office.koho, "c7", "窓口は午後3時までです", utc(2026, 12, 10, 1))
+    suzuki = office.desk("suzuki")
+    draft = _draft(office, "【訂正】窓口は午後1時までです。失礼しました。")
+    suzuki.submit(draft)
+    office.desk("kacho").approve(draft)
+    suzuki.mark_posted(draft, "https://x.com/hh_koho/status/2001", utc(2026, 12, 10, 2), corrects=ids["window"])
+
+    def record(by: ModerationService, action: str, at: dt.datetime, **more: object) -> int:
+        values: dict[str, object] = {
+            "author_handle": "@troll", "text": "ひどい言葉", "policy_item": "user_rules", "reason": "誹謗中傷",
+        }  # fmt: skip
+        values.update(more)
+        return by.record("@hh_koho", action, acted_at=at, **values).id  # type: ignore[arg-type]
+
+    ids["first"] = record(kacho, "delete", utc(2026, 12, 2, 1), reason="誹謗中傷(利用者の遵守事項)")
+    ids["wrong"] = record(kacho, "delete", utc(2026, 12, 4, 1), author_handle="=spam")
+    ids["fixed"] = record(
+        ops, "hide", utc(2026, 12, 4, 1), author_handle="=spam", reason="削除ではなく非表示", supersedes=ids["wrong"]
+    )
+    ids["mistaken"] = record(kacho, "hide", utc(2026, 12, 6, 1), policy_item="personal_information")
+    ids["retract"] = record(
+        kacho, "retract", utc(2026, 12, 6, 2), policy_item="personal_information", reason="別のコメントだった",
+        supersedes=ids["mistaken"],
+    )  # fmt: skip
+    ids["phone"] = record(kacho, "hide", utc(2026, 12, 20, 1), policy_item="personal_information", reason="電話番号")
+    ids["november"] = record(kacho, "delete", utc(2026, 11, 30, 14, 59))
+    office.moderation("bucho").record(
+        "@hh_kanko", "delete", author_handle="@spam", text="宣伝", policy_item="user_rules", reason="宣伝",
+        acted_at=utc(2026, 12, 7, 1),
+    )  # fmt: skip
+    return ids
+
+
+def test_corrections_and_moderation_of_the_month(office: Office) -> None:
+    ids = _article9(office)
+    document = office.reports(office.ops).monthly(DECEMBER)
+    kanko, koho = document.reports
+    assert [(c.original.id, c.correction.excerpt) for c in koho.corrections] == [
+        (ids["original"], "【訂正】花火大会は 8月2日(土)です"),
+        (ids["window"], "【訂正】窓口は午後1時までです。失礼しました。"),
+    ]
+    assert koho.corrections[1].correction.url == "https://x.com/hh_koho/status/2001"
+    assert koho.corrections[0].original.posted_at == utc(2026, 11, 20, 3)
+    m = koho.moderation
+    assert [(line.entry.id, line.counted) for line in m.lines] == [
+        (ids["first"], True),
+        (ids["wrong"], False),
+        (ids["fixed"], True),
+        (ids["mistaken"], False),
+        (ids["retract"], False),
+        (ids["phone"], True),
+    ]
+    assert (m.total, m.not_counted) == (3, 3)
+    assert [(c.key, c.count) for c in m.by_action] == [("delete", 1), ("hide", 2)]
+    assert [(c.key, c.count) for c in m.by_item] == [("user_rules", 2), ("personal_information", 1)]
+    notes = {line.entry.id: line.note for line in m.lines}
+    assert notes[ids["wrong"]] == f"記録 {ids['fixed']} で訂正(数えない)"
+    assert notes[ids["mistaken"]] == f"記録 {ids['retract']} で取消(数えない)"
+    assert notes[ids["fixed"]] == f"記録 {ids['wrong']} を訂正"
+    assert {line.entry.recorded_by for line in m.lines} == {"kacho", office.ops}
+    assert len(kanko.corrections) == 1 and kanko.moderation.total == 1
+    assert [(c.key, c.count) for c in kanko.moderation.by_action] == [("delete", 1), ("hide", 0)]
+
+    # November's report: the correction at 23:30 on the 30th, and the November deletion
+    november = office.reports("kacho").monthly(Month(2026, 11), "@hh_koho").reports[0]
+    assert [c.correction.excerpt for c in november.corrections] == ["【訂正】11月の誤り"]
+    assert [line.entry.id for line in november.moderation.lines] == [ids["november"]]
+
+    # the three formats say the same
+    csv_rows = list(csv.DictReader(io.StringIO(render(document, "csv").decode("utf-8-sig"), newline="")))
+    mine = [r for r in csv_rows if r["account"] == "'@hh_koho"]
+    assert {r["key"]: int(r["count"]) for r in mine if r["section"] == "moderation_action"} == {"delete": 1, "hide": 2}
+    assert sum(int(r["count"]) for r in mine if r["section"] == "moderation") == 3
+    assert [r["key"] for r in mine if r["section"] == "correction_original"] == [
+        f"{koho.corrections[0].correction.id}:{ids['original']}",
+        f"{koho.corrections[1].correction.id}:{ids['window']}",
+    ]
+    html = render(document, "html").decode("utf-8")
+    assert html.count('data-counted="yes"') == 4 and html.count('data-counted="no"') == 3  # with @hh_kanko's
+    assert 'data-moderation="3"' in html and 'data-corrections="2"' in html
+    text = "".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(render(document, "pdf"))).pages).split())
+    assert "利用方針に基づく削除・非表示3件" in text and "この月に投稿した訂正2件" in text
+    assert "電話番号" in text and "削除ではなく非表示" in text
 
 
 def test_the_operations_manager_reports_every_account(office: Office) -> None:
