@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ..services.incidents import IncidentService
     from ..services.people import PeopleService
     from ..services.registry import RegistryService
+    from ..services.report import ReportService
 
 RULEBOOK_ENV_VAR: Final = "SNS_DESK_RULEBOOK"
 GC_INTERVAL_MS: Final = 5_000
@@ -254,6 +255,11 @@ def _run(argv: list[str] | None, db_url: str | None) -> int:
 
         return IncidentService(database, database.login(), media=media, checker=lambda: checker)
 
+    def reports() -> ReportService:
+        from ..services.report import ReportService  # loaded when 月次報告 is first needed
+
+        return ReportService(database, database.login(), rulebook=lambda: checker.rulebook)  # the rules in force
+
     window = DeskWindow(
         service,
         checker,
@@ -262,6 +268,7 @@ def _run(argv: list[str] | None, db_url: str | None) -> int:
         registry=registry,
         people=people,
         incidents=incidents,
+        reports=reports,
         audit=AuditService(database),
         changes=ChangeWatcher(database),  # PostgreSQL: other terminals' changes appear without F5
     )

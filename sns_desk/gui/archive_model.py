@@ -57,6 +57,9 @@ HIGHLIGHTS_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 4
 """Results list, text column: the hits as ``(start, end)`` offsets into the excerpt shown."""
 HTML_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 5
 """Results list, text column: the excerpt as escaped HTML with the hits marked."""
+CORRECTED_MARK: Final = "訂正済み"
+"""Shown before the text of a post that a later post corrects (第9条)."""
+CORRECTED_HTML: Final = f'<span style="color: #b71c1c; font-weight: bold;">[{CORRECTED_MARK}]</span> '
 
 RESULT_HEADERS: Final = ("日時", "アカウント", "サービス", "本文", "メディア")
 COLUMN_TIME: Final = 0
@@ -314,15 +317,17 @@ class ResultsModel(FlatRows, QAbstractTableModel):
         if column == COLUMN_TEXT:
             text, spans = self._excerpts[index.row()]
             if role == HTML_ROLE:
-                return highlight_html(text, spans)
+                return (CORRECTED_HTML if item.corrected else "") + highlight_html(text, spans)
             if role == HIGHLIGHTS_ROLE:
                 return list(spans)
             if role == Qt.ItemDataRole.ToolTipRole:
-                return item.text if len(item.text) <= 400 else item.text[:400] + "…"
+                shown = item.text if len(item.text) <= 400 else item.text[:400] + "…"
+                return f"[{CORRECTED_MARK}] {shown}" if item.corrected else shown
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COLUMN_MEDIA:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{RESULT_HEADERS[column]}: {self._display(index.row(), column)}"
+            mark = f"({CORRECTED_MARK})" if column == COLUMN_TEXT and item.corrected else ""
+            return f"{RESULT_HEADERS[column]}: {self._display(index.row(), column)}{mark}"
         return None
 
     def _display(self, row: int, column: int) -> str:

@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -73,12 +73,18 @@ from PySide6.QtWidgets import (
 from ..core.archive.package import PackageSummary
 from ..core.errors import Cancelled
 from ..core.jst import JST, today
+from ..core.moderation import LinkedPost
+from ..core.report import ReportRefused
 from ..services.archive import AccountArchive, ArchiveService
 from ..services.archive_import import ImportCancelled, ImportResult
 from ..services.backup_schedule import backup_program, scheduled_db_url
 from ..services.backups import BackupCheck, PackageOverview, RestoreResult
 from ..storage.errors import StorageError
 from ..storage.search import FoundItem, SearchPage, SearchQuery
+
+if TYPE_CHECKING:
+    from ..services.moderation import CorrectionChain
+    from ..services.report import ReportService
 from .archive_model import (
     COLUMN_ACCOUNT,
     COLUMN_MEDIA,
@@ -109,9 +115,11 @@ from .backup_dialogs import (
 from .dialogs import ConfirmDialog, MessageDialog
 from .guideline import open_location
 from .import_dialog import ImportDialog, ImportRequest
+from .moderation_dialogs import LinkCorrectionDialog, LinkRequest
 from .offsets import Utf16Map
 from .ops import OpRunner
-from .window import AppWindow
+from .report_dialog import MonthlyReportDialog, ReportRequest, last_month
+from .window import AppWindow, set_allowed
 
 WINDOW_TITLE: Final = "sns_desk — アーカイブ(第6条)"
 SEARCH_DELAY_MS: Final = 250
@@ -128,6 +136,11 @@ ALL_PLATFORMS: Final = "すべてのサービス"
 NO_ITEM_TEXT: Final = "一覧から投稿を選ぶと、ここに本文とメディアが表示されます。"
 IMPORT_FOLDER_KEY: Final = "archive/import_folder"
 BACKUP_FOLDER_KEY: Final = "archive/backup_folder"
+REPORT_FOLDER_KEY: Final = "archive/report_folder"
+"""The folder the last monthly report was written to."""
+POST_LINK_PREFIX: Final = "post:"
+"""The correction chain's links in the detail pane: 「post:123」 selects archived post 123."""
+CORRECTED_STYLE: Final = "color: #b71c1c; font-weight: bold;"
 """The folder the last backup package was written to or read from (the packages' parent)."""
 BANNER_STYLE: Final = "QFrame#backup_banner { background: #fdecea; border: 1px solid #e57373; border-radius: 4px; }"
 HIT_COLOR: Final = "#ffe082"
@@ -198,6 +211,34 @@ def save_warn_days(service: ArchiveService, days: int) -> int:
 def banner_text(overdue: Sequence[AccountArchive], warn_days: int) -> str:
     names = "、".join(a.name for a in overdue)
     return f"⚠ バックアップが {warn_days} 日以上ないアカウント: {names}({ARTICLE_NOTE})"
+
+
+def linked_post_html(post: LinkedPost) -> str:
+    """The other end of a correction link: its time (Japan) and opening words, as a link that selects it."""
+    words = html.escape(post.excerpt)
+    return f'<a href="{POST_LINK_PREFIX}{post.id}">{jst_minute(post.posted_at)}「{words}」</a>'
+
+
+def chain_html(chain: CorrectionChain) -> str:
+    """訂正済み and both directions of the chain (第9条), as rich text with escaped post words."""
+    lines = []
+    if chain.corrected:
+        lines.append(f'<span style="{CORRECTED_STYLE}">訂正済み</span>')
+        lines.extend(f"原文 → 訂正: {linked_post_html(post)}" for post in chain.corrected_by)
+    if chain.corrects is not None:
+        lines.append(f"訂正 → 原文: {linked_post_html(chain.corrects)}")
+    return "<br>".join(lines)
+
+
+def chain_text(chain: CorrectionChain) -> str:
+    """:func:`chain_html` as plain text (for tests and screen readers)."""
+    lines = []
+    if chain.corrected:
+        lines.append("訂正済み")
+        lines.extend(f"原文 → 訂正: {jst_minute(p.posted_at)}「{p.excerpt}」" for p in chain.corrected_by)
+    if chain.corrects is not None:
+        lines.append(f"訂正 → 原文: {jst_minute(chain.corrects.posted_at)}「{chain.corrects.excerpt}」")
+    return "\n".join(lines)
 
 
 def import_result_text(result: ImportResult) -> str:
@@ -315,10 +356,14 @@ class ItemDetail(QGroupBox):
     """The chosen post in full: when, who, its address, the 第5条 note, the text with the hits, the media."""
 
     linkActivated = Signal(str)
+    postActivated = Signal(object)
+    """A post of the correction chain was clicked: its :class:`LinkedPost`."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("選んだ投稿", parent)
         self._item: FoundItem | None = None
+        self._chain: CorrectionChain | None = None
+        self._chain_posts: dict[int, LinkedPost] = {}
         self.placeholder = QLabel(NO_ITEM_TEXT)
         self.placeholder.setWordWrap(True)
 
@@ -336,6 +381,15 @@ class ItemDetail(QGroupBox):
         self.reposted_label = self._link_label("再投稿元")
         self.terminal_label = value_label("投稿した端末")
         self.source_label = value_label("記録の出どころ")
+        self.id_label = value_label("アーカイブの番号")
+        self.id_label.setToolTip("「訂正として紐づける…」で、もう一方の投稿を指定するときの番号です")
+        self.chain_label = QLabel()
+        self.chain_label.setAccessibleName("訂正(第9条)")
+        self.chain_label.setWordWrap(True)
+        self.chain_label.setTextFormat(Qt.TextFormat.RichText)  # the post words are escaped
+        self.chain_label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.chain_label.setOpenExternalLinks(False)
+        self.chain_label.linkActivated.connect(self._on_chain_link)
         self.form = QFormLayout()
         self.form.addRow("日時:", self.time_label)
         self.form.addRow("アカウント:", self.account_label)
@@ -343,6 +397,8 @@ class ItemDetail(QGroupBox):
         self.form.addRow("再投稿元:", self.reposted_label)
         self.form.addRow("端末(第5条):", self.terminal_label)
         self.form.addRow("記録:", self.source_label)
+        self.form.addRow("番号:", self.id_label)
+        self.form.addRow("訂正(第9条):", self.chain_label)
 
         self.text_view = QTextBrowser()
         self.text_view.setAccessibleName("投稿の本文")
@@ -391,6 +447,30 @@ class ItemDetail(QGroupBox):
     def item(self) -> FoundItem | None:
         return self._item
 
+    @property
+    def chain(self) -> CorrectionChain | None:
+        """The correction chain of the post shown, once loaded."""
+        return self._chain
+
+    def chain_text(self) -> str:
+        return chain_text(self._chain) if self._chain is not None else ""
+
+    def show_chain(self, chain: CorrectionChain) -> None:
+        if self._item is None or self._item.id != chain.item.id:
+            return
+        self._chain = chain
+        others = [*chain.corrected_by, *([chain.corrects] if chain.corrects is not None else [])]
+        self._chain_posts = {post.id: post for post in others}
+        self.chain_label.setText(chain_html(chain))
+        self.chain_label.setAccessibleDescription(chain_text(chain))
+        self._set_row_visible(self.chain_label, bool(others))
+
+    def _on_chain_link(self, href: str) -> None:
+        if href.startswith(POST_LINK_PREFIX) and href[len(POST_LINK_PREFIX) :].isdigit():
+            post = self._chain_posts.get(int(href[len(POST_LINK_PREFIX) :]))
+            if post is not None:
+                self.postActivated.emit(post)
+
     def _set_row_visible(self, field: QWidget, visible: bool) -> None:
         self.form.setRowVisible(field, visible)
 
@@ -409,12 +489,18 @@ class ItemDetail(QGroupBox):
 
     def show_item(self, item: FoundItem | None) -> None:
         self._item = item
+        self._chain = None
+        self._chain_posts = {}
         self.placeholder.setVisible(item is None)
         self.content.setVisible(item is not None)
         self.media_list.clear()
         if item is None:
             self.text_view.clear()
             return
+        self.id_label.setText(str(item.id))
+        # until the chain is loaded: 訂正済み from the search result, or nothing
+        self.chain_label.setText(f'<span style="{CORRECTED_STYLE}">訂正済み</span>' if item.corrected else "")
+        self._set_row_visible(self.chain_label, item.corrected or item.corrects_id is not None)
         self.time_label.setText(f"{jst_minute(item.posted_at)}(日本時間)")
         who = f"{item.account}({platform_label(item.platform)})"
         if item.author and item.author != item.account:
@@ -518,6 +604,14 @@ class ArchiveWindow(AppWindow):
     or the exception (cancelled, refused, failed), after its result was shown."""
     scheduleShown = Signal(object)
     """「スケジュール設定の案内」 was shown: (the ``--db`` URL or None, the program)."""
+    chainShown = Signal(object)
+    """The :class:`CorrectionChain` of the post shown was loaded and shown."""
+    correctionLinked = Signal(object)
+    """「訂正として紐づける…」 ended: the original's :class:`CorrectionChain`, or the exception (refused)."""
+    reportAllowed = Signal(str)
+    """Whether this person may make a monthly report was learnt: "" or why not (the action's tooltip)."""
+    reportFinished = Signal(object)
+    """「月次報告…」 ended: the :class:`Path` written, or the exception (refused, failed)."""
 
     def __init__(
         self,
@@ -525,11 +619,17 @@ class ArchiveWindow(AppWindow):
         *,
         settings: QSettings | None = None,
         search_delay_ms: int = SEARCH_DELAY_MS,
+        reports: Callable[[], ReportService] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("archive", settings, parent)
         self.setWindowTitle(WINDOW_TITLE)
         self.service = service
+        self._reports = reports
+        """Makes the :class:`ReportService` of 「月次報告…」, the first time it is needed."""
+        self._report_service: ReportService | None = None
+        self._select_after_search: int | None = None
+        """A post of the correction chain to select once the search that brings it in is shown."""
         self._overview: ArchiveOverview | None = None
         self._query = SearchQuery(limit=PAGE_SIZE)
         """The query of the rows shown."""
@@ -558,6 +658,7 @@ class ArchiveWindow(AppWindow):
         self._build_search()
         self.detail = ItemDetail()
         self.detail.linkActivated.connect(self.open_link)
+        self.detail.postActivated.connect(self.go_to_post)
         self._build_layout()
         self._build_actions()
         app = QCoreApplication.instance()
@@ -566,6 +667,7 @@ class ArchiveWindow(AppWindow):
         self.resize(1400, 860)
         self.restore_layout(self.splitter)
         self.refresh()
+        self.load_report_permission()
 
     # == construction ===========================================================================================
 
@@ -773,6 +875,20 @@ class ArchiveWindow(AppWindow):
             None,
             "定期バックアップを Windows のタスク スケジューラに登録するコマンドを表示します",
         )
+        self.report_action = a(
+            "月次報告(&M)…",
+            self.monthly_report,
+            None,
+            "月の投稿・訂正・削除の記録などをまとめた月次報告を、HTML・CSV・PDF で書き出します",
+        )
+        self.report_action.setVisible(self._reports is not None)
+        self.link_action = a(
+            "訂正として紐づける(&L)…",
+            self.link_correction,
+            None,
+            "選んだ投稿と、それを訂正した投稿(または訂正された原文)を紐づけます(第9条)",
+        )
+        self.link_action.setEnabled(False)
         for backup_action, icon_text in (
             (self.export_backup_action, "バックアップ書き出し"),
             (self.verify_backup_action, "バックアップ検証"),
@@ -788,6 +904,11 @@ class ArchiveWindow(AppWindow):
         backup_menu.addSeparator()
         backup_menu.addAction(self.schedule_action)
         self.backup_menu = backup_menu
+        report_menu = self.menuBar().addMenu("報告(&R)")
+        report_menu.addAction(self.report_action)
+        report_menu.addSeparator()
+        report_menu.addAction(self.link_action)
+        self.report_menu = report_menu
         view_menu = self.menuBar().addMenu("表示(&V)")
         view_menu.addActions([self.find_action, self.refresh_action])
 
@@ -971,7 +1092,11 @@ class ArchiveWindow(AppWindow):
                     self.results_view.selectRow(row)
             finally:
                 self._syncing = False
-            if row is None:
+            pending, self._select_after_search = self._select_after_search, None
+            wanted = self.results_model.row_of(pending) if pending is not None else None
+            if wanted is not None:
+                self.select_result(wanted)
+            elif row is None:
                 self.show_item(None)
         model = self.results_model
         self.count_label.setText(count_text(model.rowCount(), model.total, model.has_more))
@@ -1015,6 +1140,8 @@ class ArchiveWindow(AppWindow):
     def show_item(self, item: FoundItem | None) -> None:
         """Show ``item`` in the detail pane and load its media in the background."""
         self.detail.show_item(item)
+        self.link_action.setEnabled(item is not None)
+        self.reload_chain()
         if item is not None and item.media_count:
             service, item_id = self.service, item.id
             side = max(1, round(THUMBNAIL_SIDE * self.devicePixelRatioF()))
@@ -1024,6 +1151,157 @@ class ArchiveWindow(AppWindow):
     def _show_media(self, snapshot: MediaSnapshot) -> None:
         self.detail.show_media(snapshot, self.devicePixelRatioF())
         self.mediaLoaded.emit(snapshot)
+
+    def reload_chain(self) -> None:
+        """Load the correction chain of the post shown again (after a link was recorded)."""
+        item = self.detail.item
+        if item is not None:
+            service, shown_id = self.service, item.id
+            self.ops.run(lambda: service.correction_chain(shown_id), self._show_chain, self.show_failure, label="chain")
+
+    def _show_chain(self, chain: CorrectionChain) -> None:
+        shown = self.detail.item
+        if shown is None or shown.id != chain.item.id:
+            return
+        self.detail.show_chain(chain)
+        self.chainShown.emit(chain)
+
+    @Slot(object)
+    def go_to_post(self, post: LinkedPost) -> None:
+        """Select a post of the correction chain: in the results when listed, else search its account and day."""
+        row = self.results_model.row_of(post.id)
+        if row is not None:
+            self.select_result(row)
+            return
+        day = post.posted_at.astimezone(JST).date()
+        widgets: list[QObject] = [
+            self.search_edit,
+            self.platform_combo,
+            self.since_check,
+            self.until_check,
+            self.since_edit,
+            self.until_edit,
+            self.accounts_view.selectionModel(),
+        ]
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            self.search_edit.clear()
+            self.platform_combo.setCurrentIndex(0)
+            self.accounts_view.setCurrentIndex(self.accounts_model.index(self.accounts_model.row_of(post.account)))
+            for check, edit in ((self.since_check, self.since_edit), (self.until_check, self.until_edit)):
+                check.setChecked(True)
+                edit.setEnabled(True)
+                edit.setDate(_qdate(day))
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+        self.accounts_view.viewport().update()
+        self._select_after_search = post.id
+        self.run_search()
+
+    # == corrections (第9条) ======================================================================================
+
+    @Slot()
+    def link_correction(self) -> None:
+        """「訂正として紐づける…」: the selected post is the correction (or the original) of the post numbered."""
+        item = self.detail.item
+        if item is None:
+            return
+        request = LinkCorrectionDialog.ask(self, item)
+        if request is not None:
+            self.start_link(request)
+
+    def start_link(self, request: LinkRequest) -> None:
+        service = self.service
+
+        def linked(chain: CorrectionChain) -> None:
+            self.statusBar().showMessage(
+                f"投稿 {request.correction_id} を、投稿 {request.original_id} の訂正として紐づけました", 10_000
+            )
+            self.run_search()  # the marks in the list
+            self.reload_chain()  # and the chain in the detail pane (after the search: one worker, in order)
+            self.correctionLinked.emit(chain)
+
+        def refused(exc: Exception) -> None:
+            self.show_failure(exc, "訂正として紐づけられません")
+            self.correctionLinked.emit(exc)
+
+        self.ops.run(
+            lambda: service.link_correction(request.original_id, request.correction_id), linked, refused, label="link"
+        )
+
+    # == the monthly report ======================================================================================
+
+    def report_service(self) -> ReportService | None:
+        if self._report_service is None and self._reports is not None:
+            self._report_service = self._reports()
+        return self._report_service
+
+    def load_report_permission(self) -> None:
+        """Grey 「月次報告…」 with the reason when this person may make no report."""
+        service = self.report_service()
+        if service is None:
+            return
+
+        def known(reason: str) -> None:
+            set_allowed(self.report_action, reason or None)
+            self.reportAllowed.emit(reason)
+
+        self.ops.run(service.why_not, known, self.show_failure, label="report permission")
+
+    def _report_folder(self) -> str:
+        value = self.settings.value(REPORT_FOLDER_KEY, "")
+        return value if isinstance(value, str) else ""
+
+    @Slot()
+    def monthly_report(self) -> None:
+        """「月次報告…」: the accounts this person may report on, then the month, format and file."""
+        service = self.report_service()
+        if service is None:
+            return
+
+        def ask(found: tuple[str, list[str], dt.datetime]) -> None:
+            reason, names, now = found
+            set_allowed(self.report_action, reason or None)
+            if reason:
+                refused = ReportRefused(reason)
+                self.show_failure(refused, "月次報告を作れません")
+                self.reportFinished.emit(refused)
+                return
+            request = MonthlyReportDialog.ask(self, names, last_month(now), self._report_folder())
+            if request is not None:
+                self.start_report(request)
+
+        now = self.service.now
+
+        def load() -> tuple[str, list[str], dt.datetime]:
+            return service.why_not(), [a.name for a in service.accounts()], now()
+
+        self.ops.run(load, ask, self.show_failure, label="report accounts")
+
+    def start_report(self, request: ReportRequest) -> None:
+        service = self.report_service()
+        if service is None:
+            return
+        self.statusBar().showMessage(f"{request.month.label}の月次報告を書き出しています…")
+
+        def work() -> Path:
+            return service.export(service.monthly(request.month, request.account), request.fmt, request.path)
+
+        def written(path: Path) -> None:
+            self.settings.setValue(REPORT_FOLDER_KEY, str(path.parent))
+            text = f"{request.month.label}の月次報告を「{path}」に書き出しました"
+            self.statusBar().showMessage(text, 15_000)
+            MessageDialog.ask(self, "月次報告を書き出しました", text, "information")
+            self.reportFinished.emit(path)
+
+        def failed(exc: Exception) -> None:
+            self.statusBar().clearMessage()
+            self.show_failure(exc, "月次報告を書き出せません")
+            self.reportFinished.emit(exc)
+
+        self.ops.run(work, written, failed, label="report")
 
     @Slot(str)
     def open_link(self, url: str) -> bool:

@@ -82,6 +82,7 @@ if TYPE_CHECKING:
     from ..services.incidents import IncidentService
     from ..services.people import PeopleService
     from ..services.registry import RegistryService
+    from ..services.report import ReportService
     from .archive_window import ArchiveWindow
     from .incident_window import IncidentWindow
     from .people_window import PeopleWindow
@@ -231,6 +232,7 @@ class DeskWindow(AppWindow):
         registry: Callable[[], RegistryService] | None = None,
         people: Callable[[], PeopleService] | None = None,
         incidents: Callable[[], IncidentService] | None = None,
+        reports: Callable[[], ReportService] | None = None,
         audit: AuditService | None = None,
         changes: ChangeWatcher | None = None,
         parent: QWidget | None = None,
@@ -250,6 +252,8 @@ class DeskWindow(AppWindow):
         self._archive = archive
         """Makes the service of the 第6条 archive window, the first time it is opened."""
         self._archive_window: ArchiveWindow | None = None
+        self._reports = reports
+        """Makes the service of the archive window's 「月次報告…」, the first time it is needed."""
         self._registry = registry
         """Makes the service of the 第4条 registry window, the first time it is opened."""
         self._registry_window: RegistryWindow | None = None
@@ -1359,7 +1363,9 @@ class DeskWindow(AppWindow):
         if self._archive_window is None:
             from .archive_window import ArchiveWindow
 
-            self._archive_window = ArchiveWindow(self._archive(), settings=self.settings, parent=self)
+            self._archive_window = ArchiveWindow(
+                self._archive(), settings=self.settings, reports=self._reports, parent=self
+            )
         elif not self._archive_window.isVisible():
             self._archive_window.refresh()
         self._archive_window.show()
