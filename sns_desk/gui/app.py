@@ -25,6 +25,7 @@ from ..storage.media import MediaStore
 if TYPE_CHECKING:
     from ..services.archive import ArchiveService
     from ..services.incidents import IncidentService
+    from ..services.moderation import ModerationService
     from ..services.people import PeopleService
     from ..services.registry import RegistryService
     from ..services.report import ReportService
@@ -260,6 +261,11 @@ def _run(argv: list[str] | None, db_url: str | None) -> int:
 
         return ReportService(database, database.login(), rulebook=lambda: checker.rulebook)  # the rules in force
 
+    def moderation() -> ModerationService:
+        from ..services.moderation import ModerationService  # loaded when the archive is first opened
+
+        return ModerationService(database, database.login())
+
     window = DeskWindow(
         service,
         checker,
@@ -269,6 +275,7 @@ def _run(argv: list[str] | None, db_url: str | None) -> int:
         people=people,
         incidents=incidents,
         reports=reports,
+        moderation=moderation,
         audit=AuditService(database),
         changes=ChangeWatcher(database),  # PostgreSQL: other terminals' changes appear without F5
     )

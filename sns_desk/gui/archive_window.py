@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDockWidget,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -73,7 +74,7 @@ from PySide6.QtWidgets import (
 from ..core.archive.package import PackageSummary
 from ..core.errors import Cancelled
 from ..core.jst import JST, today
-from ..core.moderation import LinkedPost
+from ..core.moderation import LinkedPost, ModerationError
 from ..core.report import ReportRefused
 from ..services.archive import AccountArchive, ArchiveService
 from ..services.archive_import import ImportCancelled, ImportResult
@@ -83,7 +84,8 @@ from ..storage.errors import StorageError
 from ..storage.search import FoundItem, SearchPage, SearchQuery
 
 if TYPE_CHECKING:
-    from ..services.moderation import CorrectionChain
+    from ..core.moderation import ModerationEntry
+    from ..services.moderation import CorrectionChain, ModerationService
     from ..services.report import ReportService
 from .archive_model import (
     COLUMN_ACCOUNT,
@@ -115,7 +117,13 @@ from .backup_dialogs import (
 from .dialogs import ConfirmDialog, MessageDialog
 from .guideline import open_location
 from .import_dialog import ImportDialog, ImportRequest
-from .moderation_dialogs import LinkCorrectionDialog, LinkRequest
+from .moderation_dialogs import (
+    LinkCorrectionDialog,
+    LinkRequest,
+    ModerationPanel,
+    ModerationRequest,
+    RecordModerationDialog,
+)
 from .offsets import Utf16Map
 from .ops import OpRunner
 from .report_dialog import MonthlyReportDialog, ReportRequest, last_month
@@ -612,6 +620,10 @@ class ArchiveWindow(AppWindow):
     """Whether this person may make a monthly report was learnt: "" or why not (the action's tooltip)."""
     reportFinished = Signal(object)
     """「月次報告…」 ended: the :class:`Path` written, or the exception (refused, failed)."""
+    moderationLoaded = Signal(object)
+    """The モデレーション記録 view showed a list of :class:`ModerationEntry` (or the exception)."""
+    moderationRecorded = Signal(object)
+    """「記録を追加…」 ended: the new :class:`ModerationEntry`, or the exception (refused)."""
 
     def __init__(
         self,
@@ -620,6 +632,7 @@ class ArchiveWindow(AppWindow):
         settings: QSettings | None = None,
         search_delay_ms: int = SEARCH_DELAY_MS,
         reports: Callable[[], ReportService] | None = None,
+        moderation: Callable[[], ModerationService] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("archive", settings, parent)
@@ -628,6 +641,11 @@ class ArchiveWindow(AppWindow):
         self._reports = reports
         """Makes the :class:`ReportService` of 「月次報告…」, the first time it is needed."""
         self._report_service: ReportService | None = None
+        self._moderation = moderation
+        """Makes the :class:`ModerationService` of the モデレーション記録 view, the first time it is shown."""
+        self._moderation_service: ModerationService | None = None
+        self._moderation_reason: str | None = None
+        """Why this person may record nothing ("" when they may), once known."""
         self._select_after_search: int | None = None
         """A post of the correction chain to select once the search that brings it in is shown."""
         self._overview: ArchiveOverview | None = None
@@ -660,6 +678,7 @@ class ArchiveWindow(AppWindow):
         self.detail.linkActivated.connect(self.open_link)
         self.detail.postActivated.connect(self.go_to_post)
         self._build_layout()
+        self._build_moderation()
         self._build_actions()
         app = QCoreApplication.instance()
         if app is not None:
@@ -668,6 +687,7 @@ class ArchiveWindow(AppWindow):
         self.restore_layout(self.splitter)
         self.refresh()
         self.load_report_permission()
+        self.load_moderation()  # greys 「記録を追加…」 with the reason for those who may record nothing
 
     # == construction ===========================================================================================
 
@@ -843,6 +863,22 @@ class ArchiveWindow(AppWindow):
         body_layout.addWidget(self.splitter, 1)
         self.setCentralWidget(body)
 
+    def _build_moderation(self) -> None:
+        self.moderation_panel = ModerationPanel(self.service.now())
+        panel = self.moderation_panel
+        panel.add_button.clicked.connect(lambda: self.add_moderation())
+        panel.account_combo.currentIndexChanged.connect(lambda _index: self.load_moderation_entries())
+        panel.year_spin.valueChanged.connect(lambda _value: self.load_moderation_entries())
+        panel.month_spin.valueChanged.connect(lambda _value: self.load_moderation_entries())
+        dock = QDockWidget("モデレーション記録(第9条)", self)
+        dock.setObjectName("moderation_dock")
+        dock.setWidget(panel)
+        dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.TopDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        dock.hide()
+        dock.visibilityChanged.connect(lambda visible: self.load_moderation() if visible else None)
+        self.moderation_dock = dock
+
     def _build_actions(self) -> None:
         a = self.make_action
         self.import_action = a(
@@ -889,6 +925,18 @@ class ArchiveWindow(AppWindow):
             "選んだ投稿と、それを訂正した投稿(または訂正された原文)を紐づけます(第9条)",
         )
         self.link_action.setEnabled(False)
+        self.moderation_action = self.moderation_dock.toggleViewAction()
+        self.moderation_action.setText("モデレーション記録(&D)")
+        self.moderation_action.setToolTip("コメントの削除・非表示の記録(第9条)を表示します")
+        self.moderation_action.setStatusTip(self.moderation_action.toolTip())
+        self.moderation_action.setVisible(self._moderation is not None)
+        self.add_moderation_action = a(
+            "記録を追加(&A)…",
+            self.add_moderation,
+            None,
+            "利用方針に基づいて削除・非表示にしたコメントを記録します(第9条)",
+        )
+        self.add_moderation_action.setVisible(self._moderation is not None)
         for backup_action, icon_text in (
             (self.export_backup_action, "バックアップ書き出し"),
             (self.verify_backup_action, "バックアップ検証"),
@@ -908,6 +956,8 @@ class ArchiveWindow(AppWindow):
         report_menu.addAction(self.report_action)
         report_menu.addSeparator()
         report_menu.addAction(self.link_action)
+        report_menu.addSeparator()
+        report_menu.addActions([self.moderation_action, self.add_moderation_action])
         self.report_menu = report_menu
         view_menu = self.menuBar().addMenu("表示(&V)")
         view_menu.addActions([self.find_action, self.refresh_action])
@@ -1230,6 +1280,118 @@ class ArchiveWindow(AppWindow):
         self.ops.run(
             lambda: service.link_correction(request.original_id, request.correction_id), linked, refused, label="link"
         )
+
+    # == the moderation log (第9条) =================================================================================
+
+    def moderation_service(self) -> ModerationService | None:
+        if self._moderation_service is None and self._moderation is not None:
+            self._moderation_service = self._moderation()
+        return self._moderation_service
+
+    @Slot()
+    def show_moderation(self) -> None:
+        """Show the モデレーション記録 view (loads the accounts and the month's entries)."""
+        self.moderation_dock.show()
+        self.moderation_dock.raise_()
+
+    def load_moderation(self) -> None:
+        """The accounts this person may record on (and read), and why they may record nothing; then entries."""
+        service = self.moderation_service()
+        if service is None:
+            return
+
+        def known(found: tuple[list[str], str]) -> None:
+            names, reason = found
+            self._moderation_reason = reason
+            self.moderation_panel.set_accounts(names)
+            self.moderation_panel.set_note(reason)
+            set_allowed(self.add_moderation_action, reason or None)
+            set_allowed(self.moderation_panel.add_button, reason or None)
+            self.load_moderation_entries()
+
+        self.ops.run(
+            lambda: ([a.name for a in service.accounts()], service.why_not_record()),
+            known,
+            self.show_failure,
+            label="moderation accounts",
+        )
+
+    def load_moderation_entries(self) -> None:
+        service = self.moderation_service()
+        account = self.moderation_panel.account()
+        if service is None or self._moderation_reason is None:
+            return
+        if account is None:
+            self.moderation_panel.set_entries([])
+            self.moderationLoaded.emit([])
+            return
+        since, until = self.moderation_panel.span()
+
+        def shown(entries: list[ModerationEntry]) -> None:
+            if self.moderation_panel.account() == account and self.moderation_panel.span() == (since, until):
+                self.moderation_panel.set_entries(entries)
+                self.moderationLoaded.emit(entries)
+
+        def failed(exc: Exception) -> None:
+            self.show_failure(exc, "削除・非表示の記録を読み込めません")
+            self.moderationLoaded.emit(exc)
+
+        self.ops.run(lambda: service.entries(account, since, until), shown, failed, label="moderation entries")
+
+    @Slot()
+    def add_moderation(self) -> None:
+        """「記録を追加…」: one comment deleted or hidden, in this person's name."""
+        service = self.moderation_service()
+        if service is None:
+            return
+        if self._moderation_reason:
+            self.show_failure(ModerationError(self._moderation_reason), "記録できません")
+            return
+
+        def ask(names: list[str]) -> None:
+            request = RecordModerationDialog.ask(self, names, self.moderation_panel.account(), self.service.now())
+            if request is not None:
+                self.start_moderation(request)
+
+        self.ops.run(lambda: [a.name for a in service.accounts()], ask, self.show_failure, label="moderation accounts")
+
+    def start_moderation(self, request: ModerationRequest) -> None:
+        service = self.moderation_service()
+        if service is None:
+            return
+
+        def work() -> ModerationEntry:
+            return service.record(
+                request.account,
+                request.action,
+                author_handle=request.author_handle,
+                text=request.text,
+                policy_item=request.policy_item,
+                reason=request.reason,
+                acted_at=request.acted_at,
+                url=request.url,
+                commented_at=request.commented_at,
+            )
+
+        def recorded(entry: ModerationEntry) -> None:
+            self.statusBar().showMessage(
+                f"{entry.account_name}: {entry.author_handle} のコメントの{entry.action.label}を記録しました", 10_000
+            )
+            panel = self.moderation_panel
+            if panel.account_combo.findText(entry.account_name) >= 0:
+                panel.account_combo.setCurrentText(entry.account_name)
+            acted = entry.acted_at.astimezone(JST)
+            panel.year_spin.setValue(acted.year)
+            panel.month_spin.setValue(acted.month)
+            self.show_moderation()
+            self.load_moderation_entries()
+            self.moderationRecorded.emit(entry)
+
+        def refused(exc: Exception) -> None:
+            self.show_failure(exc, "記録できません")
+            self.moderationRecorded.emit(exc)
+
+        self.ops.run(work, recorded, refused, label="moderation record")
 
     # == the monthly report ======================================================================================
 

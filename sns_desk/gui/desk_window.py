@@ -80,6 +80,7 @@ from .window import AppWindow, set_allowed
 if TYPE_CHECKING:
     from ..services.archive import ArchiveService
     from ..services.incidents import IncidentService
+    from ..services.moderation import ModerationService
     from ..services.people import PeopleService
     from ..services.registry import RegistryService
     from ..services.report import ReportService
@@ -233,6 +234,7 @@ class DeskWindow(AppWindow):
         people: Callable[[], PeopleService] | None = None,
         incidents: Callable[[], IncidentService] | None = None,
         reports: Callable[[], ReportService] | None = None,
+        moderation: Callable[[], ModerationService] | None = None,
         audit: AuditService | None = None,
         changes: ChangeWatcher | None = None,
         parent: QWidget | None = None,
@@ -254,6 +256,8 @@ class DeskWindow(AppWindow):
         self._archive_window: ArchiveWindow | None = None
         self._reports = reports
         """Makes the service of the archive window's 「月次報告…」, the first time it is needed."""
+        self._moderation = moderation
+        """Makes the service of the archive window's モデレーション記録 (第9条), the first time it is needed."""
         self._registry = registry
         """Makes the service of the 第4条 registry window, the first time it is opened."""
         self._registry_window: RegistryWindow | None = None
@@ -1364,7 +1368,11 @@ class DeskWindow(AppWindow):
             from .archive_window import ArchiveWindow
 
             self._archive_window = ArchiveWindow(
-                self._archive(), settings=self.settings, reports=self._reports, parent=self
+                self._archive(),
+                settings=self.settings,
+                reports=self._reports,
+                moderation=self._moderation,
+                parent=self,
             )
         elif not self._archive_window.isVisible():
             self._archive_window.refresh()

@@ -114,6 +114,21 @@ class ModerationService:
             rows = s.scalars(select(AccountRow).order_by(AccountRow.name)).all()
         return [a for a in (account_from_row(r) for r in rows) if not why_not_record(me, a)]
 
+    def why_not_record(self) -> str:
+        """Why this person may record no moderation action on any account ("" when they may on some)."""
+        with self._db.session() as s:
+            me = person_for(s, self._login)
+            rows = s.scalars(select(AccountRow).order_by(AccountRow.name)).all()
+        reasons = [why_not_record(me, account_from_row(r)) for r in rows]
+        if "" in reasons:
+            return ""
+        if not me.active:
+            return reasons[0] if reasons else "無効にされた職員は記録できません"
+        return (
+            "コメントの削除・非表示を記録できるのは、アカウントの管理者と運用管理者です"
+            "(利用方針に基づく判断のため、起案者は記録できません)"
+        )
+
     def record(
         self,
         account: str | int,

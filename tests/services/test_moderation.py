@@ -273,3 +273,10 @@ def test_backups_carry_the_log_and_the_chain_both_ways(office: Office, tmp_path:
     assert (again / "data" / "viewer" / "items.js").read_bytes() == (
         package / "data" / "viewer" / "items.js"
     ).read_bytes()
+
+
+def test_why_not_record_names_the_reason_only_for_those_who_may_record_nowhere(office: Office) -> None:
+    assert office.moderation(office.ops).why_not_record() == ""
+    assert office.moderation("kacho").why_not_record() == ""
+    assert "起案者は記録できません" in office.moderation("suzuki").why_not_record()
+    assert office.moderation("suzuki").accounts() == []
