@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -75,7 +74,7 @@ from .live_changes import ChangeWatcher
 from .live_check import CheckResult, TextChecker
 from .ops import OpRunner
 from .preview import PreviewTabs
-from .window import AppWindow, set_allowed
+from .window import AppWindow, plain_label, set_allowed
 
 if TYPE_CHECKING:
     from ..services.archive import ArchiveService
@@ -145,14 +144,6 @@ def database_label_text(display_name: str) -> str:
     if not display_name or "://" in display_name:
         return display_name
     return PurePath(display_name).name or display_name
-
-
-def plain_label(action: QAction) -> str:
-    """An action's text without its mnemonic: 「保存(&S)」 → 「保存」."""
-    text = action.text().removesuffix("…")
-    if "(&" in text and text.endswith(")"):
-        text = text[: text.rindex("(&")]
-    return text.replace("&", "")
 
 
 class _Banner(QFrame):
@@ -569,11 +560,6 @@ class DeskWindow(AppWindow):
         help_menu.addActions([self.shortcuts_action, self.about_action])
         self.help_menu = help_menu
 
-        toolbar = QToolBar("操作")
-        toolbar.setObjectName("desk_toolbar")
-        toolbar.setAccessibleName("操作")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         groups = (
             (self.new_action, self.save_action),
             (self.submit_action, self.approve_action, self.reject_action, self.withdraw_action, self.discard_action),
@@ -582,17 +568,7 @@ class DeskWindow(AppWindow):
             (self.history_action, self.refresh_action),
             (self.incidents_action,) if self._incidents is not None else (),
         )
-        for i, group in enumerate(g for g in groups if g):
-            if i:
-                toolbar.addSeparator()
-            for action in group:
-                toolbar.addAction(action)
-                button = toolbar.widgetForAction(action)
-                if button is not None:
-                    button.setAccessibleName(plain_label(action))
-                    button.setAccessibleDescription(action.statusTip())
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
-        self.toolbar = toolbar
+        self.toolbar = self.add_tool_bar("desk", groups)
 
     def _build_status_bar(self) -> None:
         self.user_label = QLabel("利用者: 読み込み中…")

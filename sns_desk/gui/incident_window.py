@@ -48,7 +48,6 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableView,
     QTabWidget,
-    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -112,7 +111,7 @@ from .incident_model import (
     text_label,
 )
 from .ops import OpRunner
-from .window import AppWindow, set_allowed
+from .window import AppWindow, plain_label, set_allowed
 
 if TYPE_CHECKING:
     from ..services.archive import ArchiveService
@@ -417,7 +416,7 @@ class IncidentWindow(AppWindow):
         button = QToolButton()
         button.setDefaultAction(action)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        button.setAccessibleName(action.text().split("(&")[0])
+        button.setAccessibleName(plain_label(action))
         return button
 
     def _build_detail(self) -> None:
@@ -618,27 +617,13 @@ class IncidentWindow(AppWindow):
         view_menu = bar.addMenu("表示(&V)")
         view_menu.addAction(self.refresh_action)
 
-        toolbar = QToolBar("操作")
-        toolbar.setObjectName("incident_toolbar")
-        toolbar.setAccessibleName("操作")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         groups = (
             (self.report_action,),
             (self.note_action, self.evidence_action, self.text_action),
             (self.close_incident_action,),
             (self.refresh_action,),
         )
-        for i, group in enumerate(groups):
-            if i:
-                toolbar.addSeparator()
-            for action in group:
-                toolbar.addAction(action)
-                button = toolbar.widgetForAction(action)
-                if button is not None:
-                    button.setAccessibleName(action.text().split("(&")[0])
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
-        self.toolbar = toolbar
+        self.toolbar = self.add_tool_bar("incident", groups)
 
     # == state ========================================================================================================
 

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QTableView,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -201,25 +200,11 @@ class PeopleWindow(AppWindow):
         view_menu = bar.addMenu("表示(&V)")
         view_menu.addAction(self.refresh_action)
 
-        toolbar = QToolBar("操作")
-        toolbar.setObjectName("people_toolbar")
-        toolbar.setAccessibleName("操作")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         groups = (
             (self.add_action, self.role_action, self.deactivate_action),
             (self.history_action, self.refresh_action),
         )
-        for i, group in enumerate(groups):
-            if i:
-                toolbar.addSeparator()
-            for action in group:
-                toolbar.addAction(action)
-                button = toolbar.widgetForAction(action)
-                if button is not None:
-                    button.setAccessibleName(action.text().split("(&")[0])
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
-        self.toolbar = toolbar
+        self.toolbar = self.add_tool_bar("people", groups)
 
     # == state ========================================================================================================
 

@@ -48,7 +48,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTableView,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -519,11 +518,6 @@ class RegistryWindow(AppWindow):
         view_menu = bar.addMenu("表示(&V)")
         view_menu.addAction(self.refresh_action)
 
-        toolbar = QToolBar("操作")
-        toolbar.setObjectName("registry_toolbar")
-        toolbar.setAccessibleName("操作")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         groups = (
             (self.request_action,),
             (self.approve_action, self.reject_action),
@@ -531,17 +525,7 @@ class RegistryWindow(AppWindow):
             (self.edit_facts_action, self.request_document_action),
             (self.history_action, self.refresh_action),
         )
-        for i, group in enumerate(groups):
-            if i:
-                toolbar.addSeparator()
-            for action in group:
-                toolbar.addAction(action)
-                tool_button = toolbar.widgetForAction(action)
-                if tool_button is not None:
-                    tool_button.setAccessibleName(action.text().split("(&")[0])
-                    tool_button.setAccessibleDescription(action.statusTip())
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
-        self.toolbar = toolbar
+        self.toolbar = self.add_tool_bar("registry", groups)
 
     # == state ========================================================================================================
 

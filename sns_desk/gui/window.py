@@ -9,11 +9,11 @@ splitter are kept in ``QSettings`` under the window's own key; an error is shown
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QByteArray, QSettings, Signal, Slot
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QToolBar, QWidget
 
 from .. import diagnostics
 from ..core.errors import UserError
@@ -24,6 +24,14 @@ Shortcut = str | QKeySequence.StandardKey | None
 
 _BASE_TOOLTIP = "snsDeskBaseToolTip"
 _BASE_STATUS_TIP = "snsDeskBaseStatusTip"
+
+
+def plain_label(action: QAction) -> str:
+    """An action's text without its mnemonic: 「保存(&S)」 → 「保存」."""
+    text = action.text().removesuffix("…")
+    if "(&" in text and text.endswith(")"):
+        text = text[: text.rindex("(&")]
+    return text.replace("&", "")
 
 
 def set_allowed(target: QAction | QWidget, reason: str | None) -> None:
@@ -56,6 +64,26 @@ class AppWindow(QMainWindow):
         self._layout_key = layout_key
 
     # -- actions ------------------------------------------------------------------------------------------------
+
+    def add_tool_bar(self, name: str, groups: Sequence[Sequence[QAction]]) -> QToolBar:
+        """The window's text-only toolbar 「操作」: the actions in ``groups``, a separator between groups (empty ones
+        left out), each button named for screen readers by its action's plain label and status tip."""
+        toolbar = QToolBar("操作")
+        toolbar.setObjectName(f"{name}_toolbar")
+        toolbar.setAccessibleName("操作")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for i, group in enumerate(g for g in groups if g):
+            if i:
+                toolbar.addSeparator()
+            for action in group:
+                toolbar.addAction(action)
+                button = toolbar.widgetForAction(action)
+                if button is not None:
+                    button.setAccessibleName(plain_label(action))
+                    button.setAccessibleDescription(action.statusTip())
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        return toolbar
 
     def make_action(self, label: str, slot: Callable[[], object], shortcut: Shortcut = None, tip: str = "") -> QAction:
         """An action whose tooltip ends with its shortcut, e.g. 「保存します(Ctrl+S)」."""
